@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@app/config';
+import { DatabaseModule } from '@app/database';
+import { DockerModule } from '@app/docker';
+import { QueueModule } from '@app/queue';
+import { HealthModule } from './health/health.module.js';
+
+@Module({
+  imports: [ConfigModule, DatabaseModule, QueueModule, DockerModule, HealthModule],
+})
+export class ApiModule {}

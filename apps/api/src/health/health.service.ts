@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@app/config';
+import { DockerEngine } from '@app/docker';
+import { RedisClient } from '@app/queue';
+import { DataSource } from 'typeorm';
+import type { DependencyHealthDto, HealthDto } from './health.dto.js';
+
+/** Probes PostgreSQL, Redis and the Docker engine in parallel, each with a timeout. */
+@Injectable()
+export class HealthService {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
+    private readonly redis: RedisClient,
+    private readonly docker: DockerEngine,
+  ) {}
+
+  private async probe(setting: string, check: () => Promise<unknown>): Promise<DependencyHealthDto> {
+    const started = performance.now();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        check(),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${this.config.HEALTH_TIMEOUT_MS} ms`)), this.config.HEALTH_TIMEOUT_MS);
+        }),
+      ]);
+      return { status: 'up', latencyMs: round(performance.now() - started) };
+    } catch (err) {
+      return { status: 'down', latencyMs: round(performance.now() - started), error: (err as Error).message, setting };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async check(): Promise<HealthDto> {
+    const [database, redis, docker] = await Promise.all([
+      this.probe('DATABASE_URL', () => this.dataSource.query('SELECT 1')),
+      this.probe('REDIS_URL', () => this.redis.redis.ping()),
+      this.probe('DOCKER_SOCKET', () => this.docker.ping()),
+    ]);
+    const allUp = [database, redis, docker].every((d) => d.status === 'up');
+    return { status: allUp ? 'ok' : 'degraded', checkedAt: new Date().toISOString(), dependencies: { database, redis, docker } };
+  }
+}
+
+const round = (ms: number) => Math.round(ms * 100) / 100;

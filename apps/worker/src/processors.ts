@@ -1,0 +1,44 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { AppConfig } from '@app/config';
+import { JobDispatcher, QueueName } from '@app/queue';
+import type { Job } from 'bullmq';
+
+/** One BullMQ worker per queue; each only hands the job to its @JobHandler. */
+// @Injectable() makes TypeScript emit the constructor's parameter types for the subclasses.
+@Injectable()
+abstract class DispatchingProcessor extends WorkerHost implements OnApplicationBootstrap {
+  protected abstract readonly queue: QueueName;
+
+  constructor(
+    private readonly dispatcher: JobDispatcher,
+    private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  onApplicationBootstrap(): void {
+    this.worker.concurrency = this.config.WORKER_CONCURRENCY;
+  }
+
+  async process(job: Job): Promise<unknown> {
+    return this.dispatcher.dispatch(this.queue, job);
+  }
+}
+
+@Processor(QueueName.Ranges)
+export class RangesProcessor extends DispatchingProcessor {
+  protected readonly queue = QueueName.Ranges;
+}
+
+@Processor(QueueName.Scoring)
+export class ScoringProcessor extends DispatchingProcessor {
+  protected readonly queue = QueueName.Scoring;
+}
+
+@Processor(QueueName.Maintenance)
+export class MaintenanceProcessor extends DispatchingProcessor {
+  protected readonly queue = QueueName.Maintenance;
+}
+
+export const PROCESSORS = [RangesProcessor, ScoringProcessor, MaintenanceProcessor];

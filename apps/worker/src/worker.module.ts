@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { ConfigModule } from '@app/config';
+import { DatabaseModule } from '@app/database';
+import { DockerModule, RangeImageJobs } from '@app/docker';
+import { JobDispatcher, QueueModule } from '@app/queue';
+import { PROCESSORS } from './processors.js';
+
+@Module({
+  imports: [ConfigModule, DatabaseModule, QueueModule, DockerModule, DiscoveryModule],
+  providers: [JobDispatcher, RangeImageJobs, ...PROCESSORS],
+})
+export class WorkerModule {}

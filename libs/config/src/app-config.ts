@@ -1,0 +1,150 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  validateSync,
+  type ValidationError,
+} from 'class-validator';
+
+const toBool = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value;
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+
+/**
+ * Every setting of the api and the worker, read once from the environment and
+ * validated at boot. Property names are the environment variable names, so an
+ * error message names exactly what the operator has to fix.
+ */
+export class AppConfig {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @IsString()
+  @IsNotEmpty()
+  API_HOST = '127.0.0.1';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  API_PORT = 3000;
+
+  @Matches(/^postgres(ql)?:\/\/[^\s]+$/, { message: 'must be a postgres:// URL' })
+  DATABASE_URL = 'postgres://cyder:cyder@127.0.0.1:5432/cyder';
+
+  /** Run pending migrations when the API starts. */
+  @Transform(toBool)
+  @IsBoolean()
+  DB_MIGRATE_ON_START = true;
+
+  @Matches(/^rediss?:\/\/[^\s]+$/, { message: 'must be a redis:// URL' })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  /** Prefix of every Redis key we write (BullMQ queues included), so instances can share one Redis. */
+  @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'must be 1-64 characters of A-Z a-z 0-9 _ . -' })
+  REDIS_PREFIX = 'cyder';
+
+  @Matches(/^\/[^\s]*$/, { message: 'must be an absolute path to the Docker engine unix socket' })
+  DOCKER_SOCKET = '/var/run/docker.sock';
+
+  /** Oldest Docker engine API we accept; 1.41 is Debian 12's docker.io 20.10. */
+  @Matches(/^\d+\.\d+$/, { message: 'must look like 1.41' })
+  DOCKER_MIN_API_VERSION = '1.41';
+
+  /** Label namespace of every Docker object we create; destroy works by this label. */
+  @Matches(/^[a-z0-9][a-z0-9.-]{1,62}$/, { message: 'must be a lowercase DNS-like name' })
+  DOCKER_LABEL_NAMESPACE = 'org.cyder-range';
+
+  /** Instance name written into labels, so several instances can share one engine. */
+  @Matches(/^[a-z0-9][a-z0-9-]{0,30}$/, { message: 'must be 1-31 lowercase letters, digits or -' })
+  INSTANCE_NAME = 'dev';
+
+  /** Folder of the built-in range images; docker/images of this repository when empty. */
+  @IsString()
+  RANGE_IMAGES_DIR = '';
+
+  /** A statically linked busybox (Debian's busybox-static): the whole userland of our range images. */
+  @Matches(/^\/[^\s]*$/, { message: 'must be an absolute path' })
+  BUSYBOX_PATH = '/bin/busybox';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  WORKER_CONCURRENCY = 4;
+
+  /** How long SIGTERM waits for active jobs before the worker exits anyway. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  SHUTDOWN_TIMEOUT_MS = 30000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  QUEUE_KEEP_COMPLETED = 1000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  QUEUE_KEEP_FAILED = 5000;
+
+  /** Seconds a completed job is kept at most (the count limit applies too). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  QUEUE_KEEP_COMPLETED_SECONDS = 86400;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  HEALTH_TIMEOUT_MS = 2000;
+
+  @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
+  LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+}
+
+export class ConfigValidationError extends Error {
+  constructor(readonly lines: string[]) {
+    super(lines.join('\n'));
+    this.name = 'ConfigValidationError';
+  }
+}
+
+function describe(errors: ValidationError[], raw: Record<string, string>): string[] {
+  return errors.map((e) => {
+    const reasons = Object.values(e.constraints ?? {}).join('; ');
+    // Show what the operator wrote, not what the conversion made of it (NaN).
+    const shown = e.property in raw ? JSON.stringify(raw[e.property]) : String(e.value);
+    return `Invalid configuration: ${e.property}=${shown}: ${reasons}`;
+  });
+}
+
+/** Reads and validates the environment; throws with one line per broken variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const known = Object.keys(new AppConfig());
+  const plain: Record<string, string> = {};
+  for (const key of known) {
+    const value = env[key];
+    if (value !== undefined && value !== '') plain[key] = value;
+  }
+  const config = plainToInstance(AppConfig, plain, { exposeDefaultValues: true });
+  const errors = validateSync(config, { forbidUnknownValues: true });
+  if (errors.length > 0) throw new ConfigValidationError(describe(errors, plain));
+  return config;
+}
+
+type LogLevel = AppConfig['LOG_LEVEL'];
+
+/** Nest logger levels up to and including the configured one. */
+export function logLevels(level: LogLevel): LogLevel[] {
+  const all: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
+  return all.slice(0, all.indexOf(level) + 1);
+}

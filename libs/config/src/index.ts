@@ -1,0 +1,3 @@
+export { AppConfig, ConfigValidationError, loadConfig, logLevels } from './app-config.js';
+export { ConfigModule } from './config.module.js';
+export { DependencyUnavailableError, exitOnBootFailure } from './boot-failure.js';

@@ -1,0 +1,28 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/** Append-only record of every change an operator, instructor or the system made. */
+@Entity({ name: 'audit_events' })
+@Index('audit_events_subject_idx', ['subjectType', 'subjectId'])
+export class AuditEventEntity {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint' })
+  id!: string;
+
+  @CreateDateColumn({ name: 'at', type: 'timestamptz' })
+  at!: Date;
+
+  /** Who did it: a user id, or "system:<component>". */
+  @Column({ type: 'text' })
+  actor!: string;
+
+  @Column({ type: 'text' })
+  action!: string;
+
+  @Column({ name: 'subject_type', type: 'text' })
+  subjectType!: string;
+
+  @Column({ name: 'subject_id', type: 'text' })
+  subjectId!: string;
+
+  @Column({ type: 'jsonb', default: {} })
+  details!: Record<string, unknown>;
+}

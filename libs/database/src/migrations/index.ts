@@ -1,0 +1,4 @@
+import { Initial1764300000000 } from './1764300000000-initial.js';
+
+/** Migrations in order. Listed, not globbed, so ts-jest and the compiled build see the same set. */
+export const MIGRATIONS = [Initial1764300000000];

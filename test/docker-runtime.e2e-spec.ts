@@ -1,0 +1,93 @@
+import { AppConfig, loadConfig } from '@app/config';
+import { APP_LABEL_VALUE, DockerEngine, labelKeys, RangeImageBuilder } from '@app/docker';
+import { removeLabelledObjects } from './support/docker-cleanup.js';
+
+describe('DockerEngine (real engine): isolated networks, hardened containers, exec, cleanup by label', () => {
+  let config: AppConfig;
+  let engine: DockerEngine;
+  let image: string;
+  const keys = () => labelKeys(config.DOCKER_LABEL_NAMESPACE);
+  const labels = () => ({ [keys().app]: APP_LABEL_VALUE, [keys().instance]: config.INSTANCE_NAME, [keys().kind]: 'e2e-probe' });
+
+  beforeAll(async () => {
+    config = loadConfig();
+    engine = new DockerEngine(config);
+    await engine.connectOrFail();
+    image = (await new RangeImageBuilder(engine, config).ensure('base')).image.reference;
+  });
+
+  afterAll(async () => {
+    await removeLabelledObjects(config);
+    engine.onApplicationShutdown();
+  });
+
+  it('creates internal networks whose bridge has no host address, with our labels', async () => {
+    const network = await engine.createNetwork({
+      name: `${config.INSTANCE_NAME}-probe-net`,
+      bridgeName: `cy${config.INSTANCE_NAME.slice(-8)}p`.slice(0, 15),
+      subnet: '10.254.250.0/29',
+      labels: labels(),
+    });
+    expect(network.internal).toBe(true);
+    expect(network.options['com.docker.network.bridge.inhibit_ipv4']).toBe('true');
+    expect(network.labels[keys().instance]).toBe(config.INSTANCE_NAME);
+    expect(network.subnet).toBe('10.254.250.0/29');
+  });
+
+  it('runs a container with every capability dropped, no-new-privileges and limits; exec returns exit code and output', async () => {
+    const id = await engine.createContainer({
+      name: `${config.INSTANCE_NAME}-probe-node`,
+      hostname: 'probe',
+      image,
+      labels: labels(),
+      networks: [{ network: `${config.INSTANCE_NAME}-probe-net`, aliases: ['probe'] }],
+      memoryBytes: 32 * 1024 * 1024,
+      nanoCpus: 250_000_000,
+      pidsLimit: 32,
+      capAdd: [],
+      readOnlyRootfs: true,
+      tmpfs: { '/tmp': 'rw,size=8m', '/run': 'rw,size=1m' },
+    });
+    await engine.startContainer(id);
+    const inspected = await engine.docker.getContainer(id).inspect();
+    expect(inspected.HostConfig.CapDrop).toEqual(['ALL']);
+    expect(inspected.HostConfig.SecurityOpt).toContain('no-new-privileges');
+    expect(inspected.HostConfig.Privileged).toBe(false);
+    expect(inspected.HostConfig.ReadonlyRootfs).toBe(true);
+    expect(inspected.HostConfig.PortBindings ?? {}).toEqual({});
+    expect(inspected.HostConfig.Memory).toBe(32 * 1024 * 1024);
+
+    const ok = await engine.exec(id, ['sh', '-c', 'echo hello; echo oops >&2; exit 3']);
+    expect(ok).toEqual({ exitCode: 3, stdout: 'hello\n', stderr: 'oops\n' });
+    const readOnly = await engine.exec(id, ['sh', '-c', 'echo x > /etc/x']);
+    expect(readOnly.exitCode).not.toBe(0);
+    const tmp = await engine.exec(id, ['sh', '-c', 'echo x > /tmp/x && cat /tmp/x']);
+    expect(tmp).toMatchObject({ exitCode: 0, stdout: 'x\n' });
+  });
+
+  it('refuses dangerous capabilities whatever the caller asks', async () => {
+    await expect(
+      engine.createContainer({
+        name: `${config.INSTANCE_NAME}-probe-bad`,
+        hostname: 'bad',
+        image,
+        labels: labels(),
+        networks: [{ network: `${config.INSTANCE_NAME}-probe-net` }],
+        memoryBytes: 16 * 1024 * 1024,
+        nanoCpus: 100_000_000,
+        pidsLimit: 16,
+        capAdd: ['SYS_ADMIN'],
+        readOnlyRootfs: true,
+      }),
+    ).rejects.toThrow(/SYS_ADMIN/);
+  });
+
+  it('removes everything of this instance by label', async () => {
+    const removed = await removeLabelledObjects(config);
+    expect(removed.containers).toBeGreaterThanOrEqual(1);
+    expect(removed.networks).toBeGreaterThanOrEqual(1);
+    const selector = { [keys().app]: APP_LABEL_VALUE, [keys().instance]: config.INSTANCE_NAME };
+    expect(await engine.listContainers(selector)).toEqual([]);
+    expect(await engine.listNetworks(selector)).toEqual([]);
+  });
+});

@@ -1,0 +1,74 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { Injectable, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { AppConfig, ConfigModule } from '@app/config';
+import { APP_LABEL_VALUE, DockerEngine, labelKeys, RangeImageBuilder } from '@app/docker';
+import { JobDispatcher, JobName, JobQueue, MissingJobHandlerError, QueueName } from '@app/queue';
+import { QueueEvents } from 'bullmq';
+import { redisOptionsFromUrl } from '@app/queue';
+import { createWorkerContext } from './support/test-app.js';
+
+describe('worker and queue (real Redis, real Docker engine)', () => {
+  let worker: INestApplicationContext;
+
+  beforeAll(async () => {
+    worker = await createWorkerContext();
+  });
+
+  afterAll(async () => {
+    await worker?.close();
+  });
+
+  it('runs a job through BullMQ to its @JobHandler: the range images get built and labelled', async () => {
+    const config = worker.get(AppConfig);
+    const jobs = worker.get(JobQueue);
+    const events = new QueueEvents(QueueName.Maintenance, {
+      connection: redisOptionsFromUrl(config.REDIS_URL),
+      prefix: `${config.REDIS_PREFIX}:bull`,
+    });
+    await events.waitUntilReady();
+    try {
+      const job = await jobs.enqueue(JobName.EnsureRangeImages, { v: 1, images: ['base'] }, { jobId: 'e2e-images-1' });
+      const result = (await job.waitUntilFinished(events, 60000)) as { built: string[]; present: string[] };
+      const base = await worker.get(RangeImageBuilder).describe('base');
+      expect([...result.built, ...result.present]).toEqual([base.reference]);
+
+      const inspected = await worker.get(DockerEngine).docker.getImage(base.reference).inspect();
+      const keys = labelKeys(config.DOCKER_LABEL_NAMESPACE);
+      expect(inspected.Config.Labels?.[keys.app]).toBe(APP_LABEL_VALUE);
+      expect(inspected.Config.Labels?.[keys.image]).toBe('base');
+
+      // Same job id again: BullMQ returns the existing job instead of adding a second one.
+      const again = await jobs.enqueue(JobName.EnsureRangeImages, { v: 1, images: ['base'] }, { jobId: 'e2e-images-1' });
+      expect(again.id).toBe(job.id);
+    } finally {
+      await events.close();
+    }
+  });
+
+  it('keeps completed jobs within the configured retention', async () => {
+    const queue = worker.get(JobQueue).queue(QueueName.Maintenance);
+    const config = worker.get(AppConfig);
+    expect(queue.defaultJobOptions.removeOnComplete).toEqual({
+      count: config.QUEUE_KEEP_COMPLETED,
+      age: config.QUEUE_KEEP_COMPLETED_SECONDS,
+    });
+    expect(queue.defaultJobOptions.removeOnFail).toEqual({ count: config.QUEUE_KEEP_FAILED });
+  });
+});
+
+describe('job handler discovery at boot', () => {
+  @Injectable()
+  class NoHandlers {}
+
+  @Module({ imports: [ConfigModule, DiscoveryModule], providers: [NoHandlers, JobDispatcher] })
+  class IncompleteWorkerModule {}
+
+  it('refuses to start when a job name of the contract has no handler', async () => {
+    const moduleRef = await Test.createTestingModule({ imports: [IncompleteWorkerModule] }).compile();
+    moduleRef.useLogger(false);
+    await expect(moduleRef.init()).rejects.toThrow(MissingJobHandlerError);
+    await expect(moduleRef.init()).rejects.toThrow(/maintenance\.ensure-range-images.*has no @JobHandler/);
+  });
+});
