@@ -1,6 +1,6 @@
 // Unit tests: *.spec.ts beside the code. ESM through ts-jest (run with --experimental-vm-modules).
 const aliases = {
-  '^@app/(config|database|queue|docker)$': '<rootDir>/libs/$1/src/index.ts',
+  '^@app/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
   '^(\\.{1,2}/.*)\\.js$': '$1',
 };
 

@@ -1,0 +1,77 @@
+/**
+ * The contract between the template language (libs/templates) and range
+ * provisioning (libs/ranges): a template, validated and given its defaults,
+ * is rendered for one team's range into a RangeBlueprint. Provisioning only
+ * ever sees blueprints, never YAML.
+ */
+
+export type NodeRole =
+  | 'workstation'
+  | 'server'
+  | 'attacker'
+  | 'c2'
+  | 'logserver'
+  | 'router'
+  | 'firewall';
+
+/** Roles that may hold NET_ADMIN (they route or attack). */
+export const NET_ADMIN_ROLES: readonly NodeRole[] = ['attacker', 'router', 'firewall'];
+
+export interface BlueprintNetwork {
+  /** Template name of the segment, e.g. "dmz". */
+  name: string;
+  /** The subnet the provisioner allocated for this range (CIDR), given to render(). */
+  subnet: string;
+}
+
+export interface BlueprintAttachment {
+  network: string;
+  /** Static IPv4 inside the network's subnet, assigned at render time. */
+  address: string;
+  aliases: string[];
+}
+
+export interface BlueprintFile {
+  path: string;
+  content: string;
+  mode: number;
+}
+
+export interface BlueprintReadiness {
+  /** argv run inside the node; ready when it exits 0. */
+  argv: string[];
+  timeoutSeconds: number;
+  intervalMs: number;
+}
+
+export interface BlueprintNode {
+  name: string;
+  role: NodeRole;
+  /** Built-in range image name (docker/images/<name>) or a full image reference. */
+  image: { builtin: string } | { reference: string };
+  attachments: BlueprintAttachment[];
+  /** Whether trainees may open a shell on it. */
+  shell: boolean;
+  resources: { memoryMb: number; cpus: number; pids: number };
+  capabilities: string[];
+  env: Record<string, string>;
+  files: BlueprintFile[];
+  /** Start command (argv); the image's default when absent. */
+  command?: string[];
+  readiness?: BlueprintReadiness;
+  readOnlyRoot: boolean;
+  /** Names of nodes that must be ready before this one starts. */
+  dependsOn: string[];
+}
+
+export interface RangeBlueprint {
+  templateId: string;
+  templateVersion: string;
+  /** sha256 of the template source; the range records it. */
+  templateHash: string;
+  networks: BlueprintNetwork[];
+  /** In dependency order: every node comes after the nodes it depends on. */
+  nodes: BlueprintNode[];
+  /** This range's generated values (${name}), the team's own answers. */
+  variables: Record<string, string>;
+}
