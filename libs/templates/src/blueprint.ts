@@ -75,3 +75,36 @@ export interface RangeBlueprint {
   /** This range's generated values (${name}), the team's own answers. */
   variables: Record<string, string>;
 }
+
+export interface TemplateSummary {
+  id: string;
+  version: string;
+  /** sha256 of the template source. */
+  hash: string;
+  /** Network (segment) names, so the provisioner can allocate one subnet each before rendering. */
+  networks: string[];
+}
+
+/**
+ * What provisioning needs from the template catalogue. libs/templates
+ * provides it under RANGE_TEMPLATE_SOURCE; unit tests may provide a fake.
+ */
+export interface RangeTemplateSource {
+  /** Throws TemplateNotFoundError for an unknown id. */
+  describe(templateId: string): Promise<TemplateSummary>;
+  /**
+   * Renders one range: generates the range's variables (using `seed` when
+   * given, so a re-render is identical), assigns node addresses inside the
+   * given subnets (network name -> CIDR) and substitutes ${...} everywhere.
+   */
+  render(templateId: string, subnets: Record<string, string>, seed?: string): Promise<RangeBlueprint>;
+}
+
+export const RANGE_TEMPLATE_SOURCE = Symbol('RANGE_TEMPLATE_SOURCE');
+
+export class TemplateNotFoundError extends Error {
+  constructor(readonly templateId: string) {
+    super(`template "${templateId}" does not exist`);
+    this.name = 'TemplateNotFoundError';
+  }
+}
