@@ -1,0 +1,68 @@
+import { Injectable, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { Test } from '@nestjs/testing';
+import type { Job } from 'bullmq';
+import { JobHandler } from './job-handler.decorator.js';
+import { JobDispatcher, MissingJobHandlerError } from './job-dispatcher.js';
+import { JOB_QUEUE, JobName, QueueName } from './queue-contract.js';
+
+/** A handler for every job of the contract, recording what it was given. */
+function completeHandlers() {
+  const seen: Array<{ name: string; data: unknown }> = [];
+  const handlers = Object.values(JobName).map((name) => {
+    @Injectable()
+    class H {
+      @JobHandler(name)
+      async handle(data: unknown) {
+        seen.push({ name, data });
+        return `handled ${name}`;
+      }
+    }
+    Object.defineProperty(H, 'name', { value: `Handler_${name}` });
+    return H;
+  });
+  return { seen, handlers };
+}
+
+async function boot(providers: Array<new (...args: never[]) => unknown>) {
+  @Module({ imports: [DiscoveryModule], providers: [...providers, JobDispatcher] })
+  class M {}
+  const ref = await Test.createTestingModule({ imports: [M] }).compile();
+  ref.useLogger(false);
+  return ref.init();
+}
+
+describe('JobDispatcher', () => {
+  it('routes a job to the handler of its name', async () => {
+    const { seen, handlers } = completeHandlers();
+    const app = await boot(handlers);
+    const name = Object.values(JobName)[0];
+    const result = await app.get(JobDispatcher).dispatch(JOB_QUEUE[name], { name, data: { v: 1 } } as Job);
+    expect(result).toBe(`handled ${name}`);
+    expect(seen).toEqual([{ name, data: { v: 1 } }]);
+    await app.close();
+  });
+
+  it('fails a job whose name has no handler or arrives on the wrong queue', async () => {
+    const { handlers } = completeHandlers();
+    const app = await boot(handlers);
+    const dispatcher = app.get(JobDispatcher);
+    await expect(dispatcher.dispatch(QueueName.Ranges, { name: 'nope', data: {} } as Job)).rejects.toThrow(/no handler for job "nope"/);
+    const name = Object.values(JobName)[0];
+    const wrongQueue = Object.values(QueueName).find((q) => q !== JOB_QUEUE[name])!;
+    await expect(dispatcher.dispatch(wrongQueue, { name, data: {} } as Job)).rejects.toThrow(/no handler/);
+    await app.close();
+  });
+
+  it('refuses to boot when two providers handle the same job', async () => {
+    const { handlers } = completeHandlers();
+    const name = Object.values(JobName)[0];
+    @Injectable()
+    class Duplicate {
+      @JobHandler(name)
+      async again() {}
+    }
+    await expect(boot([...handlers, Duplicate])).rejects.toThrow(MissingJobHandlerError);
+  });
+});
+
