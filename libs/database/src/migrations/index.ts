@@ -1,4 +1,5 @@
 import { Initial1764300000000 } from './1764300000000-initial.js';
+import { ScenarioScoring1764300400000 } from './1764300400000-scenario-scoring.js';
 
 /** Migrations in order. Listed, not globbed, so ts-jest and the compiled build see the same set. */
-export const MIGRATIONS = [Initial1764300000000];
+export const MIGRATIONS = [Initial1764300000000, ScenarioScoring1764300400000];
