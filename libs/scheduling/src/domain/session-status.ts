@@ -31,10 +31,12 @@ export function transitionRefusal(from: SessionStatus, to: SessionStatus): strin
   if (SESSION_TRANSITIONS[from].includes(to)) return null;
   if (from === to) return `the session is already ${from}`;
   const allowed = SESSION_TRANSITIONS[from];
-  if (allowed.length === 0) return `a ${from} session cannot change status any more`;
+  if (allowed.length === 0) return `${article(from)} ${from} session cannot change status any more`;
   const hint = HINTS[`${from}->${to}`];
-  return `a ${from} session cannot become ${to}${hint ? ` (${hint})` : ''}; from ${from} it can become: ${allowed.join(', ')}`;
+  return `${article(from)} ${from} session cannot become ${to}${hint ? ` (${hint})` : ''}; from ${from} it can become: ${allowed.join(', ')}`;
 }
+
+const article = (word: string) => (/^[aeiou]/.test(word) ? 'an' : 'a');
 
 const HINTS: Record<string, string> = {
   'draft->closed': 'publish it (open) and let trainees enroll first',
