@@ -100,7 +100,10 @@ export class AnnualPlanner {
         fiscalYear: request.fiscalYear,
         targets,
         prefectures: prefectures.map((p) => ({ code: p.code, name: p.name })),
-        regions: regions.map((r) => ({ id: r.id, name: r.name, prefectureCodes: prefectures.filter((p) => p.region_id === r.id).map((p) => p.code) })),
+        // A region without prefectures (just created, not yet filled) has nothing to cover.
+        regions: regions
+          .map((r) => ({ id: r.id, name: r.name, prefectureCodes: prefectures.filter((p) => p.region_id === r.id).map((p) => p.code) }))
+          .filter((r) => r.prefectureCodes.length > 0),
         venues: venues.map((v) => ({
           id: v.id,
           name: v.name,
