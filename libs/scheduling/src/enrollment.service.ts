@@ -38,16 +38,16 @@ export class EnrollmentService {
 
   async enroll(sessionId: string, traineeId: string, actor: string): Promise<EnrollmentView> {
     return this.dataSource.transaction(async (m) => {
-      const session = await m.findOne(SessionEntity, { where: { id: sessionId }, lock: { mode: 'pessimistic_write' } });
-      if (!session) throw new NotFoundException(`session ${sessionId} does not exist`);
-      if (session.status === 'draft') throw new ConflictException('the session is not published yet (draft): enrollment opens when it is published');
-      if (session.status !== 'open') throw new ConflictException(`enrollment is closed: the session is ${session.status}`);
+      // Eligibility first, before the lock: a session's course never changes, so the checks that
+      // need no lock do not lengthen the queue on a popular session.
+      const unlocked = await m.findOne(SessionEntity, { where: { id: sessionId } });
+      if (!unlocked) throw new NotFoundException(`session ${sessionId} does not exist`);
       const [trainee] = await m.query(
         `SELECT t.id, t.name, o.name AS organisation_name, o.type_code FROM trainees t JOIN organisations o ON o.id = t.organisation_id WHERE t.id = $1`,
         [traineeId],
       );
       if (!trainee) throw new NotFoundException(`trainee ${traineeId} does not exist`);
-      const course = await m.findOneByOrFail(CourseEntity, { code: session.courseCode });
+      const course = await m.findOneByOrFail(CourseEntity, { code: unlocked.courseCode });
       if (!course.admittedOrganisationTypes.includes(trainee.type_code)) {
         const admitted = await m.find(OrganisationTypeEntity, { where: { code: In(course.admittedOrganisationTypes) }, order: { sortOrder: 'ASC' } });
         const type = await m.findOneBy(OrganisationTypeEntity, { code: trainee.type_code });
@@ -55,6 +55,9 @@ export class EnrollmentService {
           `not eligible: ${course.code} admits ${admitted.map((t) => t.name.toLowerCase()).join(', ')} only; ${trainee.organisation_name} is a ${type?.name.toLowerCase() ?? trainee.type_code}`,
         );
       }
+      const session = await m.findOneOrFail(SessionEntity, { where: { id: sessionId }, lock: { mode: 'pessimistic_write' } });
+      if (session.status === 'draft') throw new ConflictException('the session is not published yet (draft): enrollment opens when it is published');
+      if (session.status !== 'open') throw new ConflictException(`enrollment is closed: the session is ${session.status}`);
       const existing = await m.findOne(EnrollmentEntity, { where: { sessionId, traineeId } });
       if (existing && existing.status !== 'cancelled') {
         throw new ConflictException(`trainee ${traineeId} is already enrolled in this session (${existing.status})`);
