@@ -157,6 +157,32 @@ describe('scheduling API (real PostgreSQL)', () => {
       const closed = await api.http().post(`/api/v1/sessions/${session.id}/enrollments`).send({ traineeId: trainees[3].id }).expect(409);
       expect(closed.body.message).toBe('enrollment is closed: the session is closed');
     });
+
+    it('refuses a trainee in two overlapping classroom sessions, and raising seats promotes the waitlist in order', async () => {
+      const [i1, i2] = [await api.instructor(), await api.instructor()];
+      const morning = await api.session({ courseCode: 'A', venueId: (await api.venue(7)).id, seats: 1, instructorIds: [i1.id], ...jstDay('2030-08-20') }, true);
+      const same = await api.session({ courseCode: 'A', venueId: (await api.venue(8)).id, seats: 5, instructorIds: [i2.id], ...jstDay('2030-08-20') }, true);
+      const online = await api.session({ courseCode: 'ONLINE-A', teamSize: 1, seats: 5, startsAt: '2030-10-31T15:00:00.000Z', endsAt: '2030-11-30T15:00:00.000Z' }, true);
+      const org = await api.organisation('incorporated_administrative_agency');
+      const [a, b, c] = [await api.trainee(org.id), await api.trainee(org.id), await api.trainee(org.id)];
+      const enroll = (session: string, trainee: string) => api.http().post(`/api/v1/sessions/${session}/enrollments`).send({ traineeId: trainee });
+      await enroll(morning.id, a.id).expect(201);
+      const clash = await enroll(same.id, a.id).expect(409);
+      expect(clash.body.message).toBe(`trainee ${a.id} is already enrolled in A session ${morning.id} at the same time`);
+      await enroll(online.id, a.id).expect(201);
+      expect((await enroll(morning.id, b.id).expect(201)).body).toMatchObject({ status: 'waitlisted', waitlistPosition: 1 });
+      expect((await enroll(morning.id, c.id).expect(201)).body).toMatchObject({ status: 'waitlisted', waitlistPosition: 2 });
+      const raised = await api.http().patch(`/api/v1/sessions/${morning.id}`).send({ seats: 2 }).expect(200);
+      expect(raised.body).toMatchObject({ seats: 2, confirmed: 2, waitlisted: 1 });
+      const list = (await api.http().get(`/api/v1/sessions/${morning.id}/enrollments`).expect(200)).body;
+      expect(list.map((e: { traineeId: string; status: string }) => [e.traineeId, e.status])).toEqual([
+        [a.id, 'confirmed'],
+        [b.id, 'confirmed'],
+        [c.id, 'waitlisted'],
+      ]);
+      const lower = await api.http().patch(`/api/v1/sessions/${morning.id}`).send({ seats: 1 }).expect(409);
+      expect(lower.body.message).toMatch(/2 trainees are already confirmed; seats cannot go below that/);
+    });
   });
 
   describe('booking', () => {

@@ -62,12 +62,15 @@ export class EnrollmentService {
       if (existing && existing.status !== 'cancelled') {
         throw new ConflictException(`trainee ${traineeId} is already enrolled in this session (${existing.status})`);
       }
-      const [overlap] = await m.query(
-        `SELECT s.id, s.course_code FROM enrollments e JOIN sessions s ON s.id = e.session_id
-         WHERE e.trainee_id = $1 AND e.status <> 'cancelled' AND s.status <> 'cancelled' AND s.id <> $2
-           AND tstzrange(s.starts_at, s.ends_at) && tstzrange($3, $4) LIMIT 1`,
-        [traineeId, sessionId, session.startsAt, session.endsAt],
-      );
+      // One classroom at a time; self-paced windows (weeks long) overlap with anything and do not count.
+      const [overlap] = course.selfPaced
+        ? []
+        : await m.query(
+            `SELECT s.id, s.course_code FROM enrollments e JOIN sessions s ON s.id = e.session_id JOIN courses c ON c.code = s.course_code
+             WHERE e.trainee_id = $1 AND e.status <> 'cancelled' AND s.status <> 'cancelled' AND s.id <> $2 AND NOT c.self_paced
+               AND tstzrange(s.starts_at, s.ends_at) && tstzrange($3, $4) LIMIT 1`,
+            [traineeId, sessionId, session.startsAt, session.endsAt],
+          );
       if (overlap) throw new ConflictException(`trainee ${traineeId} is already enrolled in ${overlap.course_code} session ${overlap.id} at the same time`);
 
       const [{ confirmed }] = await m.query(`SELECT count(*)::int AS confirmed FROM enrollments WHERE session_id = $1 AND status = 'confirmed'`, [sessionId]);

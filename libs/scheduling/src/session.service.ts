@@ -133,6 +133,8 @@ export class SessionService {
         );
       }
       const promoted = session.status === 'open' ? await promoteWaitlisted(m, id, values.seats) : [];
+      const course = await m.findOneByOrFail(CourseEntity, { code: session.courseCode });
+      if (course.selfPaced) for (const p of promoted) await this.teams.addSoloTeam(m, id, p.id, p.trainee_id);
       await this.audit.record(
         { actor, action: 'session.update', subjectType: 'session', subjectId: id, details: { ...describe(values), promoted: promoted.map((p) => p.id) } },
         m,
