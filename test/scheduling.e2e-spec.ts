@@ -102,7 +102,7 @@ describe('scheduling API (real PostgreSQL)', () => {
         else expect(r.waitlistPosition).toBe(r.arrival - 30);
       }
 
-      const list = (await api.http().get(`/api/v1/sessions/${session.id}/enrollments`).expect(200)).body;
+      const list = (await api.http().get(`/api/v1/sessions/${session.id}/enrollments?pageSize=100`).expect(200)).body.items;
       const waitlist = list.filter((e: { status: string }) => e.status === 'waitlisted');
       expect(waitlist.map((e: { waitlistPosition: number }) => e.waitlistPosition)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
       const view = (await api.http().get(`/api/v1/sessions/${session.id}`).expect(200)).body;
@@ -115,7 +115,7 @@ describe('scheduling API (real PostgreSQL)', () => {
       const cancel = await api.http().delete(`/api/v1/sessions/${session.id}/enrollments/${leaving.id}`).expect(200);
       expect(cancel.body.cancelled).toMatchObject({ id: leaving.id, status: 'cancelled' });
       expect(cancel.body.promoted).toMatchObject({ id: waitlist[0].id, status: 'confirmed', waitlistPosition: null });
-      const after = (await api.http().get(`/api/v1/sessions/${session.id}/enrollments?status=waitlisted`).expect(200)).body;
+      const after = (await api.http().get(`/api/v1/sessions/${session.id}/enrollments?status=waitlisted`).expect(200)).body.items;
       expect(after.map((e: { id: string }) => e.id)).toEqual(waitlist.slice(1).map((e: { id: string }) => e.id));
       expect(after[0].waitlistPosition).toBe(1);
       expect((await api.http().get(`/api/v1/sessions/${session.id}`).expect(200)).body).toMatchObject({ confirmed: 30, waitlisted: 29 });
@@ -174,7 +174,7 @@ describe('scheduling API (real PostgreSQL)', () => {
       expect((await enroll(morning.id, c.id).expect(201)).body).toMatchObject({ status: 'waitlisted', waitlistPosition: 2 });
       const raised = await api.http().patch(`/api/v1/sessions/${morning.id}`).send({ seats: 2 }).expect(200);
       expect(raised.body).toMatchObject({ seats: 2, confirmed: 2, waitlisted: 1 });
-      const list = (await api.http().get(`/api/v1/sessions/${morning.id}/enrollments`).expect(200)).body;
+      const list = (await api.http().get(`/api/v1/sessions/${morning.id}/enrollments`).expect(200)).body.items;
       expect(list.map((e: { traineeId: string; status: string }) => [e.traineeId, e.status])).toEqual([
         [a.id, 'confirmed'],
         [b.id, 'confirmed'],

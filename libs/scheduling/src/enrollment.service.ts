@@ -9,9 +9,10 @@ import {
 } from '@app/database';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { promoteWaitlisted } from './enrollment-rules.js';
-import { loadEnrollments } from './session-queries.js';
+import { pageWindow, toPage } from './paging.js';
+import { countEnrollments, loadEnrollments } from './session-queries.js';
 import { TeamFormationService } from './team-formation.service.js';
-import type { CancellationView, EnrollmentView } from './views.js';
+import type { CancellationView, EnrollmentView, Page, PageRequest } from './views.js';
 
 /** Statuses in which a trainee may still cancel (before provisioning starts). */
 const CANCELLABLE: readonly string[] = ['open', 'closed'];
@@ -29,11 +30,14 @@ export class EnrollmentService {
     private readonly teams: TeamFormationService,
   ) {}
 
-  async list(sessionId: string, status?: EnrollmentStatus): Promise<EnrollmentView[]> {
+  /** A session's enrollments in arrival order, paged. */
+  async list(sessionId: string, filter: PageRequest & { status?: EnrollmentStatus } = {}): Promise<Page<EnrollmentView>> {
     if (!(await this.dataSource.getRepository(SessionEntity).exists({ where: { id: sessionId } }))) {
       throw new NotFoundException(`session ${sessionId} does not exist`);
     }
-    return loadEnrollments(this.dataSource.manager, sessionId, { status });
+    const { page, pageSize } = pageWindow(filter);
+    const items = await loadEnrollments(this.dataSource.manager, sessionId, { status: filter.status, page, pageSize });
+    return toPage(items, await countEnrollments(this.dataSource.manager, sessionId, filter), filter);
   }
 
   async enroll(sessionId: string, traineeId: string, actor: string): Promise<EnrollmentView> {

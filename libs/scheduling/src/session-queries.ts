@@ -154,11 +154,14 @@ interface EnrollmentRow {
 export async function loadEnrollments(
   manager: EntityManager,
   sessionId: string,
-  options: { status?: string; ids?: string[] } = {},
+  options: { status?: string; ids?: string[]; page?: number; pageSize?: number } = {},
 ): Promise<EnrollmentView[]> {
-  const where = new SqlWhere().add((p) => `e.session_id = ${p(sessionId)}`);
-  if (options.status) where.add((p) => `e.status = ${p(options.status)}`);
-  if (options.ids) where.add((p) => `e.id = ANY(${p(options.ids)})`);
+  const where = enrollmentWhere(sessionId, options);
+  let limit = '';
+  if (options.page !== undefined || options.pageSize !== undefined) {
+    const { pageSize, offset } = pageWindow(options);
+    limit = `LIMIT ${where.next(pageSize)} OFFSET ${where.next(offset)}`;
+  }
   const rows: EnrollmentRow[] = await manager.query(
     `SELECT e.id, e.session_id, e.trainee_id, t.name AS trainee_name, o.id AS organisation_id, o.name AS organisation_name,
             e.status, e.arrival, e.confirmed_at, e.cancelled_at, e.created_at, tm.team_id,
@@ -170,7 +173,7 @@ export async function loadEnrollments(
      JOIN organisations o ON o.id = t.organisation_id
      LEFT JOIN team_members tm ON tm.enrollment_id = e.id
      ${where.sql}
-     ORDER BY e.arrival`,
+     ORDER BY e.arrival ${limit}`,
     where.params,
   );
   return rows.map((r) => ({
@@ -188,4 +191,17 @@ export async function loadEnrollments(
     cancelledAt: r.cancelled_at,
     createdAt: r.created_at,
   }));
+}
+
+function enrollmentWhere(sessionId: string, options: { status?: string; ids?: string[] }): SqlWhere {
+  const where = new SqlWhere().add((p) => `e.session_id = ${p(sessionId)}`);
+  if (options.status) where.add((p) => `e.status = ${p(options.status)}`);
+  if (options.ids) where.add((p) => `e.id = ANY(${p(options.ids)})`);
+  return where;
+}
+
+export async function countEnrollments(manager: EntityManager, sessionId: string, options: { status?: string } = {}): Promise<number> {
+  const where = enrollmentWhere(sessionId, options);
+  const [row] = await manager.query(`SELECT count(*)::int AS n FROM enrollments e ${where.sql}`, where.params);
+  return row.n;
 }

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Post, Query } from
 import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { EnrollmentService } from '@app/scheduling';
 import { Actor } from './actor.js';
-import { CancellationDto, CreateEnrollmentDto, EnrollmentDto, EnrollmentQueryDto } from './session.dto.js';
+import { CancellationDto, CreateEnrollmentDto, EnrollmentDto, EnrollmentPageDto, EnrollmentQueryDto } from './session.dto.js';
 
 @ApiTags('enrollments')
 @Controller('sessions/:id/enrollments')
@@ -10,10 +10,11 @@ export class EnrollmentsController {
   constructor(private readonly enrollments: EnrollmentService) {}
 
   @Get()
-  @ApiOkResponse({ type: [EnrollmentDto], description: 'In arrival order' })
+  @ApiOkResponse({ type: EnrollmentPageDto, description: 'In arrival order, paged' })
   @ApiNotFoundResponse()
-  async list(@Param('id', ParseUUIDPipe) id: string, @Query() query: EnrollmentQueryDto): Promise<EnrollmentDto[]> {
-    return (await this.enrollments.list(id, query.status)).map(EnrollmentDto.from);
+  async list(@Param('id', ParseUUIDPipe) id: string, @Query() query: EnrollmentQueryDto): Promise<EnrollmentPageDto> {
+    const page = await this.enrollments.list(id, query);
+    return { ...page, items: page.items.map(EnrollmentDto.from) };
   }
 
   @Post()

@@ -146,7 +146,11 @@ export class CreateEnrollmentDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() traineeId!: string;
 }
 
-export class EnrollmentQueryDto {
+export class EnrollmentPageDto extends PageMetaDto {
+  @ApiProperty({ type: [EnrollmentDto] }) items!: EnrollmentDto[];
+}
+
+export class EnrollmentQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ['confirmed', 'waitlisted', 'cancelled'] })
   @IsOptional()
   @IsIn(['confirmed', 'waitlisted', 'cancelled'])
