@@ -18,6 +18,22 @@ interface PlannedSession {
 
 const COURSE_MONTHS: Record<string, number[]> = { A: [7, 8, 9, 10, 11, 12, 1, 2], 'B-1': [10, 11, 12, 1, 2], 'B-2': [1, 2], C: [1, 2] };
 
+// FY2021's national holidays on weekdays (Tokyo 2020 moves included), and the year-end break.
+const NO_TRAINING = new Set([
+  '2021-07-22', '2021-07-23', '2021-08-09', '2021-09-20', '2021-09-23', '2021-11-03', '2021-11-23',
+  '2021-12-29', '2021-12-30', '2021-12-31', '2022-01-03', '2022-01-10', '2022-02-11', '2022-02-23',
+]);
+
+/** JST days ("YYYY-MM-DD") an interval touches. */
+function jstDays(startsAt: string, endsAt: string): string[] {
+  const out: string[] = [];
+  for (let t = new Date(startsAt).getTime(); t < new Date(endsAt).getTime(); t += 3600_000) {
+    const day = new Date(t + 9 * 3600_000).toISOString().slice(0, 10);
+    if (out[out.length - 1] !== day) out.push(day);
+  }
+  return out;
+}
+
 /** JST calendar parts of an instant. */
 function jst(iso: string): { year: number; month: number; weekday: number } {
   const t = new Date(new Date(iso).getTime() + 9 * 3600_000);
@@ -113,6 +129,7 @@ describe('annual plan (real PostgreSQL)', () => {
         expect(p.year).toBe(p.month >= 4 ? 2021 : 2022);
       }
       expect([0, 6]).not.toContain(start.weekday);
+      for (const day of jstDays(s.startsAt, s.endsAt)) expect(NO_TRAINING.has(day)).toBe(false);
       expect(s.fiscalYear).toBe(2021);
       expect(s.status).toBe('draft');
       // Seats within the venue, team ranges within its range host.

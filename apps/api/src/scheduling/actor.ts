@@ -1,4 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { ApiHeader } from '@nestjs/swagger';
 import type { Request } from 'express';
 
 /**
@@ -10,3 +11,7 @@ export const Actor = createParamDecorator((_: unknown, ctx: ExecutionContext): s
   const actor = (Array.isArray(value) ? value[0] : value)?.trim();
   return actor ? actor.slice(0, 200) : 'api';
 });
+
+/** Documents the X-Actor header on a controller's routes. */
+export const ActorHeader = () =>
+  ApiHeader({ name: 'X-Actor', required: false, description: 'Who makes the change, recorded in the audit trail (default "api")' });

@@ -9,7 +9,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { SessionService, TeamFormationService } from '@app/scheduling';
-import { Actor } from './actor.js';
+import { Actor, ActorHeader } from './actor.js';
 import {
   CreateSessionDto,
   ExportQueryDto,
@@ -23,6 +23,7 @@ import {
 } from './session.dto.js';
 
 @ApiTags('sessions')
+@ActorHeader()
 @Controller('sessions')
 export class SessionsController {
   constructor(private readonly sessions: SessionService) {}
@@ -89,6 +90,7 @@ export class SessionsController {
 }
 
 @ApiTags('teams')
+@ActorHeader()
 @Controller('sessions/:id/teams')
 export class TeamsController {
   constructor(private readonly teams: TeamFormationService) {}

@@ -91,6 +91,18 @@ describe('planFiscalYear', () => {
     expect(result.failures[0].message).toMatch(/sessions in 2022-01 cannot be placed/);
   });
 
+  it('plans ONLINE-A as month-long windows with no venue and no instructor', () => {
+    const online = { ...course('ONLINE-A', 'online', [11, 12, 1, 2]), instructorsPerSession: 0 };
+    const result = planFiscalYear({ fiscalYear: 2021, targets: [{ course: online, sessions: 4, seats: 500, teamSize: 1 }], ...world(0) });
+    if (!result.ok) throw new Error(JSON.stringify(result.failures));
+    expect(result.sessions.map((s) => [s.startsAt.toISOString(), s.endsAt.toISOString(), s.venueId, s.instructorIds.length])).toEqual([
+      ['2021-10-31T15:00:00.000Z', '2021-11-30T15:00:00.000Z', null, 0],
+      ['2021-11-30T15:00:00.000Z', '2021-12-31T15:00:00.000Z', null, 0],
+      ['2021-12-31T15:00:00.000Z', '2022-01-31T15:00:00.000Z', null, 0],
+      ['2022-01-31T15:00:00.000Z', '2022-02-28T15:00:00.000Z', null, 0],
+    ]);
+  });
+
   it('refuses A with fewer sessions than prefectures', () => {
     const result = planFiscalYear({ fiscalYear: 2021, targets: [{ course: A, sessions: 40, seats: 30, teamSize: 4 }], ...world() });
     expect(result.ok ? [] : result.failures.map((f) => f.constraint)).toEqual(['coverage']);

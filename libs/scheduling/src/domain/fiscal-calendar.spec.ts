@@ -29,10 +29,12 @@ describe('fiscal calendar (JST, April - March)', () => {
     );
   });
 
-  it('trains on weekdays outside the year-end break and the blackout days', () => {
+  it('trains on weekdays outside national holidays, the year-end break and the blackout days', () => {
     expect(isWorkingDay({ year: 2022, month: 1, day: 3 }, new Set())).toBe(false); // Monday, New Year break
     expect(isWorkingDay({ year: 2022, month: 1, day: 4 }, new Set())).toBe(true);
     expect(isWorkingDay({ year: 2022, month: 1, day: 8 }, new Set())).toBe(false); // Saturday
-    expect(isWorkingDay({ year: 2022, month: 1, day: 10 }, new Set(['2022-01-10']))).toBe(false);
+    expect(isWorkingDay({ year: 2022, month: 1, day: 10 }, new Set())).toBe(false); // Coming of Age Day
+    expect(isWorkingDay({ year: 2022, month: 1, day: 11 }, new Set(['2022-01-11']))).toBe(false);
+    expect(isWorkingDay({ year: 2022, month: 1, day: 12 }, new Set())).toBe(true);
   });
 });

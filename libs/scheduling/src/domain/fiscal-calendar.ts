@@ -1,3 +1,5 @@
+import { isJapaneseHoliday } from './japanese-holidays.js';
+
 /**
  * Dates of the Japanese training calendar. Sessions are held in Japan Standard Time (UTC+9, no
  * daylight saving), so months and days are JST ones; the fiscal year runs April - March.
@@ -103,10 +105,16 @@ export function isYearEndBreak(month: number, day: number): boolean {
   return (month === 12 && day >= 29) || (month === 1 && day <= 3);
 }
 
-/** Monday - Friday, outside the year-end break and the given blackout days ("YYYY-MM-DD"). */
+/** Monday - Friday, not a national holiday, outside the year-end break and the given blackout days ("YYYY-MM-DD"). */
 export function isWorkingDay(d: JstDay, blackout: ReadonlySet<string>): boolean {
   const weekday = new Date(Date.UTC(d.year, d.month - 1, d.day)).getUTCDay();
-  return weekday !== 0 && weekday !== 6 && !isYearEndBreak(d.month, d.day) && !blackout.has(dayKey(d));
+  return (
+    weekday !== 0 &&
+    weekday !== 6 &&
+    !isYearEndBreak(d.month, d.day) &&
+    !isJapaneseHoliday(d.year, d.month, d.day) &&
+    !blackout.has(dayKey(d))
+  );
 }
 
 export function addDays(d: JstDay, n: number): JstDay {
