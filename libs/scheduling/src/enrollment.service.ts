@@ -47,7 +47,8 @@ export class EnrollmentService {
       const unlocked = await m.findOne(SessionEntity, { where: { id: sessionId } });
       if (!unlocked) throw new NotFoundException(`session ${sessionId} does not exist`);
       const [trainee] = await m.query(
-        `SELECT t.id, t.name, o.name AS organisation_name, o.type_code FROM trainees t JOIN organisations o ON o.id = t.organisation_id WHERE t.id = $1`,
+        `SELECT t.id, t.name, o.id AS organisation_id, o.name AS organisation_name, o.type_code
+         FROM trainees t JOIN organisations o ON o.id = t.organisation_id WHERE t.id = $1`,
         [traineeId],
       );
       if (!trainee) throw new NotFoundException(`trainee ${traineeId} does not exist`);
@@ -59,12 +60,25 @@ export class EnrollmentService {
           `not eligible: ${course.code} admits ${admitted.map((t) => t.name.toLowerCase()).join(', ')} only; ${trainee.organisation_name} is a ${type?.name.toLowerCase() ?? trainee.type_code}`,
         );
       }
-      const session = await m.findOneOrFail(SessionEntity, { where: { id: sessionId }, lock: { mode: 'pessimistic_write' } });
+
+      // From here on the session row is locked until commit. Taking the lock and the next arrival
+      // number is one statement; a refusal below rolls the number back with the transaction.
+      const [[session]]: [Array<{ status: string; seats: number; arrival: number; starts_at: Date; ends_at: Date } | undefined>] = await m.query(
+        `UPDATE sessions SET enrollment_counter = enrollment_counter + 1 WHERE id = $1
+         RETURNING status, seats, enrollment_counter AS arrival, starts_at, ends_at`,
+        [sessionId],
+      );
+      if (!session) throw new NotFoundException(`session ${sessionId} does not exist`);
       if (session.status === 'draft') throw new ConflictException('the session is not published yet (draft): enrollment opens when it is published');
       if (session.status !== 'open') throw new ConflictException(`enrollment is closed: the session is ${session.status}`);
-      const existing = await m.findOne(EnrollmentEntity, { where: { sessionId, traineeId } });
-      if (existing && existing.status !== 'cancelled') {
-        throw new ConflictException(`trainee ${traineeId} is already enrolled in this session (${existing.status})`);
+      const [state]: [{ confirmed: number; waitlisted: number; existing: EnrollmentStatus | null }] = await m.query(
+        `SELECT (SELECT count(*) FROM enrollments WHERE session_id = $1 AND status = 'confirmed')::int AS confirmed,
+                (SELECT count(*) FROM enrollments WHERE session_id = $1 AND status = 'waitlisted')::int AS waitlisted,
+                (SELECT status FROM enrollments WHERE session_id = $1 AND trainee_id = $2) AS existing`,
+        [sessionId, traineeId],
+      );
+      if (state.existing && state.existing !== 'cancelled') {
+        throw new ConflictException(`trainee ${traineeId} is already enrolled in this session (${state.existing})`);
       }
       // One classroom at a time; self-paced windows (weeks long) overlap with anything and do not count.
       const [overlap] = course.selfPaced
@@ -73,26 +87,41 @@ export class EnrollmentService {
             `SELECT s.id, s.course_code FROM enrollments e JOIN sessions s ON s.id = e.session_id JOIN courses c ON c.code = s.course_code
              WHERE e.trainee_id = $1 AND e.status <> 'cancelled' AND s.status <> 'cancelled' AND s.id <> $2 AND NOT c.self_paced
                AND tstzrange(s.starts_at, s.ends_at) && tstzrange($3, $4) LIMIT 1`,
-            [traineeId, sessionId, session.startsAt, session.endsAt],
+            [traineeId, sessionId, session.starts_at, session.ends_at],
           );
       if (overlap) throw new ConflictException(`trainee ${traineeId} is already enrolled in ${overlap.course_code} session ${overlap.id} at the same time`);
 
-      const [{ confirmed }] = await m.query(`SELECT count(*)::int AS confirmed FROM enrollments WHERE session_id = $1 AND status = 'confirmed'`, [sessionId]);
-      const status: EnrollmentStatus = confirmed < session.seats ? 'confirmed' : 'waitlisted';
-      const arrival = session.enrollmentCounter + 1;
-      await m.update(SessionEntity, { id: sessionId }, { enrollmentCounter: arrival });
-      const values = { status, arrival, confirmedAt: status === 'confirmed' ? new Date() : null, cancelledAt: null };
-      let id: string;
-      if (existing) {
-        await m.update(EnrollmentEntity, { id: existing.id }, values);
-        id = existing.id;
-      } else {
-        id = (await m.save(EnrollmentEntity, m.create(EnrollmentEntity, { sessionId, traineeId, ...values }))).id;
-      }
-      if (course.selfPaced && status === 'confirmed') await this.teams.addSoloTeam(m, sessionId, id, traineeId);
-      await this.audit.record({ actor, action: 'enrollment.create', subjectType: 'enrollment', subjectId: id, details: { sessionId, traineeId, status, arrival } }, m);
-      const [view] = await loadEnrollments(m, sessionId, { ids: [id] });
-      return view;
+      const status: EnrollmentStatus = state.confirmed < session.seats ? 'confirmed' : 'waitlisted';
+      // A cancelled enrollment comes back at the end of the queue (new arrival number).
+      const [row]: [{ id: string; confirmed_at: Date | null; created_at: Date }] = await m.query(
+        `INSERT INTO enrollments (session_id, trainee_id, status, arrival, confirmed_at)
+         VALUES ($1, $2, $3, $4, CASE WHEN $3 = 'confirmed' THEN now() END)
+         ON CONFLICT (session_id, trainee_id) DO UPDATE
+           SET status = EXCLUDED.status, arrival = EXCLUDED.arrival, confirmed_at = EXCLUDED.confirmed_at, cancelled_at = NULL, updated_at = now()
+         RETURNING id, confirmed_at, created_at`,
+        [sessionId, traineeId, status, session.arrival],
+      );
+      const teamId = course.selfPaced && status === 'confirmed' ? await this.teams.addSoloTeam(m, sessionId, row.id, traineeId) : null;
+      await this.audit.record(
+        { actor, action: 'enrollment.create', subjectType: 'enrollment', subjectId: row.id, details: { sessionId, traineeId, status, arrival: session.arrival } },
+        m,
+      );
+      return {
+        id: row.id,
+        sessionId,
+        traineeId,
+        traineeName: trainee.name,
+        organisationId: trainee.organisation_id,
+        organisationName: trainee.organisation_name,
+        status,
+        arrival: session.arrival,
+        // The newcomer has the highest arrival number, so it is last in the waitlist.
+        waitlistPosition: status === 'waitlisted' ? state.waitlisted + 1 : null,
+        teamId,
+        confirmedAt: row.confirmed_at,
+        cancelledAt: null,
+        createdAt: row.created_at,
+      };
     });
   }
 

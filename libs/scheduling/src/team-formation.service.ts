@@ -48,10 +48,11 @@ export class TeamFormationService {
   }
 
   /** A self-paced trainee's own team, formed on demand at enrollment. */
-  async addSoloTeam(m: EntityManager, sessionId: string, enrollmentId: string, traineeId: string): Promise<void> {
+  async addSoloTeam(m: EntityManager, sessionId: string, enrollmentId: string, traineeId: string): Promise<string> {
     const [{ next }] = await m.query(`SELECT COALESCE(max(number), 0) + 1 AS next FROM teams WHERE session_id = $1`, [sessionId]);
     const team = await m.save(TeamEntity, m.create(TeamEntity, { sessionId, number: next, name: `Team ${next}` }));
     await m.insert(TeamMemberEntity, { enrollmentId, teamId: team.id, sessionId, traineeId });
+    return team.id;
   }
 
   /** Takes a cancelled member out of their team; the promoted trainee, if any, takes the place. */
