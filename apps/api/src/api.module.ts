@@ -4,8 +4,9 @@ import { DatabaseModule } from '@app/database';
 import { DockerModule } from '@app/docker';
 import { QueueModule } from '@app/queue';
 import { HealthModule } from './health/health.module.js';
+import { SchedulingApiModule } from './scheduling/scheduling-api.module.js';
 
 @Module({
-  imports: [ConfigModule, DatabaseModule, QueueModule, DockerModule, HealthModule],
+  imports: [ConfigModule, DatabaseModule, QueueModule, DockerModule, HealthModule, SchedulingApiModule],
 })
 export class ApiModule {}

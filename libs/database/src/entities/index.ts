@@ -4,9 +4,11 @@ import { IncidentReportEntity } from './incident-report.entity.js';
 import { InstructorNoteEntity } from './instructor-note.entity.js';
 import { ObjectiveCheckEntity } from './objective-check.entity.js';
 import { ScenarioClockEntity } from './scenario-clock.entity.js';
+import { SCHEDULING_ENTITIES } from './scheduling/index.js';
 import { ScoreEventEntity } from './score-event.entity.js';
 
 export { AuditEventEntity };
+export * from './scheduling/index.js';
 export {
   AttackRunEntity,
   IncidentReportEntity,
@@ -16,9 +18,7 @@ export {
   ScoreEventEntity,
 };
 
-/** Every entity of the schema; domain libs add theirs here with a migration. */
-export const ENTITIES = [
-  AuditEventEntity,
+const SCORING_ENTITIES = [
   ScenarioClockEntity,
   AttackRunEntity,
   ScoreEventEntity,
@@ -26,3 +26,6 @@ export const ENTITIES = [
   IncidentReportEntity,
   InstructorNoteEntity,
 ];
+
+/** Every entity of the schema; domain libs add theirs here with a migration. */
+export const ENTITIES = [AuditEventEntity, ...SCHEDULING_ENTITIES, ...SCORING_ENTITIES];

@@ -1,5 +1,12 @@
 import { Initial1764300000000 } from './1764300000000-initial.js';
+import { Scheduling1764300100000 } from './1764300100000-scheduling.js';
+import { SchedulingReferenceData1764300100001 } from './1764300100001-scheduling-reference-data.js';
 import { ScenarioScoring1764300400000 } from './1764300400000-scenario-scoring.js';
 
 /** Migrations in order. Listed, not globbed, so ts-jest and the compiled build see the same set. */
-export const MIGRATIONS = [Initial1764300000000, ScenarioScoring1764300400000];
+export const MIGRATIONS = [
+  Initial1764300000000,
+  Scheduling1764300100000,
+  SchedulingReferenceData1764300100001,
+  ScenarioScoring1764300400000,
+];

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { schedulingDemoSeeder } from './scheduling-demo.seeder.js';
 
 /** An idempotent seed step: running it twice leaves the same rows. Returns a one-line summary. */
 export interface Seeder {
@@ -7,4 +8,4 @@ export interface Seeder {
 }
 
 /** Seed steps in order; domain libs register theirs here. */
-export const SEEDERS: Seeder[] = [];
+export const SEEDERS: Seeder[] = [schedulingDemoSeeder];

@@ -1,0 +1,64 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMinSize, ArrayUnique, IsArray, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import type { CourseView } from '@app/scheduling';
+
+export class CourseDto {
+  @ApiProperty({ example: 'B-1' }) code!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ example: 'intermediate' }) level!: string;
+  @ApiProperty({ enum: ['in_person', 'online'] }) format!: string;
+  @ApiProperty() audience!: string;
+  @ApiProperty({ type: [String] }) admittedOrganisationTypes!: string[];
+  @ApiProperty({ enum: ['any_prefecture', 'per_region', 'listed_prefectures', 'online'] }) placement!: string;
+  @ApiProperty({ type: [Number], description: 'For listed_prefectures: where it runs' }) prefectureCodes!: number[];
+  @ApiProperty({ type: [Number], description: 'Calendar months of the fiscal year (April - March)' }) months!: number[];
+  @ApiProperty({ nullable: true, type: Number, description: 'FY2021 plan; null for on-demand courses' }) plannedSessions!: number | null;
+  @ApiProperty() durationDays!: number;
+  @ApiProperty() defaultSeats!: number;
+  @ApiProperty() defaultTeamSize!: number;
+  @ApiProperty() instructorsPerSession!: number;
+  @ApiProperty({ description: 'One trainee per team, teams formed on demand (ONLINE-A)' }) selfPaced!: boolean;
+  @ApiProperty() updatedAt!: Date;
+  static from(v: CourseView): CourseDto {
+    return Object.assign(new CourseDto(), v);
+  }
+}
+
+export class UpdateCourseDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) name?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(100) level?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(1000) audience?: string;
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsString({ each: true })
+  admittedOrganisationTypes?: string[];
+
+  @ApiPropertyOptional({ type: [Number] })
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  @Max(47, { each: true })
+  prefectureCodes?: number[];
+
+  @ApiPropertyOptional({ type: [Number] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  @Max(12, { each: true })
+  months?: number[];
+
+  @ApiPropertyOptional({ nullable: true, type: Number }) @IsOptional() @IsInt() @Min(0) @Max(10000) plannedSessions?: number | null;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(31) durationDays?: number;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(10000) defaultSeats?: number;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(20) defaultTeamSize?: number;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(10) instructorsPerSession?: number;
+}

@@ -1,0 +1,33 @@
+import { Body, Controller, Get, Param, Patch } from '@nestjs/common';
+import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CourseCatalogService } from '@app/scheduling';
+import { Actor, ActorHeader } from './actor.js';
+import { CourseDto, UpdateCourseDto } from './course.dto.js';
+
+@ApiTags('courses')
+@ActorHeader()
+@Controller('courses')
+export class CoursesController {
+  constructor(private readonly catalog: CourseCatalogService) {}
+
+  @Get()
+  @ApiOkResponse({ type: [CourseDto], description: 'The catalogue: A, B-1, B-2, C, ONLINE-A' })
+  async list(): Promise<CourseDto[]> {
+    return (await this.catalog.list()).map(CourseDto.from);
+  }
+
+  @Get(':code')
+  @ApiOkResponse({ type: CourseDto })
+  @ApiNotFoundResponse()
+  async get(@Param('code') code: string): Promise<CourseDto> {
+    return CourseDto.from(await this.catalog.get(code));
+  }
+
+  @Patch(':code')
+  @ApiOkResponse({ type: CourseDto })
+  @ApiNotFoundResponse()
+  @ApiConflictResponse()
+  async update(@Param('code') code: string, @Body() body: UpdateCourseDto, @Actor() actor: string): Promise<CourseDto> {
+    return CourseDto.from(await this.catalog.update(code, body, actor));
+  }
+}

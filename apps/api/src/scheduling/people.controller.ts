@@ -1,0 +1,77 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { PeopleService } from '@app/scheduling';
+import { Actor, ActorHeader } from './actor.js';
+import {
+  CreateInstructorDto,
+  CreateTraineeDto,
+  InstructorDto,
+  InstructorPageDto,
+  InstructorQueryDto,
+  TraineeDto,
+  TraineePageDto,
+  TraineeQueryDto,
+  UpdateInstructorDto,
+  UpdateTraineeDto,
+} from './people.dto.js';
+
+@ApiTags('people')
+@ActorHeader()
+@Controller()
+export class PeopleController {
+  constructor(private readonly people: PeopleService) {}
+
+  @Get('trainees')
+  @ApiOkResponse({ type: TraineePageDto })
+  async trainees(@Query() query: TraineeQueryDto): Promise<TraineePageDto> {
+    const page = await this.people.listTrainees(query);
+    return { ...page, items: page.items.map(TraineeDto.from) };
+  }
+
+  @Get('trainees/:id')
+  @ApiOkResponse({ type: TraineeDto })
+  @ApiNotFoundResponse()
+  async trainee(@Param('id', ParseUUIDPipe) id: string): Promise<TraineeDto> {
+    return TraineeDto.from(await this.people.getTrainee(id));
+  }
+
+  @Post('trainees')
+  @ApiCreatedResponse({ type: TraineeDto })
+  @ApiConflictResponse({ description: 'The e-mail is taken' })
+  async createTrainee(@Body() body: CreateTraineeDto, @Actor() actor: string): Promise<TraineeDto> {
+    return TraineeDto.from(await this.people.createTrainee(body, actor));
+  }
+
+  @Patch('trainees/:id')
+  @ApiOkResponse({ type: TraineeDto })
+  async updateTrainee(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateTraineeDto, @Actor() actor: string): Promise<TraineeDto> {
+    return TraineeDto.from(await this.people.updateTrainee(id, body, actor));
+  }
+
+  @Get('instructors')
+  @ApiOkResponse({ type: InstructorPageDto })
+  async instructors(@Query() query: InstructorQueryDto): Promise<InstructorPageDto> {
+    const page = await this.people.listInstructors(query);
+    return { ...page, items: page.items.map(InstructorDto.from) };
+  }
+
+  @Get('instructors/:id')
+  @ApiOkResponse({ type: InstructorDto })
+  @ApiNotFoundResponse()
+  async instructor(@Param('id', ParseUUIDPipe) id: string): Promise<InstructorDto> {
+    return InstructorDto.from(await this.people.getInstructor(id));
+  }
+
+  @Post('instructors')
+  @ApiCreatedResponse({ type: InstructorDto })
+  @ApiConflictResponse({ description: 'The e-mail is taken' })
+  async createInstructor(@Body() body: CreateInstructorDto, @Actor() actor: string): Promise<InstructorDto> {
+    return InstructorDto.from(await this.people.createInstructor(body, actor));
+  }
+
+  @Patch('instructors/:id')
+  @ApiOkResponse({ type: InstructorDto })
+  async updateInstructor(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateInstructorDto, @Actor() actor: string): Promise<InstructorDto> {
+    return InstructorDto.from(await this.people.updateInstructor(id, body, actor));
+  }
+}

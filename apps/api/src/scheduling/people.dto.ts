@@ -1,0 +1,81 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayUnique, IsArray, IsBoolean, IsEmail, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import type { InstructorView, TraineeView } from '@app/scheduling';
+import { PageMetaDto, PageQueryDto } from './paging.dto.js';
+
+export class TraineeDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() email!: string;
+  @ApiProperty({ format: 'uuid' }) organisationId!: string;
+  @ApiProperty() organisationName!: string;
+  @ApiProperty() organisationTypeCode!: string;
+  @ApiProperty() createdAt!: Date;
+  @ApiProperty() updatedAt!: Date;
+  static from(v: TraineeView): TraineeDto {
+    return Object.assign(new TraineeDto(), v);
+  }
+}
+
+export class TraineePageDto extends PageMetaDto {
+  @ApiProperty({ type: [TraineeDto] }) items!: TraineeDto[];
+}
+
+export class CreateTraineeDto {
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(200) name!: string;
+  @ApiProperty({ description: 'Work e-mail' }) @IsEmail() @MaxLength(320) email!: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() organisationId!: string;
+}
+
+export class UpdateTraineeDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) name?: string;
+  @ApiPropertyOptional() @IsOptional() @IsEmail() @MaxLength(320) email?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() organisationId?: string;
+}
+
+export class TraineeQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() organisationId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsEmail() email?: string;
+}
+
+export class InstructorDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() email!: string;
+  @ApiProperty({ type: [String], description: 'Courses the instructor may teach' }) courseCodes!: string[];
+  @ApiProperty() active!: boolean;
+  @ApiProperty() createdAt!: Date;
+  @ApiProperty() updatedAt!: Date;
+  static from(v: InstructorView): InstructorDto {
+    return Object.assign(new InstructorDto(), v);
+  }
+}
+
+export class InstructorPageDto extends PageMetaDto {
+  @ApiProperty({ type: [InstructorDto] }) items!: InstructorDto[];
+}
+
+export class CreateInstructorDto {
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(200) name!: string;
+  @ApiProperty() @IsEmail() @MaxLength(320) email!: string;
+  @ApiProperty({ type: [String], example: ['A', 'B-1'] }) @IsArray() @ArrayUnique() @IsString({ each: true }) courseCodes!: string[];
+  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() active?: boolean;
+}
+
+export class UpdateInstructorDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) name?: string;
+  @ApiPropertyOptional() @IsOptional() @IsEmail() @MaxLength(320) email?: string;
+  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayUnique() @IsString({ each: true }) courseCodes?: string[];
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
+}
+
+export class InstructorQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'Qualified for this course' }) @IsOptional() @IsString() course?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  active?: boolean;
+}

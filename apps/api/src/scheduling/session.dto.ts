@@ -1,0 +1,183 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import { SESSION_STATUSES, type EnrollmentView, type SessionView, type TeamView } from '@app/scheduling';
+import type { SessionStatus } from '@app/database';
+import { PageMetaDto, PageQueryDto } from './paging.dto.js';
+
+export class SessionVenueDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() city!: string;
+  @ApiProperty() seatCapacity!: number;
+  @ApiProperty() rangeHostCapacity!: number;
+}
+
+export class SessionPrefectureDto {
+  @ApiProperty() code!: number;
+  @ApiProperty() name!: string;
+}
+
+export class SessionRegionDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() code!: string;
+  @ApiProperty() name!: string;
+}
+
+export class PersonRefDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+}
+
+export class SessionDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ example: 'A' }) courseCode!: string;
+  @ApiProperty({ enum: SESSION_STATUSES }) status!: SessionStatus;
+  @ApiProperty({ nullable: true, type: String }) statusReason!: string | null;
+  @ApiProperty({ example: 2021 }) fiscalYear!: number;
+  @ApiProperty({ example: '2022-01', description: 'JST month of the start' }) month!: string;
+  @ApiProperty() startsAt!: Date;
+  @ApiProperty() endsAt!: Date;
+  @ApiProperty({ type: SessionVenueDto, nullable: true }) venue!: SessionVenueDto | null;
+  @ApiProperty({ type: SessionPrefectureDto, nullable: true }) prefecture!: SessionPrefectureDto | null;
+  @ApiProperty({ type: SessionRegionDto, nullable: true }) region!: SessionRegionDto | null;
+  @ApiProperty() seats!: number;
+  @ApiProperty() confirmed!: number;
+  @ApiProperty() waitlisted!: number;
+  @ApiProperty() teamSize!: number;
+  @ApiProperty({ description: 'Self-paced (ONLINE-A): one trainee per team, formed at enrollment' }) selfPaced!: boolean;
+  @ApiProperty({ type: [PersonRefDto] }) instructors!: PersonRefDto[];
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) planId!: string | null;
+  @ApiProperty() createdAt!: Date;
+  @ApiProperty() updatedAt!: Date;
+  static from(v: SessionView): SessionDto {
+    return Object.assign(new SessionDto(), v);
+  }
+}
+
+export class SessionPageDto extends PageMetaDto {
+  @ApiProperty({ type: [SessionDto] }) items!: SessionDto[];
+}
+
+export class SessionQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ example: 'B-1' }) @IsOptional() @IsString() course?: string;
+  @ApiPropertyOptional({ example: 13 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(47) prefecture?: number;
+  @ApiPropertyOptional({ description: 'Region id or code (e.g. tohoku)' }) @IsOptional() @IsString() region?: string;
+
+  @ApiPropertyOptional({ example: '2022-01', description: 'JST month of the start' })
+  @IsOptional()
+  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'month must look like 2022-01' })
+  month?: string;
+
+  @ApiPropertyOptional({ enum: SESSION_STATUSES }) @IsOptional() @IsIn(SESSION_STATUSES) status?: SessionStatus;
+  @ApiPropertyOptional({ example: 2021 }) @IsOptional() @Type(() => Number) @IsInt() @Min(2000) @Max(2100) fiscalYear?: number;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() venueId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() instructorId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() planId?: string;
+}
+
+export class ExportQueryDto extends SessionQueryDto {}
+
+export class CreateSessionDto {
+  @ApiProperty({ example: 'A' }) @IsString() @IsNotEmpty() courseCode!: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'Required in person; absent for ONLINE-A' }) @IsOptional() @IsUUID() venueId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'B-1: the region served (default: the venue\'s)' }) @IsOptional() @IsUUID() regionId?: string;
+  @ApiProperty({ example: '2021-07-14T01:00:00.000Z' }) @IsISO8601({ strict: true }) startsAt!: string;
+  @ApiProperty({ example: '2021-07-14T08:00:00.000Z' }) @IsISO8601({ strict: true }) endsAt!: string;
+  @ApiPropertyOptional({ description: "Default: the course's, at most the venue's" }) @IsOptional() @IsInt() @Min(1) @Max(10000) seats?: number;
+  @ApiPropertyOptional({ default: 4 }) @IsOptional() @IsInt() @Min(1) @Max(20) teamSize?: number;
+  @ApiPropertyOptional({ type: [String], format: 'uuid' }) @IsOptional() @IsArray() @ArrayUnique() @IsUUID('all', { each: true }) instructorIds?: string[];
+}
+
+export class UpdateSessionDto {
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() venueId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() regionId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) startsAt?: string;
+  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) endsAt?: string;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(10000) seats?: number;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(20) teamSize?: number;
+  @ApiPropertyOptional({ type: [String], format: 'uuid' }) @IsOptional() @IsArray() @ArrayUnique() @IsUUID('all', { each: true }) instructorIds?: string[];
+}
+
+export class TransitionDto {
+  @ApiProperty({ enum: SESSION_STATUSES, description: 'The status to move to' }) @IsIn(SESSION_STATUSES) status!: SessionStatus;
+  @ApiPropertyOptional({ description: 'Why (kept on the session, e.g. a cancellation reason)' }) @IsOptional() @IsString() @MaxLength(500) reason?: string;
+}
+
+export class EnrollmentDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) sessionId!: string;
+  @ApiProperty({ format: 'uuid' }) traineeId!: string;
+  @ApiProperty() traineeName!: string;
+  @ApiProperty({ format: 'uuid' }) organisationId!: string;
+  @ApiProperty() organisationName!: string;
+  @ApiProperty({ enum: ['confirmed', 'waitlisted', 'cancelled'] }) status!: string;
+  @ApiProperty({ description: 'Arrival order in the session (1 = first)' }) arrival!: number;
+  @ApiProperty({ nullable: true, type: Number, description: '1 = next to be confirmed' }) waitlistPosition!: number | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) teamId!: string | null;
+  @ApiProperty({ nullable: true, type: Date }) confirmedAt!: Date | null;
+  @ApiProperty({ nullable: true, type: Date }) cancelledAt!: Date | null;
+  @ApiProperty() createdAt!: Date;
+  static from(v: EnrollmentView): EnrollmentDto {
+    return Object.assign(new EnrollmentDto(), v);
+  }
+}
+
+export class CancellationDto {
+  @ApiProperty({ type: EnrollmentDto }) cancelled!: EnrollmentDto;
+  @ApiProperty({ type: EnrollmentDto, nullable: true, description: 'The first waitlisted trainee, now confirmed' }) promoted!: EnrollmentDto | null;
+}
+
+export class CreateEnrollmentDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() traineeId!: string;
+}
+
+export class EnrollmentPageDto extends PageMetaDto {
+  @ApiProperty({ type: [EnrollmentDto] }) items!: EnrollmentDto[];
+}
+
+export class EnrollmentQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: ['confirmed', 'waitlisted', 'cancelled'] })
+  @IsOptional()
+  @IsIn(['confirmed', 'waitlisted', 'cancelled'])
+  status?: 'confirmed' | 'waitlisted' | 'cancelled';
+}
+
+export class TeamMemberDto {
+  @ApiProperty({ format: 'uuid' }) traineeId!: string;
+  @ApiProperty({ format: 'uuid' }) enrollmentId!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ format: 'uuid' }) organisationId!: string;
+  @ApiProperty() organisationName!: string;
+}
+
+export class TeamDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) sessionId!: string;
+  @ApiProperty() number!: number;
+  @ApiProperty() name!: string;
+  @ApiProperty({ type: [TeamMemberDto] }) members!: TeamMemberDto[];
+  static from(v: TeamView): TeamDto {
+    return Object.assign(new TeamDto(), v);
+  }
+}
+
+export class TeamMoveDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() traineeId!: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() toTeamId!: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'Swap with this member of the target team' }) @IsOptional() @IsUUID() swapWithTraineeId?: string;
+}

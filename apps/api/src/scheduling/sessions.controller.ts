@@ -1,0 +1,120 @@
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import { SessionService, TeamFormationService } from '@app/scheduling';
+import { Actor, ActorHeader } from './actor.js';
+import {
+  CreateSessionDto,
+  ExportQueryDto,
+  SessionDto,
+  SessionPageDto,
+  SessionQueryDto,
+  TeamDto,
+  TeamMoveDto,
+  TransitionDto,
+  UpdateSessionDto,
+} from './session.dto.js';
+
+@ApiTags('sessions')
+@ActorHeader()
+@Controller('sessions')
+export class SessionsController {
+  constructor(private readonly sessions: SessionService) {}
+
+  @Get()
+  @ApiOkResponse({ type: SessionPageDto, description: 'Sessions in start order, filtered and paged' })
+  async list(@Query() query: SessionQueryDto): Promise<SessionPageDto> {
+    const page = await this.sessions.list(query);
+    return { ...page, items: page.items.map(SessionDto.from) };
+  }
+
+  @Get('export.csv')
+  @Header('Content-Type', 'text/csv; charset=utf-8')
+  @Header('Content-Disposition', 'attachment; filename="schedule.csv"')
+  @ApiProduces('text/csv')
+  @ApiOkResponse({ description: 'The schedule (every session matching the filters) as CSV', schema: { type: 'string' } })
+  async exportCsv(@Query() query: ExportQueryDto): Promise<string> {
+    return this.sessions.exportCsv(query);
+  }
+
+  @Post()
+  @ApiCreatedResponse({ type: SessionDto, description: 'A draft session' })
+  @ApiNotFoundResponse({ description: 'Unknown course, venue or instructor' })
+  @ApiConflictResponse({ description: 'A rule is broken: months, place, seats, range-host capacity, double booking' })
+  async create(@Body() body: CreateSessionDto, @Actor() actor: string): Promise<SessionDto> {
+    const view = await this.sessions.create({ ...body, startsAt: new Date(body.startsAt), endsAt: new Date(body.endsAt) }, actor);
+    return SessionDto.from(view);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: SessionDto })
+  @ApiNotFoundResponse()
+  async get(@Param('id', ParseUUIDPipe) id: string): Promise<SessionDto> {
+    return SessionDto.from(await this.sessions.get(id));
+  }
+
+  @Patch(':id')
+  @ApiOkResponse({ type: SessionDto })
+  @ApiConflictResponse({ description: 'Not draft/open, or a rule is broken' })
+  async update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateSessionDto, @Actor() actor: string): Promise<SessionDto> {
+    const view = await this.sessions.update(
+      id,
+      { ...body, startsAt: body.startsAt ? new Date(body.startsAt) : undefined, endsAt: body.endsAt ? new Date(body.endsAt) : undefined },
+      actor,
+    );
+    return SessionDto.from(view);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Draft deleted' })
+  @ApiConflictResponse({ description: 'Only drafts can be deleted' })
+  async remove(@Param('id', ParseUUIDPipe) id: string, @Actor() actor: string): Promise<void> {
+    await this.sessions.remove(id, actor);
+  }
+
+  @Post(':id/transitions')
+  @HttpCode(200)
+  @ApiOkResponse({ type: SessionDto, description: 'The session in its new status (closing forms the teams)' })
+  @ApiConflictResponse({ description: 'Illegal transition, with the reason' })
+  async transition(@Param('id', ParseUUIDPipe) id: string, @Body() body: TransitionDto, @Actor() actor: string): Promise<SessionDto> {
+    return SessionDto.from(await this.sessions.transition(id, body.status, actor, body.reason));
+  }
+}
+
+@ApiTags('teams')
+@ActorHeader()
+@Controller('sessions/:id/teams')
+export class TeamsController {
+  constructor(private readonly teams: TeamFormationService) {}
+
+  @Get()
+  @ApiOkResponse({ type: [TeamDto] })
+  @ApiNotFoundResponse()
+  async list(@Param('id', ParseUUIDPipe) id: string): Promise<TeamDto[]> {
+    return (await this.teams.list(id)).map(TeamDto.from);
+  }
+
+  @Post('form')
+  @HttpCode(200)
+  @ApiOkResponse({ type: [TeamDto], description: 'Teams formed again from scratch' })
+  @ApiConflictResponse({ description: 'The session is not closed' })
+  async reform(@Param('id', ParseUUIDPipe) id: string, @Actor() actor: string): Promise<TeamDto[]> {
+    return (await this.teams.reform(id, actor)).map(TeamDto.from);
+  }
+
+  @Post('moves')
+  @HttpCode(200)
+  @ApiOkResponse({ type: [TeamDto], description: 'The teams after the move' })
+  @ApiConflictResponse({ description: 'Not closed, or a team would fall below 3' })
+  async move(@Param('id', ParseUUIDPipe) id: string, @Body() body: TeamMoveDto, @Actor() actor: string): Promise<TeamDto[]> {
+    return (await this.teams.move(id, body, actor)).map(TeamDto.from);
+  }
+}

@@ -1,0 +1,315 @@
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  AuditTrail,
+  CourseEntity,
+  InstructorEntity,
+  PrefectureEntity,
+  RegionEntity,
+  SessionEntity,
+  SessionInstructorEntity,
+  TeamEntity,
+  VenueEntity,
+  type SessionStatus,
+} from '@app/database';
+import { DataSource, In, type EntityManager } from 'typeorm';
+import { BookingGuard } from './booking-guard.js';
+import { promoteWaitlisted } from './enrollment-rules.js';
+import { courseWindowRefusal, fiscalYearOfInstant } from './domain/fiscal-calendar.js';
+import { transitionRefusal } from './domain/session-status.js';
+import { maxTeams } from './domain/team-formation.js';
+import { toPage } from './paging.js';
+import { countSessions, loadSession, loadSessions, sessionWhere } from './session-queries.js';
+import { TeamFormationService } from './team-formation.service.js';
+import type { Page, SessionFilter, SessionView } from './views.js';
+
+export interface SessionInput {
+  courseCode: string;
+  venueId?: string | null;
+  regionId?: string | null;
+  startsAt: Date;
+  endsAt: Date;
+  seats?: number;
+  teamSize?: number;
+  instructorIds?: string[];
+}
+
+export type SessionUpdate = Partial<Omit<SessionInput, 'courseCode'>>;
+
+/** Validated column values of a session, ready to write. */
+interface SessionValues {
+  courseCode: string;
+  venueId: string | null;
+  prefectureCode: number | null;
+  regionId: string | null;
+  fiscalYear: number;
+  startsAt: Date;
+  endsAt: Date;
+  seats: number;
+  teamSize: number;
+  instructorIds: string[];
+}
+
+/** Scheduling of sessions: create, change, move through the status machine, list and export. */
+@Injectable()
+export class SessionService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditTrail,
+    private readonly booking: BookingGuard,
+    private readonly teams: TeamFormationService,
+  ) {}
+
+  async list(filter: SessionFilter): Promise<Page<SessionView>> {
+    const where = sessionWhere(filter);
+    const total = await countSessions(this.dataSource.manager, where);
+    const items = await loadSessions(this.dataSource.manager, sessionWhere(filter), filter);
+    return toPage(items, total, filter);
+  }
+
+  async get(id: string, manager: EntityManager = this.dataSource.manager): Promise<SessionView> {
+    const view = await loadSession(manager, id);
+    if (!view) throw new NotFoundException(`session ${id} does not exist`);
+    return view;
+  }
+
+  async create(input: SessionInput, actor: string): Promise<SessionView> {
+    const id = await this.dataSource.transaction(async (m) => {
+      const values = await this.resolve(m, input);
+      const saved = await this.insert(m, values, null);
+      await this.audit.record({ actor, action: 'session.create', subjectType: 'session', subjectId: saved, details: describe(values) }, m);
+      return saved;
+    });
+    return this.get(id);
+  }
+
+  /** Writes a validated session and its instructor bookings (used by the planner too). */
+  async insert(m: EntityManager, v: SessionValues, planId: string | null): Promise<string> {
+    const { instructorIds, ...columns } = v;
+    const saved = await m.save(SessionEntity, m.create(SessionEntity, { ...columns, planId, status: 'draft' }));
+    if (instructorIds.length) {
+      await m.insert(
+        SessionInstructorEntity,
+        instructorIds.map((instructorId) => ({ sessionId: saved.id, instructorId, startsAt: v.startsAt, endsAt: v.endsAt, active: true })),
+      );
+    }
+    return saved.id;
+  }
+
+  async update(id: string, input: SessionUpdate, actor: string): Promise<SessionView> {
+    await this.dataSource.transaction(async (m) => {
+      const session = await this.lock(m, id);
+      if (session.status !== 'draft' && session.status !== 'open') {
+        throw new ConflictException(`a ${session.status} session cannot be changed; only draft and open sessions can`);
+      }
+      const current = await m.find(SessionInstructorEntity, { where: { sessionId: id } });
+      const values = await this.resolve(
+        m,
+        {
+          courseCode: session.courseCode,
+          venueId: input.venueId !== undefined ? input.venueId : session.venueId,
+          regionId: input.regionId !== undefined ? input.regionId : input.venueId !== undefined ? null : session.regionId,
+          startsAt: input.startsAt ?? session.startsAt,
+          endsAt: input.endsAt ?? session.endsAt,
+          seats: input.seats ?? session.seats,
+          teamSize: input.teamSize ?? session.teamSize,
+          instructorIds: input.instructorIds ?? current.map((c) => c.instructorId),
+        },
+        id,
+      );
+      const [{ confirmed }] = await m.query(`SELECT count(*)::int AS confirmed FROM enrollments WHERE session_id = $1 AND status = 'confirmed'`, [id]);
+      if (values.seats < confirmed) {
+        throw new ConflictException(`${confirmed} trainees are already confirmed; seats cannot go below that (cancel enrollments first)`);
+      }
+      if (session.status === 'open' && values.instructorIds.length === 0 && session.venueId) {
+        throw new ConflictException('an open in-person session needs at least one instructor');
+      }
+      const { instructorIds, ...columns } = values;
+      await m.update(SessionEntity, { id }, columns);
+      await m.delete(SessionInstructorEntity, { sessionId: id });
+      if (instructorIds.length) {
+        await m.insert(
+          SessionInstructorEntity,
+          instructorIds.map((instructorId) => ({ sessionId: id, instructorId, startsAt: values.startsAt, endsAt: values.endsAt, active: true })),
+        );
+      }
+      const promoted = session.status === 'open' ? await promoteWaitlisted(m, id, values.seats) : [];
+      const course = await m.findOneByOrFail(CourseEntity, { code: session.courseCode });
+      if (course.selfPaced) for (const p of promoted) await this.teams.addSoloTeam(m, id, p.id, p.trainee_id);
+      await this.audit.record(
+        { actor, action: 'session.update', subjectType: 'session', subjectId: id, details: { ...describe(values), promoted: promoted.map((p) => p.id) } },
+        m,
+      );
+    });
+    return this.get(id);
+  }
+
+  /** Moves a session through its life cycle; 409 with the reason when the move is not allowed. */
+  async transition(id: string, to: SessionStatus, actor: string, reason?: string, manager?: EntityManager): Promise<SessionView> {
+    const run = async (m: EntityManager) => {
+      const session = await this.lock(m, id);
+      const from = session.status;
+      const refusal = transitionRefusal(from, to);
+      if (refusal) throw new ConflictException(refusal);
+      const course = await m.findOneOrFail(CourseEntity, { where: { code: session.courseCode } });
+      await this.guard(m, session, course, to);
+      if (from === 'closed' && to === 'open' && !course.selfPaced) await m.delete(TeamEntity, { sessionId: id });
+      if (to === 'closed' && !course.selfPaced) {
+        const teams = await this.teams.form(m, session, actor);
+        const venue = session.venueId ? await m.findOneByOrFail(VenueEntity, { id: session.venueId }) : null;
+        if (venue && teams > venue.rangeHostCapacity) {
+          throw new ConflictException(`${teams} teams exceed the range host of venue ${venue.name} (${venue.rangeHostCapacity} at once)`);
+        }
+      }
+      if (to === 'cancelled') await m.update(SessionInstructorEntity, { sessionId: id }, { active: false });
+      await m.update(SessionEntity, { id }, { status: to, statusReason: reason ?? null });
+      await this.audit.record({ actor, action: 'session.transition', subjectType: 'session', subjectId: id, details: { from, to, reason } }, m);
+      return this.get(id, m);
+    };
+    return manager ? run(manager) : this.dataSource.transaction(run);
+  }
+
+  /** Preconditions of entering a status, beyond the state machine itself. */
+  async guard(m: EntityManager, session: SessionEntity, course: CourseEntity, to: SessionStatus): Promise<void> {
+    if (to === 'open' && session.status === 'draft' && !course.selfPaced) {
+      if (!session.venueId) throw new ConflictException(`${course.code} is held in person: choose a venue before publishing`);
+      const instructors = await m.count(SessionInstructorEntity, { where: { sessionId: session.id } });
+      if (instructors < course.instructorsPerSession) {
+        throw new ConflictException(`${course.code} needs ${course.instructorsPerSession} instructor(s) before publishing; the session has ${instructors}`);
+      }
+    }
+    if (to === 'closed' && session.status === 'open') {
+      const [{ confirmed }] = await m.query(`SELECT count(*)::int AS confirmed FROM enrollments WHERE session_id = $1 AND status = 'confirmed'`, [session.id]);
+      if (confirmed === 0) throw new ConflictException('no trainee is confirmed: there is nobody to form teams with (cancel the session instead)');
+    }
+    if (to === 'provisioning') {
+      const [{ unplaced }] = await m.query(
+        `SELECT count(*)::int AS unplaced FROM enrollments e WHERE e.session_id = $1 AND e.status = 'confirmed'
+         AND NOT EXISTS (SELECT 1 FROM team_members tm WHERE tm.enrollment_id = e.id)`,
+        [session.id],
+      );
+      const teams = await m.count(TeamEntity, { where: { sessionId: session.id } });
+      if (teams === 0) throw new ConflictException('the session has no teams to provision');
+      if (unplaced > 0) throw new ConflictException(`${unplaced} confirmed trainee(s) are in no team; form the teams again or move them first`);
+    }
+  }
+
+  /** Deletes a draft (published sessions are cancelled instead, so their history stays). */
+  async remove(id: string, actor: string): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const session = await this.lock(m, id);
+      if (session.status !== 'draft') throw new ConflictException(`only a draft can be deleted; a ${session.status} session is cancelled instead`);
+      await m.delete(SessionEntity, { id });
+      await this.audit.record({ actor, action: 'session.delete', subjectType: 'session', subjectId: id, details: { courseCode: session.courseCode } }, m);
+    });
+  }
+
+  /** The schedule as CSV (RFC 4180), with the list filters, every page. */
+  async exportCsv(filter: SessionFilter): Promise<string> {
+    const sessions = await loadSessions(this.dataSource.manager, sessionWhere(filter), { all: true });
+    const header = [
+      'id', 'course', 'status', 'fiscal_year', 'month', 'starts_at', 'ends_at', 'prefecture_code', 'prefecture', 'region',
+      'venue', 'city', 'seats', 'confirmed', 'waitlisted', 'team_size', 'instructors', 'plan_id',
+    ];
+    const lines = sessions.map((s) =>
+      [
+        s.id, s.courseCode, s.status, s.fiscalYear, s.month, s.startsAt.toISOString(), s.endsAt.toISOString(), s.prefecture?.code ?? '',
+        s.prefecture?.name ?? '', s.region?.name ?? '', s.venue?.name ?? '', s.venue?.city ?? '', s.seats, s.confirmed, s.waitlisted,
+        s.teamSize, s.instructors.map((i) => i.name).join('; '), s.planId ?? '',
+      ].map(csvField).join(','),
+    );
+    return [header.join(','), ...lines].join('\r\n') + '\r\n';
+  }
+
+  async lock(m: EntityManager, id: string): Promise<SessionEntity> {
+    const session = await m.findOne(SessionEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!session) throw new NotFoundException(`session ${id} does not exist`);
+    return session;
+  }
+
+  /** Checks every scheduling rule of a session and returns the values to write. */
+  async resolve(m: EntityManager, input: SessionInput, sessionId?: string): Promise<SessionValues> {
+    const course = await m.findOne(CourseEntity, { where: { code: input.courseCode } });
+    if (!course) throw new NotFoundException(`course ${input.courseCode} does not exist`);
+    if (!(input.endsAt > input.startsAt)) throw new BadRequestException('endsAt must be after startsAt');
+    const windowRefusal = courseWindowRefusal(course.code, course.months, input.startsAt, input.endsAt);
+    if (windowRefusal) throw new ConflictException(windowRefusal);
+
+    let venue: VenueEntity | null = null;
+    let regionId: string | null = null;
+    if (course.placement === 'online') {
+      if (input.venueId) throw new ConflictException(`${course.code} is online: it has no venue`);
+    } else {
+      if (!input.venueId) throw new ConflictException(`${course.code} is held in person: a venue is required`);
+      venue = await m.findOne(VenueEntity, { where: { id: input.venueId } });
+      if (!venue) throw new NotFoundException(`venue ${input.venueId} does not exist`);
+      const prefecture = await m.findOneByOrFail(PrefectureEntity, { code: venue.prefectureCode });
+      if (course.placement === 'listed_prefectures' && !course.prefectureCodes.includes(venue.prefectureCode)) {
+        const names = (await m.find(PrefectureEntity, { where: { code: In(course.prefectureCodes) }, order: { code: 'ASC' } })).map((p) => p.name);
+        throw new ConflictException(`${course.code} runs only in ${names.join(', ')}; venue ${venue.name} is in ${prefecture.name}`);
+      }
+      if (course.placement === 'per_region') {
+        regionId = input.regionId ?? prefecture.regionId;
+        if (regionId !== prefecture.regionId) {
+          const region = await m.findOne(RegionEntity, { where: { id: regionId } });
+          if (!region) throw new NotFoundException(`region ${regionId} does not exist`);
+          throw new ConflictException(`${course.code} runs per region: venue ${venue.name} (${prefecture.name}) is not in region ${region.name}`);
+        }
+      }
+    }
+    const teamSize = input.teamSize ?? course.defaultTeamSize;
+    if (course.selfPaced && teamSize !== 1) throw new ConflictException(`${course.code} is self-paced: one trainee per team (teamSize 1)`);
+    const seats = input.seats ?? (venue ? Math.min(course.defaultSeats, venue.seatCapacity) : course.defaultSeats);
+    if (venue && seats > venue.seatCapacity) {
+      throw new ConflictException(`venue ${venue.name} has ${venue.seatCapacity} seats; ${seats} asked`);
+    }
+    const instructorIds = [...new Set(input.instructorIds ?? [])];
+    if (instructorIds.length) {
+      const found = await m.find(InstructorEntity, { where: { id: In(instructorIds) } });
+      const missing = instructorIds.filter((id) => !found.some((f) => f.id === id));
+      if (missing.length) throw new NotFoundException(`instructor ${missing.join(', ')} does not exist`);
+      const inactive = found.filter((f) => !f.active);
+      if (inactive.length) throw new ConflictException(`instructor ${inactive.map((i) => i.name).join(', ')} is not active`);
+      const unqualified = found.filter((f) => !f.courseCodes.includes(course.code));
+      if (unqualified.length) throw new ConflictException(`instructor ${unqualified.map((i) => i.name).join(', ')} is not qualified for ${course.code}`);
+    }
+    if (venue) {
+      const needed = maxTeams(seats, teamSize);
+      if (needed > venue.rangeHostCapacity) {
+        throw new ConflictException(
+          `${course.code} with ${seats} seats in teams of ${teamSize} needs up to ${needed} team ranges at once; the range host of venue ${venue.name} runs at most ${venue.rangeHostCapacity}`,
+        );
+      }
+    }
+    await this.booking.check(m, {
+      sessionId,
+      courseCode: course.code,
+      venue: venue ? { id: venue.id, name: venue.name, rangeHostCapacity: venue.rangeHostCapacity } : null,
+      startsAt: input.startsAt,
+      endsAt: input.endsAt,
+      seats,
+      teamSize,
+      instructorIds,
+    });
+    return {
+      courseCode: course.code,
+      venueId: venue?.id ?? null,
+      prefectureCode: venue?.prefectureCode ?? null,
+      regionId,
+      fiscalYear: fiscalYearOfInstant(input.startsAt),
+      startsAt: input.startsAt,
+      endsAt: input.endsAt,
+      seats,
+      teamSize,
+      instructorIds,
+    };
+  }
+}
+
+function describe(v: SessionValues): Record<string, unknown> {
+  return { ...v, startsAt: v.startsAt.toISOString(), endsAt: v.endsAt.toISOString() };
+}
+
+function csvField(value: unknown): string {
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}

@@ -1,0 +1,80 @@
+import type { INestApplication } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import { createApiApp } from './test-app.js';
+
+/** The real API listening on a loopback port, so many requests can run in parallel. */
+export async function startApi(): Promise<{ app: INestApplication; url: string }> {
+  const app = await createApiApp();
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as { port: number };
+  return { app, url: `http://127.0.0.1:${port}` };
+}
+
+/** Operator helpers over the HTTP API; every name carries a per-suite suffix. */
+export class SchedulingClient {
+  readonly tag = randomBytes(3).toString('hex');
+  private seq = 0;
+
+  constructor(readonly url: string) {}
+
+  http() {
+    return request(this.url);
+  }
+
+  unique(prefix: string): string {
+    return `${prefix} ${this.tag}-${++this.seq}`;
+  }
+
+  async organisation(typeCode: string, name = this.unique(typeCode)): Promise<{ id: string; name: string }> {
+    const res = await this.http().post('/api/v1/organisations').send({ name, typeCode }).expect(201);
+    return res.body;
+  }
+
+  async trainee(organisationId: string): Promise<{ id: string; name: string }> {
+    const n = ++this.seq;
+    const res = await this.http()
+      .post('/api/v1/trainees')
+      .send({ name: `Trainee ${this.tag}-${n}`, email: `trainee-${this.tag}-${n}@example.org`, organisationId })
+      .expect(201);
+    return res.body;
+  }
+
+  async instructor(courseCodes = ['A', 'B-1', 'B-2', 'C']): Promise<{ id: string; name: string }> {
+    const n = ++this.seq;
+    const res = await this.http()
+      .post('/api/v1/instructors')
+      .send({ name: `Instructor ${this.tag}-${n}`, email: `instructor-${this.tag}-${n}@example.org`, courseCodes })
+      .expect(201);
+    return res.body;
+  }
+
+  async venue(prefectureCode: number, seatCapacity = 40, rangeHostCapacity = 12): Promise<{ id: string; name: string; prefectureCode: number }> {
+    const res = await this.http()
+      .post('/api/v1/venues')
+      .send({ name: this.unique(`Venue P${prefectureCode}`), prefectureCode, city: `City ${prefectureCode}`, seatCapacity, rangeHostCapacity })
+      .expect(201);
+    return res.body;
+  }
+
+  /** A session of a JST day (10:00-17:00), optionally published. */
+  async session(body: Record<string, unknown>, publish = false): Promise<{ id: string; status: string; seats: number }> {
+    const res = await this.http().post('/api/v1/sessions').send(body);
+    if (res.status !== 201) throw new Error(`session create ${res.status}: ${JSON.stringify(res.body)}`);
+    if (!publish) return res.body;
+    return this.transition(res.body.id, 'open');
+  }
+
+  async transition(id: string, status: string, expected = 200): Promise<any> {
+    const res = await this.http().post(`/api/v1/sessions/${id}/transitions`).send({ status });
+    if (res.status !== expected) throw new Error(`transition to ${status}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  }
+}
+
+/** 10:00-17:00 JST of a day, as ISO instants. */
+export function jstDay(date: string, days = 1): { startsAt: string; endsAt: string } {
+  const start = new Date(`${date}T10:00:00+09:00`);
+  const end = new Date(start.getTime() + (days - 1) * 86400_000 + 7 * 3600_000);
+  return { startsAt: start.toISOString(), endsAt: end.toISOString() };
+}
