@@ -155,7 +155,7 @@ export function renderTemplate({ template, hash, subnets, seed }: RenderInput): 
       network: a.network,
       address: addresses.get(`${node.name}/${a.network}`)!,
       // The node's own name resolves on every network it joins.
-      aliases: [...new Set([node.name, ...a.aliases])],
+      aliases: [...new Set([node.name, ...a.aliases.map(sub)])],
     })),
     shell: node.shell,
     resources: { ...node.resources },

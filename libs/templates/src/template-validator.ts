@@ -224,6 +224,7 @@ function crossReferences(dto: TemplateDto, options: ValidateOptions): TemplateIs
   nodeList.forEach((node, i) => {
     const at = `nodes[${i}]`;
     checkList(`${at}.command`, node.command);
+    list(node.networks).forEach((a, j) => checkList(`${at}.networks[${j}].aliases`, record(a).aliases));
     checkList(`${at}.readiness.argv`, record(node.readiness).argv);
     for (const [key, value] of Object.entries(record(node.env))) checkRefs(`${at}.env.${key}`, value);
     list(node.files).forEach((f, j) => {

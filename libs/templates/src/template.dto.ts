@@ -67,7 +67,8 @@ export class AttachmentDto {
 
   @IsOptional()
   @IsArray()
-  @Matches(/^[a-z0-9][a-z0-9.-]{0,62}$/, { each: true, message: 'each alias must be a lowercase DNS name' })
+  // A DNS name, or one built from variables (e.g. a C2 domain picked per range).
+  @Matches(/^([a-z0-9.-]|\$\{[A-Za-z_][A-Za-z0-9_]*\})+$/, { each: true, message: 'each alias must be a lowercase DNS name (it may hold ${variable})' })
   aliases?: string[];
 
   @IsOptional()
