@@ -1,4 +1,4 @@
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { TemplateIssue } from './model.js';
 
 /** Templates are small; a bigger body is a mistake (or an attack on the validate route). */
@@ -15,11 +15,12 @@ export function parseTemplate(source: string): ParseResult {
     return { value: undefined, issues: [{ path: '', message: `template is larger than ${MAX_TEMPLATE_BYTES} bytes` }] };
   }
   // No custom tags, unique keys, and a bound on alias expansion (billion laughs).
-  const doc = parseDocument(source, { uniqueKeys: true, prettyErrors: false, strict: true, version: '1.2' });
-  const issues: TemplateIssue[] = doc.errors.map((e) => ({
-    path: e.linePos ? `yaml (line ${e.linePos[0].line}, column ${e.linePos[0].col})` : 'yaml',
-    message: e.message.split('\n')[0]!,
-  }));
+  const lines = new LineCounter();
+  const doc = parseDocument(source, { uniqueKeys: true, prettyErrors: false, strict: true, version: '1.2', lineCounter: lines });
+  const issues: TemplateIssue[] = doc.errors.map((e) => {
+    const at = lines.linePos(e.pos[0]);
+    return { path: `yaml (line ${at.line}, column ${at.col})`, message: e.message.split('\n')[0]! };
+  });
   if (issues.length) return { value: undefined, issues };
   let value: unknown;
   try {
