@@ -54,7 +54,9 @@ function flatten(errors: ValidationError[], parent = ''): TemplateIssue[] {
   const out: TemplateIssue[] = [];
   for (const error of errors) {
     const path = childPath(parent, error.property);
-    for (const [rule, message] of Object.entries(error.constraints ?? {})) {
+    // A missing value fails every rule of its property; saying it is missing is enough.
+    const constraints = error.constraints?.isDefined ? { isDefined: error.constraints.isDefined } : (error.constraints ?? {});
+    for (const [rule, message] of Object.entries(constraints)) {
       out.push({ path, message: rule === 'whitelistValidation' ? `unknown field "${error.property}"` : message });
     }
     if (error.children?.length) out.push(...flatten(error.children, path));
