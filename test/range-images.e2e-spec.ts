@@ -138,6 +138,15 @@ describe('Range images on the real engine: injectable web CGI, log server, C2', 
     expect(events.stdout).toContain('customer_id,name,email');
   });
 
+  it('gives defenders pgrep/pkill (busybox-static has neither) that never match their own shell', async () => {
+    await exec('web', ['sh', '-c', 'sleep 300 >/dev/null 2>&1 &']);
+    const found = await exec('web', ['pgrep', '-f', 'sleep 300']);
+    expect(found.exitCode).toBe(0);
+    expect(found.stdout.trim()).toMatch(/^\d+$/);
+    const killed = await exec('web', ['sh', '-c', 'pkill -f "sleep 300" && sleep 0.2 && ! pgrep -f "sleep 300"']);
+    expect(killed.exitCode).toBe(0);
+  });
+
   it('every node\'s PID 1 exits cleanly on SIGTERM (no kill after the stop timeout)', async () => {
     for (const name of ['web', 'logserver', 'c2', 'attacker', 'soc']) {
       const container = engine.docker.getContainer(ids[name]!);

@@ -7,10 +7,11 @@ describe('normalizeAnswer', () => {
   });
 
   it('accepts the usual forms of an IPv4 address', () => {
-    for (const form of ['10.0.0.5', ' 010.000.0.5 ', '10.0.0.5/32', '[10.0.0.5]', '10.0.0.5:8080', '１０.０.０.５']) {
+    for (const form of ['10.0.0.5', ' 010.000.0.5 ', '10.0.0.5/32', '[10.0.0.5]', '10.0.0.5:8080', '１０.０.０.５', '[::ffff:10.0.0.5]:35790', '::ffff:10.0.0.5']) {
       expect(normalizeAnswer('ip', form)).toBe('10.0.0.5');
     }
     expect(answerMatches('ip', '10.0.0.6', ['10.0.0.5'])).toBe(false);
+    expect(normalizeAnswer('ip', 'FE80::1')).toBe('fe80::1');
   });
 
   it('normalises paths, hostnames, hex and numbers', () => {

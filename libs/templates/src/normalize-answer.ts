@@ -26,8 +26,13 @@ export function normalizeAnswer(normalizer: Normalizer, raw: string): string {
       return collapsed.length > 1 ? collapsed.replace(/\/$/, '') : collapsed;
     }
     case 'ip': {
-      // "010.0.0.5", "10.0.0.5/32", "[10.0.0.5]" and "10.0.0.5:80" all name 10.0.0.5.
-      const bare = value.replace(/^\[(.*)\]$/, '$1').replace(/\/32$/, '').replace(/:\d+$/, '');
+      // "010.0.0.5", "10.0.0.5/32", "10.0.0.5:80" and the "[::ffff:10.0.0.5]:35790" that
+      // busybox httpd logs all name 10.0.0.5.
+      const bare = value
+        .replace(/^\[(.*)\](:\d+)?$/, '$1')
+        .replace(/^::ffff:/i, '')
+        .replace(/\/32$/, '')
+        .replace(/^([\d.]+):\d+$/, '$1');
       const octets = bare.split('.');
       if (octets.length === 4 && octets.every((o) => /^\d{1,3}$/.test(o) && Number(o) <= 255)) {
         return octets.map((o) => String(Number(o))).join('.');

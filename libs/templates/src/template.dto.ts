@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
   ArrayMinSize,
   IsArray,
   IsBoolean,
@@ -301,6 +302,7 @@ export class AttackStepDto {
 }
 
 export class AttackDto {
+  @ArrayMaxSize(100)
   @IsArray()
   @ValidateNested({ each: true })
   @Type(() => AttackStepDto)
@@ -516,6 +518,7 @@ export class ObjectiveDto {
   report?: ReportDto;
 
   @IsOptional()
+  @ArrayMaxSize(10)
   @IsArray()
   @ValidateNested({ each: true })
   @Type(() => HintDto)
@@ -568,12 +571,14 @@ export class TemplateDto {
   @Type(() => TeamSizeDto)
   teamSize?: TeamSizeDto;
 
+  @ArrayMaxSize(8)
   @IsArray()
   @ArrayMinSize(1)
   @ValidateNested({ each: true })
   @Type(() => NetworkDto)
   networks!: NetworkDto[];
 
+  @ArrayMaxSize(24)
   @IsArray()
   @ArrayMinSize(1)
   @ValidateNested({ each: true })
@@ -581,6 +586,7 @@ export class TemplateDto {
   nodes!: NodeDto[];
 
   @IsOptional()
+  @ArrayMaxSize(64)
   @IsArray()
   @ValidateNested({ each: true })
   @Type(() => VariableDto)
@@ -592,6 +598,7 @@ export class TemplateDto {
   attack?: AttackDto;
 
   @IsOptional()
+  @ArrayMaxSize(100)
   @IsArray()
   @ValidateNested({ each: true })
   @Type(() => ObjectiveDto)
