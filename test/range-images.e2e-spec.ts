@@ -138,6 +138,18 @@ describe('Range images on the real engine: injectable web CGI, log server, C2', 
     expect(events.stdout).toContain('customer_id,name,email');
   });
 
+  it('a restart brings the web node back to T0: defacement, cron entry, dropped file and patch are gone', async () => {
+    const tamper = await exec('web', ['sh', '-c', 'echo defaced > /run/www/index.html && echo "* * * * * true" | crontab - && mkdir -p /tmp/.cache && touch /tmp/.cache/implant']);
+    expect(tamper.exitCode).toBe(0);
+    await engine.restartContainer(ids.web!, 1);
+    expect(await waitFor(async () => (await exec('soc', ['wget', '-q', '-O', '/dev/null', 'http://web/'])).exitCode === 0, 20000)).toBe(true);
+    expect((await exec('soc', ['wget', '-q', '-O', '-', 'http://web/'])).stdout).toContain('corporate-site-v1');
+    expect((await exec('web', ['crontab', '-l'])).exitCode).not.toBe(0);
+    expect((await exec('web', ['test', '-e', '/tmp/.cache/implant'])).exitCode).toBe(1);
+    // The CGI patched in an earlier test is vulnerable again: T0 of the scenario.
+    expect((await exec('attacker', ['probe-injection', 'http://web/cgi-bin/ping', 'host'])).exitCode).toBe(0);
+  });
+
   it('gives defenders pgrep/pkill (busybox-static has neither) that never match their own shell', async () => {
     await exec('web', ['sh', '-c', 'sleep 300 >/dev/null 2>&1 &']);
     const found = await exec('web', ['pgrep', '-f', 'sleep 300']);
