@@ -215,6 +215,24 @@ describe('template parse -> validate', () => {
     ]);
   });
 
+  it('never throws on malformed structure: it reports it', () => {
+    const weird = [
+      { ...validTemplate(), nodes: 'web' },
+      { ...validTemplate(), networks: [null, 3, 'dmz'] },
+      { ...validTemplate(), variables: [{}, null, { name: 'x', kind: 'address' }] },
+      { ...validTemplate(), attack: { steps: [null, { id: 5, argv: 'ls' }] } },
+      { ...validTemplate(), attack: 'now' },
+      { ...validTemplate(), objectives: [{ kind: 'check', check: 5 }, { kind: 'answer', answer: [] }, null] },
+      { ...validTemplate(), nodes: [{ name: 'a', networks: 'dmz', env: ['X'], files: {}, dependsOn: 'b', capabilities: 'ALL' }] },
+    ];
+    for (const data of weird) {
+      const result = validateTemplate(data, { builtinImages: BUILTIN_IMAGES });
+      expect(result.dto).toBeUndefined();
+      expect(result.issues.length).toBeGreaterThan(0);
+      for (const issue of result.issues) expect(typeof issue.message).toBe('string');
+    }
+  });
+
   it('validates plain data without YAML too (validateTemplate step alone)', () => {
     expect(validateTemplate(validTemplate(), { builtinImages: BUILTIN_IMAGES }).issues).toEqual([]);
     const broken = validateTemplate({}, { builtinImages: BUILTIN_IMAGES });
