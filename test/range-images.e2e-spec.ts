@@ -1,6 +1,7 @@
 import { AppConfig, loadConfig } from '@app/config';
 import { APP_LABEL_VALUE, DockerEngine, labelKeys, RangeImageBuilder, type ContainerSpec } from '@app/docker';
 import { removeLabelledObjects } from './support/docker-cleanup.js';
+import { freeSubnets } from './support/free-subnets.js';
 
 /** Polls until fn() is true or the deadline passes (the caller asserts the outcome, not the time). */
 async function waitFor(fn: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
@@ -56,7 +57,7 @@ describe('Range images on the real engine: injectable web CGI, log server, C2', 
     await engine.createNetwork({
       name: network,
       bridgeName: `cy${config.INSTANCE_NAME.slice(-8)}i`.slice(0, 15),
-      subnet: '10.254.241.0/28',
+      subnet: (await freeSubnets(engine, 1, 28))[0]!,
       labels: labels('network'),
     });
     const specs = [

@@ -3,6 +3,7 @@ import { DockerEngine, RangeImageBuilder } from '@app/docker';
 import { TemplateCatalog, type RangeBlueprint } from '@app/templates';
 import { BlueprintRunner } from './support/blueprint-runner.js';
 import { removeLabelledObjects } from './support/docker-cleanup.js';
+import { freeSubnets } from './support/free-subnets.js';
 
 /**
  * Each shipped template, rendered and run on the real engine: every attack
@@ -84,10 +85,11 @@ describe('Shipped templates played on the real engine', () => {
     engine.onApplicationShutdown();
   });
 
-  it.each(Object.keys(DEFENCES).map((id, i) => [id, i]))('%s: the attack works, leaves evidence, and the expected defence meets every check', async (id, index) => {
-    const summary = await catalog.describe(id as string);
-    const subnets = Object.fromEntries(summary.networks.map((n, k) => [n, `10.254.${200 + (index as number) * 8 + k}.0/27`]));
-    const blueprint: RangeBlueprint = await catalog.render(id as string, subnets, `e2e-${id}`);
+  it.each(Object.keys(DEFENCES))('%s: the attack works, leaves evidence, and the expected defence meets every check', async (id) => {
+    const summary = await catalog.describe(id);
+    const free = await freeSubnets(engine, summary.networks.length);
+    const subnets = Object.fromEntries(summary.networks.map((n, k) => [n, free[k]!]));
+    const blueprint: RangeBlueprint = await catalog.render(id, subnets, `e2e-${id}`);
     const runner = new BlueprintRunner(engine, config, blueprint);
     try {
       await runner.provision(builder);
@@ -100,7 +102,7 @@ describe('Shipped templates played on the real engine', () => {
       );
 
       // Log lines travel through the shipper asynchronously; give them a moment to arrive.
-      for (const [node, argv, variable] of EVIDENCE[id as string]!) {
+      for (const [node, argv, variable] of EVIDENCE[id]!) {
         let output = '';
         for (let attempt = 0; attempt < 20 && !output.includes(blueprint.variables[variable]!); attempt++) {
           if (attempt) await new Promise((r) => setTimeout(r, 250));
@@ -117,7 +119,7 @@ describe('Shipped templates played on the real engine', () => {
         expect({ objective: objective.id, holds: await runner.checkHolds(objective) }).toEqual({ objective: objective.id, holds: false });
       }
 
-      for (const [node, argv] of DEFENCES[id as string]!(blueprint.variables)) {
+      for (const [node, argv] of DEFENCES[id]!(blueprint.variables)) {
         const result = await runner.exec(node, argv);
         expect({ node, argv, exitCode: result.exitCode }).toEqual({ node, argv, exitCode: 0 });
       }
