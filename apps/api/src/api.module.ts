@@ -5,8 +5,9 @@ import { DockerModule } from '@app/docker';
 import { QueueModule } from '@app/queue';
 import { HealthModule } from './health/health.module.js';
 import { SchedulingApiModule } from './scheduling/scheduling-api.module.js';
+import { TemplatesApiModule } from './templates/templates.module.js';
 
 @Module({
-  imports: [ConfigModule, DatabaseModule, QueueModule, DockerModule, HealthModule, SchedulingApiModule],
+  imports: [ConfigModule, DatabaseModule, QueueModule, DockerModule, HealthModule, SchedulingApiModule, TemplatesApiModule],
 })
 export class ApiModule {}

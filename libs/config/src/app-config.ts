@@ -70,6 +70,10 @@ export class AppConfig {
   @IsString()
   RANGE_IMAGES_DIR = '';
 
+  /** Folder of the range templates (*.yaml); range-templates of this repository when empty. */
+  @IsString()
+  RANGE_TEMPLATES_DIR = '';
+
   /** A statically linked busybox (Debian's busybox-static): the whole userland of our range images. */
   @Matches(/^\/[^\s]*$/, { message: 'must be an absolute path' })
   BUSYBOX_PATH = '/bin/busybox';

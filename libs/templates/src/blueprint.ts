@@ -4,6 +4,7 @@
  * is rendered for one team's range into a RangeBlueprint. Provisioning only
  * ever sees blueprints, never YAML.
  */
+import type { AttackStep, LocalizedText, Objective } from './model.js';
 
 export type NodeRole =
   | 'workstation'
@@ -74,6 +75,20 @@ export interface RangeBlueprint {
   nodes: BlueprintNode[];
   /** This range's generated values (${name}), the team's own answers. */
   variables: Record<string, string>;
+  /** The seed the variables were drawn from; render() with it again gives the same blueprint. */
+  seed?: string;
+  title?: LocalizedText;
+  /**
+   * The attack steps (by offset) and objectives with every ${...} substituted,
+   * for the scenario clock and scoring. An answer objective's `expected` holds
+   * the value to compare with (its variable's value when it named one).
+   */
+  scenario?: BlueprintScenario;
+}
+
+export interface BlueprintScenario {
+  attack: AttackStep[];
+  objectives: Objective[];
 }
 
 export interface TemplateSummary {

@@ -1,0 +1,115 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsString, MaxLength } from 'class-validator';
+import { MAX_TEMPLATE_BYTES, PHASES, type CatalogEntry, type RangeTemplate } from '@app/templates';
+
+export class LocalizedTextDto {
+  @ApiProperty()
+  ja!: string;
+
+  @ApiProperty()
+  en!: string;
+}
+
+export class TemplateSummaryDto {
+  @ApiProperty({ example: 'course-a' })
+  id!: string;
+
+  @ApiProperty({ example: '1.0.0' })
+  version!: string;
+
+  @ApiProperty({ description: 'sha256 of the template source; a range records it' })
+  hash!: string;
+
+  @ApiProperty({ type: LocalizedTextDto })
+  title!: LocalizedTextDto;
+
+  @ApiProperty({ type: LocalizedTextDto })
+  description!: LocalizedTextDto;
+
+  @ApiProperty({ type: [String], example: ['A'] })
+  courses!: string[];
+
+  @ApiPropertyOptional({ example: 'beginner' })
+  level?: string;
+
+  @ApiProperty({ example: 180 })
+  durationMinutes!: number;
+
+  @ApiProperty({ type: [String], description: 'Network segments, one Docker network each per range' })
+  networks!: string[];
+
+  @ApiProperty({ type: [String], description: 'Node names' })
+  nodes!: string[];
+
+  @ApiProperty()
+  attackSteps!: number;
+
+  @ApiProperty({ description: 'Objectives per phase', example: { detect: 2, analyze: 3 } })
+  objectivesByPhase!: Record<string, number>;
+}
+
+export class TemplateDetailDto extends TemplateSummaryDto {
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The template after validation, with its defaults' })
+  template!: RangeTemplate;
+
+  @ApiProperty({ description: 'The YAML source the hash is computed from' })
+  source!: string;
+}
+
+export class ValidateTemplateBodyDto {
+  @ApiProperty({ description: 'The template as YAML text' })
+  @IsString()
+  @MaxLength(MAX_TEMPLATE_BYTES)
+  yaml!: string;
+}
+
+export class TemplateIssueDto {
+  @ApiProperty({ example: 'nodes[2].networks[0]' })
+  path!: string;
+
+  @ApiProperty({ example: 'unknown network "dmz2"' })
+  message!: string;
+}
+
+export class TemplateValidationDto {
+  @ApiProperty({ example: true })
+  valid!: boolean;
+
+  @ApiProperty({ type: TemplateSummaryDto, description: 'What the template would provide (its hash is of the body sent)' })
+  summary!: TemplateSummaryDto;
+}
+
+export class TemplateInvalidDto {
+  @ApiProperty({ example: 400 })
+  statusCode!: number;
+
+  @ApiProperty({ example: 'Template is invalid' })
+  message!: string;
+
+  @ApiProperty({ example: false })
+  valid!: boolean;
+
+  @ApiProperty({ type: [TemplateIssueDto], description: 'Every problem, each with its path' })
+  errors!: TemplateIssueDto[];
+}
+
+export function toSummary(template: RangeTemplate, hash: string): TemplateSummaryDto {
+  return {
+    id: template.id,
+    version: template.version,
+    hash,
+    title: template.title,
+    description: template.description,
+    courses: template.courses,
+    ...(template.level ? { level: template.level } : {}),
+    durationMinutes: template.durationMinutes,
+    networks: template.networks.map((n) => n.name),
+    nodes: template.nodes.map((n) => n.name),
+    attackSteps: template.attack.steps.length,
+    objectivesByPhase: Object.fromEntries(PHASES.map((p) => [p, template.objectives.filter((o) => o.phase === p).length])),
+  };
+}
+
+export function toDetail(entry: CatalogEntry): TemplateDetailDto {
+  return { ...toSummary(entry.template, entry.hash), template: entry.template, source: entry.source };
+}

@@ -1,0 +1,250 @@
+/**
+ * A range template after parse -> validate -> defaults: every optional field
+ * has its value, every reference has been checked. Values may still hold
+ * ${variable} references; render() substitutes them for one range.
+ */
+
+export interface LocalizedText {
+  ja: string;
+  en: string;
+}
+
+export const COURSES = ['A', 'B-1', 'B-2', 'C', 'ONLINE-A'] as const;
+export type Course = (typeof COURSES)[number];
+
+export const LEVELS = ['beginner', 'intermediate', 'semi-advanced', 'advanced'] as const;
+export type Level = (typeof LEVELS)[number];
+
+/** Same union as NodeRole in blueprint.ts (kept here so model.ts imports nothing). */
+export type TemplateRole = 'workstation' | 'server' | 'attacker' | 'c2' | 'logserver' | 'router' | 'firewall';
+export const NODE_ROLES: readonly TemplateRole[] = ['workstation', 'server', 'attacker', 'c2', 'logserver', 'router', 'firewall'];
+/** Roles that may hold NET_ADMIN (same list as NET_ADMIN_ROLES in blueprint.ts). */
+export const ROUTING_ROLES: readonly TemplateRole[] = ['attacker', 'router', 'firewall'];
+/** Roles trainees may not open a shell on unless the template says so: the adversary's infrastructure. */
+export const ADVERSARY_ROLES: readonly TemplateRole[] = ['attacker', 'c2'];
+
+/** Capabilities a template may ask for; everything else (SYS_ADMIN, ...) is refused. */
+export const ALLOWED_CAPABILITIES = [
+  'NET_BIND_SERVICE',
+  'CHOWN',
+  'SETUID',
+  'SETGID',
+  'KILL',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'NET_RAW',
+  'NET_ADMIN',
+] as const;
+
+export interface ResourceBounds {
+  min: number;
+  max: number;
+  default: number;
+}
+
+/** Per-node resource defaults and upper bounds (a range is ~6 nodes; 10 teams share 2 cores). */
+export const RESOURCE_LIMITS: { memoryMb: ResourceBounds; cpus: ResourceBounds; pids: ResourceBounds } = {
+  memoryMb: { min: 16, max: 512, default: 64 },
+  cpus: { min: 0.05, max: 1, default: 0.25 },
+  pids: { min: 16, max: 512, default: 64 },
+};
+
+export const READINESS_DEFAULTS = { timeoutSeconds: 30, intervalMs: 500 };
+
+export const PHASES = ['detect', 'analyze', 'contain', 'eradicate', 'recover', 'report'] as const;
+export type Phase = (typeof PHASES)[number];
+
+export const OBJECTIVE_KINDS = ['answer', 'check', 'report'] as const;
+export type ObjectiveKind = (typeof OBJECTIVE_KINDS)[number];
+
+/** How a submitted answer and the expected value are normalised before comparison (see normalizeAnswer). */
+export const NORMALIZERS = ['exact', 'text', 'ip', 'path', 'hostname', 'hex', 'number'] as const;
+export type Normalizer = (typeof NORMALIZERS)[number];
+
+/** Attack stages, after MITRE ATT&CK tactics, so timelines can group steps. */
+export const ATTACK_STAGES = [
+  'reconnaissance',
+  'initial-access',
+  'execution',
+  'persistence',
+  'privilege-escalation',
+  'defense-evasion',
+  'credential-access',
+  'discovery',
+  'lateral-movement',
+  'collection',
+  'command-and-control',
+  'exfiltration',
+  'impact',
+] as const;
+export type AttackStage = (typeof ATTACK_STAGES)[number];
+
+export const VARIABLE_KINDS = ['hex', 'pick', 'address', 'port', 'word', 'value'] as const;
+export type VariableKind = (typeof VARIABLE_KINDS)[number];
+
+export interface TemplateNetwork {
+  name: string;
+  description?: LocalizedText;
+}
+
+export interface TemplateAttachment {
+  network: string;
+  aliases: string[];
+  /** Host number inside the subnet (network address + offset); assigned in node order when absent. */
+  hostOffset?: number;
+}
+
+export interface TemplateFile {
+  path: string;
+  content: string;
+  mode: number;
+}
+
+export interface TemplateNode {
+  name: string;
+  description?: LocalizedText;
+  image: { builtin: string } | { reference: string };
+  role: TemplateRole;
+  networks: TemplateAttachment[];
+  shell: boolean;
+  resources: { memoryMb: number; cpus: number; pids: number };
+  capabilities: string[];
+  env: Record<string, string>;
+  files: TemplateFile[];
+  command?: string[];
+  readiness?: { argv: string[]; timeoutSeconds: number; intervalMs: number };
+  readOnlyRoot: boolean;
+  dependsOn: string[];
+}
+
+export type TemplateVariable =
+  | { name: string; kind: 'hex'; length: number }
+  | { name: string; kind: 'pick'; from: string[] }
+  | { name: string; kind: 'address'; node: string; network: string }
+  | { name: string; kind: 'port'; min: number; max: number }
+  | { name: string; kind: 'word'; from: string[] }
+  | { name: string; kind: 'value'; value: string };
+
+export interface ExecProbe {
+  node: string;
+  argv: string[];
+  expectExitCode?: number;
+  /** Regular expression the trimmed stdout must match. */
+  outputMatches?: string;
+  /** Regular expression the trimmed stdout must not match. */
+  outputNotMatches?: string;
+  timeoutSeconds: number;
+}
+
+export interface HttpProbe {
+  /** Node the GET is sent from (inside the range). */
+  from: string;
+  url: string;
+  expectStatus?: number;
+  bodyMatches?: string;
+  bodyNotMatches?: string;
+  timeoutSeconds: number;
+}
+
+export interface AttackStep {
+  id: string;
+  /** Seconds after the scenario clock starts. */
+  offsetSeconds: number;
+  node: string;
+  argv: string[];
+  stage?: AttackStage;
+  title: LocalizedText;
+  /** Run before the step; when its exit code differs, the step is "blocked" (the trainees stopped it). */
+  precondition?: { argv: string[]; expectExitCode: number; node: string };
+  timeoutSeconds: number;
+}
+
+export interface AnswerSpec {
+  /** The expected value: a variable's value (variable) or a literal that may hold ${...} (expected). */
+  variable?: string;
+  expected?: string;
+  normalize: Normalizer;
+  /** Other accepted forms, e.g. the node's DNS name beside its address. */
+  alternatives: string[];
+  maxAttempts: number;
+  wrongAnswerPenalty: number;
+}
+
+export interface CheckSpec {
+  exec?: ExecProbe;
+  http?: HttpProbe;
+  /** Seconds the probe must keep holding (contain/eradicate). */
+  holdSeconds: number;
+}
+
+export interface ReportIoc {
+  id: string;
+  label: LocalizedText;
+  expected: string;
+  normalize: Normalizer;
+}
+
+export interface ReportSpec {
+  /** IOCs checked automatically against the submitted report. */
+  iocs: ReportIoc[];
+  /** Sections the instructor grades on the rubric. */
+  sections: string[];
+}
+
+export interface Hint {
+  text: LocalizedText;
+  cost: number;
+}
+
+export interface Objective {
+  id: string;
+  phase: Phase;
+  kind: ObjectiveKind;
+  title: LocalizedText;
+  description?: LocalizedText;
+  points: number;
+  /** Extra points when met within `withinSeconds` of the scenario start (or of `after`'s step). */
+  timeBonus?: { points: number; withinSeconds: number };
+  /** Attack step this objective follows (the clock for time-to-detect and the time bonus). */
+  after?: string;
+  answer?: AnswerSpec;
+  check?: CheckSpec;
+  report?: ReportSpec;
+  hints: Hint[];
+}
+
+export interface RangeTemplate {
+  id: string;
+  version: string;
+  title: LocalizedText;
+  description: LocalizedText;
+  courses: Course[];
+  level?: Level;
+  durationMinutes: number;
+  /** Teams (or single trainees) this template is meant for, e.g. 1 for Online A. */
+  teamSize?: { min: number; max: number };
+  networks: TemplateNetwork[];
+  nodes: TemplateNode[];
+  variables: TemplateVariable[];
+  attack: { steps: AttackStep[] };
+  objectives: Objective[];
+}
+
+export const REPORT_SECTIONS = ['timeline', 'impact', 'iocs', 'actions', 'recommendations'] as const;
+
+/** One validation problem, with where it is (e.g. `nodes[2].networks[0]`). */
+export interface TemplateIssue {
+  path: string;
+  message: string;
+}
+
+export function formatIssue(issue: TemplateIssue): string {
+  return issue.path ? `${issue.path}: ${issue.message}` : issue.message;
+}
+
+export class TemplateValidationError extends Error {
+  constructor(readonly issues: TemplateIssue[]) {
+    super(`template is invalid:\n${issues.map(formatIssue).join('\n')}`);
+    this.name = 'TemplateValidationError';
+  }
+}

