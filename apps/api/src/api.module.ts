@@ -4,8 +4,9 @@ import { DatabaseModule } from '@app/database';
 import { DockerModule } from '@app/docker';
 import { QueueModule } from '@app/queue';
 import { HealthModule } from './health/health.module.js';
+import { RangesApiModule } from './ranges/ranges-api.module.js';
 
 @Module({
-  imports: [ConfigModule, DatabaseModule, QueueModule, DockerModule, HealthModule],
+  imports: [ConfigModule, DatabaseModule, QueueModule, DockerModule, HealthModule, RangesApiModule],
 })
 export class ApiModule {}
