@@ -290,6 +290,23 @@ describe('ranges: provisioning isolated team ranges on the real engine', () => {
     expect(await engine.listContainers({ [keys.range]: range2.id })).toHaveLength(3);
   });
 
+  it('the reconciler enqueues the provision job of a pending range whose job was lost', async () => {
+    const lostSession = randomUUID();
+    const summary = await new FixtureTemplateSource().describe('fixture-two-net');
+    const [row] = await dataSource.query(
+      `INSERT INTO ranges (session_id, team_id, template_id, template_hash, seed) VALUES ($1, $2, 'fixture-two-net', $3, 'lost-seed') RETURNING id`,
+      [lostSession, randomUUID(), summary.hash],
+    );
+    await dataSource.query(`INSERT INTO session_range_sets (session_id, status, generation, provision_at) VALUES ($1, 'provisioning', 1, now() - interval '10 minutes')`, [lostSession]);
+    const report = await worker.get(RangeReconciler).reconcile();
+    expect(report.requeued).toEqual([row.id]);
+    const ready = await waitRange(row.id, (r) => r.status === 'ready' || r.status === 'failed', 'ready');
+    expect(ready.status).toBe('ready');
+    expect((await worker.get(RangeReconciler).reconcile()).requeued).toEqual([]);
+    await http_().delete(`/api/v1/ranges/${row.id}`).expect(202);
+    expect((await waitRange(row.id, (r) => r.status === 'destroyed', 'destroyed')).subnets).toEqual({});
+  });
+
   it('schedules pre-provisioning and teardown as delayed jobs', async () => {
     const laterSession = randomUUID();
     const startsAt = new Date(Date.now() + 3 * 3600_000);

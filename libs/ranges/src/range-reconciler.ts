@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@app/config';
-import { RangeEntity, RangeNodeEntity } from '@app/database';
+import { RangeEntity, RangeNodeEntity, SessionRangeSetEntity } from '@app/database';
 import { APP_LABEL_VALUE, DockerEngine } from '@app/docker';
+import { jobId, JobName, JobQueue, QueueName } from '@app/queue';
 import type { RangeBlueprint } from '@app/templates';
 import { DataSource, In } from 'typeorm';
 import { RangeEventLog } from './range-event-log.js';
@@ -15,7 +16,12 @@ export interface ReconcileReport {
   networksRemoved: number;
   networksStuck: string[];
   degraded: string[];
+  /** Pending ranges whose provision job was never enqueued (e.g. Redis was down right after the request). */
+  requeued: string[];
 }
+
+/** A pending range gets this long for its job to show up before the reconciler enqueues it again. */
+const PENDING_GRACE_MS = 60_000;
 
 /**
  * Compares our labelled containers and networks with PostgreSQL: objects of
@@ -33,6 +39,7 @@ export class RangeReconciler {
     private readonly provisioner: RangeProvisioner,
     private readonly events: RangeEventLog,
     private readonly config: AppConfig,
+    private readonly jobs: JobQueue,
   ) {}
 
   async reconcile(now = new Date()): Promise<ReconcileReport> {
@@ -49,7 +56,7 @@ export class RangeReconciler {
     const cutoff = now.getTime() - this.config.RANGE_ORPHAN_GRACE_SECONDS * 1000;
     const isOrphan = (labels: Record<string, string>, createdAt: number) => !live.has(labels[keys.range] ?? '') && createdAt < cutoff;
 
-    const report: ReconcileReport = { containersRemoved: 0, networksRemoved: 0, networksStuck: [], degraded: [] };
+    const report: ReconcileReport = { containersRemoved: 0, networksRemoved: 0, networksStuck: [], degraded: [], requeued: [] };
     const orphanContainers = containers.filter((c) => isOrphan(c.labels, c.createdAt.getTime()));
     await Promise.all(orphanContainers.map((c) => this.engine.removeContainer(c.id)));
     report.containersRemoved = orphanContainers.length;
@@ -78,12 +85,33 @@ export class RangeReconciler {
       await this.events.append(range.id, 'range.degraded', `nodes not running: ${missing.join(', ')}`, { missing });
       report.degraded.push(range.id);
     }
-    if (report.containersRemoved || report.networksRemoved || report.networksStuck.length || report.degraded.length) {
+    report.requeued = await this.requeueLostProvisioning(now);
+    if (report.containersRemoved || report.networksRemoved || report.networksStuck.length || report.degraded.length || report.requeued.length) {
       this.logger.warn(
         `reconcile: removed ${report.containersRemoved} orphan containers, ${report.networksRemoved} networks; ` +
-          `${report.networksStuck.length} networks stuck; ${report.degraded.length} ranges degraded`,
+          `${report.networksStuck.length} networks stuck; ${report.degraded.length} ranges degraded; ${report.requeued.length} provision jobs re-enqueued`,
       );
     }
     return report;
+  }
+
+  private async requeueLostProvisioning(now: Date): Promise<string[]> {
+    const pending = await this.dataSource
+      .getRepository(RangeEntity)
+      .createQueryBuilder('r')
+      .innerJoin(SessionRangeSetEntity, 's', 's.session_id = r.session_id')
+      .where(`r.status = 'pending'`)
+      .andWhere('COALESCE(s.provision_at, r.created_at) < :cutoff', { cutoff: new Date(now.getTime() - PENDING_GRACE_MS) })
+      .getMany();
+    const queue = this.jobs.queue(QueueName.Ranges);
+    const requeued: string[] = [];
+    for (const range of pending) {
+      const id = jobId('range', range.id, 'provision', range.provisionGeneration);
+      if (await queue.getJob(id)) continue;
+      await this.jobs.enqueue(JobName.ProvisionRange, { v: 1, rangeId: range.id }, { jobId: id, attempts: 3, backoff: { type: 'exponential', delay: 2000 } });
+      await this.events.append(range.id, 'provision.requeued', 'the provision job was missing; enqueued again by the reconciler');
+      requeued.push(range.id);
+    }
+    return requeued;
   }
 }
