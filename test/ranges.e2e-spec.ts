@@ -307,6 +307,33 @@ describe('ranges: provisioning isolated team ranges on the real engine', () => {
     expect((await waitRange(row.id, (r) => r.status === 'destroyed', 'destroyed')).subnets).toEqual({});
   });
 
+  it('a failed range says why, fails its session set, and can be retried on its own', async () => {
+    const failSession = randomUUID();
+    const created = await http_().post(`/api/v1/sessions/${failSession}/ranges`).send({ templateId: 'fixture-never-ready', teamIds: [randomUUID()] }).expect(202);
+    const id = created.body.ranges[0].id as string;
+    const failed = await waitRange(id, (r) => r.status === 'failed', 'failed');
+    expect(failed.failureReason).toMatch(/^node web not ready after 1 s \(test -e \/never: exit 1\)/);
+    expect(failed.nodes.find((n) => n.name === 'web')).toMatchObject({ state: 'failed', health: 'unhealthy' });
+    // The flow's parent still runs (the failure does not block it) and marks the set failed.
+    let set = (await http_().get(`/api/v1/sessions/${failSession}/ranges`).expect(200)).body;
+    for (let i = 0; set.status !== 'failed' && i < 40; i++) {
+      await sleep(250);
+      set = (await http_().get(`/api/v1/sessions/${failSession}/ranges`).expect(200)).body;
+    }
+    expect(set.status).toBe('failed');
+
+    await http_().post(`/api/v1/ranges/${id}/reset`).expect(409);
+    await http_().post(`/api/v1/ranges/${id}/retry`).expect(202);
+    const again = await waitRange(id, (r) => r.status === 'failed', 'failed again', 60000);
+    expect(again.failureReason).toContain('node web not ready');
+    const events = (await http_().get(`/api/v1/ranges/${id}/events`).expect(200)).body as Array<{ kind: string }>;
+    expect(events.filter((e) => e.kind === 'provision.failed')).toHaveLength(2);
+    expect(events.filter((e) => e.kind === 'retry.requested')).toHaveLength(1);
+    // Its containers were kept for inspection; teardown removes them.
+    await http_().delete(`/api/v1/ranges/${id}`).expect(202);
+    expect((await waitRange(id, (r) => r.status === 'destroyed', 'destroyed')).subnets).toEqual({});
+  });
+
   it('schedules pre-provisioning and teardown as delayed jobs', async () => {
     const laterSession = randomUUID();
     const startsAt = new Date(Date.now() + 3 * 3600_000);

@@ -87,6 +87,12 @@ export const FIXTURE_TEMPLATES: Record<string, FixtureTemplate> = {
   'fixture-two-net': twoNetTemplate('fixture-two-net', 0),
   // The web node takes a few seconds to come up, so a test can act while provisioning is half done.
   'fixture-slow': twoNetTemplate('fixture-slow', 4),
+  // The web node never passes its readiness check: the range fails and says why.
+  'fixture-never-ready': (() => {
+    const t = twoNetTemplate('fixture-never-ready', 0);
+    t.nodes[0]!.readiness = { argv: ['test', '-e', '/never'], timeoutSeconds: 1, intervalMs: 200 };
+    return t;
+  })(),
 };
 
 function hashOf(template: FixtureTemplate): string {

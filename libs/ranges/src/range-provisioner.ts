@@ -46,7 +46,7 @@ export class NetworkRemovalError extends Error {
 
 const TMPFS = { '/tmp': 'rw,nosuid,nodev,size=16m', '/run': 'rw,nosuid,nodev,size=4m' };
 /** Delays between network removal attempts: about 16 s in all, then the job's own retry takes over. */
-const NETWORK_REMOVAL_BACKOFF_MS = [250, 500, 1000, 2000, 4000, 8000];
+const NETWORK_REMOVAL_BACKOFF_MS: readonly number[] = [250, 500, 1000, 2000, 4000, 8000];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -67,6 +67,8 @@ export class RangeProvisioner {
   private readonly logger = new Logger(RangeProvisioner.name);
   readonly keys: LabelKeys;
   readonly instance: string;
+  /** Waits between network removal attempts (unit tests shorten them). */
+  networkRemovalBackoffMs: readonly number[] = NETWORK_REMOVAL_BACKOFF_MS;
 
   constructor(
     private readonly engine: DockerEngine,
@@ -127,12 +129,12 @@ export class RangeProvisioner {
         return null;
       } catch (err) {
         const error = errorMessage(err);
-        if (attempt >= NETWORK_REMOVAL_BACKOFF_MS.length) {
+        if (attempt >= this.networkRemovalBackoffMs.length) {
           await observer?.event('network.removal-failed', `network ${network.name} could not be removed: ${error}`, { network: network.name });
           return { name: network.name, error };
         }
         if (attempt === 0) await observer?.event('network.removal-retry', `network ${network.name}: ${error}; retrying with backoff`, { network: network.name });
-        await sleep(NETWORK_REMOVAL_BACKOFF_MS[attempt]!);
+        await sleep(this.networkRemovalBackoffMs[attempt]!);
       }
     }
   }
