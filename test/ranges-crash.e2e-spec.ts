@@ -77,16 +77,16 @@ describe('ranges: a worker killed in the middle of provisioning', () => {
     const rangeId = created.body.ranges[0].id as string;
     const selector = { ...ours, [keys.range]: rangeId };
 
-    // Mid-way: the web node exists (it takes seconds to get ready), the attacker that depends on it not yet.
+    // Mid-way: the web node runs (it takes seconds to get ready), the attacker that depends on it is not started.
     const deadline = Date.now() + 30000;
-    while ((await engine.listContainers(selector)).length === 0) {
+    while (!(await engine.listContainers(selector)).some((c) => c.state === 'running')) {
       if (Date.now() > deadline) throw new Error(`provisioning never started:\n${first.output()}`);
       await sleep(50);
     }
     first.child.kill('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
     const atKill = await engine.listContainers(selector);
-    expect(atKill.map((c) => c.labels[keys.node])).not.toContain('attacker');
+    expect(atKill.filter((c) => c.state === 'running').map((c) => c.labels[keys.node])).not.toContain('attacker');
     expect((await http().get(`/api/v1/ranges/${rangeId}`).expect(200)).body.status).toBe('provisioning');
 
     const second = await startWorker();

@@ -41,7 +41,9 @@ class FakeEngine {
     return id;
   }
   async startContainer(id: string) {
-    this.containers.find((c) => c.id === id)!.state = 'running';
+    const container = this.containers.find((c) => c.id === id)!;
+    container.state = 'running';
+    this.created.push(`start ${container.labels[keys.node]}`);
   }
   async removeContainer(id: string) {
     this.containers = this.containers.filter((c) => c.id !== id && c.name !== id);
@@ -108,10 +110,11 @@ describe('RangeProvisioner (fake engine through Nest DI)', () => {
     provisioner.networkRemovalBackoffMs = [1, 1, 1];
   });
 
-  it('creates networks, then nodes after the nodes they depend on', async () => {
+  it('creates networks, then every container, and starts a node only after the nodes it depends on', async () => {
     await provisioner.provision(range, blueprint, observer());
     expect(engine.created.slice(0, 2).sort()).toEqual(['network dmz', 'network office']);
-    expect(engine.created.slice(2)).toEqual(['container web', 'container attacker']);
+    expect(engine.created.slice(2, 4).sort()).toEqual(['container attacker', 'container web']);
+    expect(engine.created.slice(4)).toEqual(['start web', 'start attacker']);
   });
 
   it('run again, it finds everything by label and creates nothing; a node left half-made is replaced', async () => {
@@ -123,7 +126,7 @@ describe('RangeProvisioner (fake engine through Nest DI)', () => {
     // A crash between create and start leaves a container that never started: it is made again.
     engine.containers.find((c) => c.labels[keys.node] === 'attacker')!.state = 'created';
     await provisioner.provision(range, blueprint, observer());
-    expect(engine.created).toEqual(['container attacker']);
+    expect(engine.created).toEqual(['container attacker', 'start attacker']);
     expect(engine.containers.filter((c) => c.labels[keys.node] === 'attacker')).toHaveLength(1);
   });
 

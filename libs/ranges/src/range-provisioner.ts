@@ -200,11 +200,22 @@ export class RangeProvisioner {
     // blueprint.nodes is in dependency order, so every dependency's promise exists already.
     for (const node of blueprint.nodes) {
       const deps = node.dependsOn.map((d) => started.get(d)!);
+      // Every container is created (networks joined, files placed) at once; only its start waits
+      // for the nodes it depends on, which keeps the critical path short.
+      const prepared = this.prepareNode(range, node, images, existing.filter((c) => c.labels[this.keys.node] === node.name), observer);
+      prepared.catch(() => undefined);
       started.set(
         node.name,
         (async () => {
+          const { id, running } = await prepared;
           await Promise.all(deps);
-          await this.startNode(range, node, images, existing.filter((c) => c.labels[this.keys.node] === node.name), observer);
+          if (!running) {
+            await observer.checkpoint();
+            await this.engine.startContainer(id);
+            await observer.node(node.name, { state: 'starting', containerId: id });
+            await observer.event('node.started', `node ${node.name} started`, { node: node.name, container: id });
+          }
+          await this.waitReady(node, id, observer);
         })(),
       );
     }
@@ -213,29 +224,25 @@ export class RangeProvisioner {
     if (failure) throw failure.reason;
   }
 
-  private async startNode(
+  /** The node's container, created but not started unless a running one of an earlier run is there. */
+  private async prepareNode(
     range: RangeIdentity,
     node: BlueprintNode,
     images: Map<string, string>,
     existing: ContainerInfo[],
     observer: ProvisionObserver,
-  ): Promise<void> {
+  ): Promise<{ id: string; running: boolean }> {
     await observer.checkpoint();
-    const addresses = Object.fromEntries(node.attachments.map((a) => [a.network, a.address]));
     const running = existing.find((c) => c.state === 'running');
     // Anything else of this node (created but never started, exited) is from an interrupted run: start afresh.
     await Promise.all(existing.filter((c) => c !== running).map((c) => this.engine.removeContainer(c.id)));
-    let id: string;
-    if (running) {
-      id = running.id;
-    } else {
-      await observer.node(node.name, { state: 'creating', addresses, containerId: null, lastError: null });
-      id = await this.createNode(range, node, images, observer);
-      await observer.node(node.name, { state: 'starting', containerId: id });
-    }
-    await this.waitReady(node, id, observer);
+    if (running) return { id: running.id, running: true };
+    const addresses = Object.fromEntries(node.attachments.map((a) => [a.network, a.address]));
+    await observer.node(node.name, { state: 'creating', addresses, containerId: null, lastError: null });
+    return { id: await this.createNode(range, node, images, observer), running: false };
   }
 
+  /** Creates the container, joins its networks and places its files; does not start it. */
   private async createNode(range: RangeIdentity, node: BlueprintNode, images: Map<string, string>, observer: ProvisionObserver): Promise<string> {
     const image = images.get('builtin' in node.image ? `builtin:${node.image.builtin}` : `reference:${node.image.reference}`)!;
     // Docker refuses archives on a read-only root, so a node with files gets a writable one (and an event says so).
@@ -278,8 +285,6 @@ export class RangeProvisioner {
         node.files.map((f) => ({ path: f.path, content: f.content, mode: f.mode })),
       );
     }
-    await this.engine.startContainer(id);
-    await observer.event('node.started', `node ${node.name} started`, { node: node.name, container: id });
     return id;
   }
 
