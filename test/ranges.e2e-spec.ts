@@ -360,6 +360,23 @@ describe('ranges: provisioning isolated team ranges on the real engine', () => {
     expect(gone.nodes).toEqual([]);
   });
 
+  it("tears a session's ranges down by itself at the scheduled end", async () => {
+    const shortSession = randomUUID();
+    const teardownAt = new Date(Date.now() + 3000);
+    const created = await http_()
+      .post(`/api/v1/sessions/${shortSession}/ranges`)
+      .send({ templateId: 'fixture-two-net', teamIds: [randomUUID()], teardownAt: teardownAt.toISOString() })
+      .expect(202);
+    expect(created.body.teardownAt).toBe(teardownAt.toISOString());
+    const id = created.body.ranges[0].id as string;
+    const gone = await waitRange(id, (r) => r.status === 'destroyed', 'destroyed by the scheduled teardown', 60000);
+    expect(gone.subnets).toEqual({});
+    const keys = labelKeys(config.DOCKER_LABEL_NAMESPACE);
+    expect(await engine.listContainers({ [keys.session]: shortSession })).toEqual([]);
+    expect(await engine.listNetworks({ [keys.session]: shortSession })).toEqual([]);
+    expect((await http_().get(`/api/v1/sessions/${shortSession}/ranges`).expect(200)).body.status).toBe('destroyed');
+  });
+
   it('teardown leaves nothing with our labels and releases the subnets', async () => {
     await http_().delete(`/api/v1/ranges/${range1.id}`).expect(202);
     await http_().post(`/api/v1/ranges/${range2.id}/teardown`).expect(202);
