@@ -88,7 +88,8 @@ async function provisionOurs(app: INestApplicationContext, teams: number): Promi
   const sets = app.get(DataSource).getRepository(SessionRangeSetEntity);
   const started = performance.now();
   await app.get(RangeService).provisionSession(sessionId, { templateId, teamIds: Array.from({ length: teams }, () => randomUUID()) });
-  for (;;) {
+  for (const deadline = Date.now() + 300_000; ; ) {
+    if (Date.now() > deadline) throw new Error(`session ${sessionId} not ready after 300 s`);
     const set = await sets.findOneByOrFail({ sessionId });
     if (set.status === 'ready' || set.status === 'failed') return { sessionId, ms: performance.now() - started, status: set.status };
     await sleep(50);
@@ -112,10 +113,16 @@ async function rangeMemoryMiB(engine: DockerEngine, config: AppConfig, sessionId
 }
 
 /** The baseline: raw dockerode, same networks, containers, options, files and readiness checks, all at once. */
-async function provisionRaw(engine: DockerEngine, config: AppConfig, image: string, blueprints: RangeBlueprint[]): Promise<number> {
+async function provisionRaw(engine: DockerEngine, config: AppConfig, images: RangeImageBuilder, blueprints: RangeBlueprint[]): Promise<number> {
   const docker: Docker = engine.docker;
   const keys = labelKeys(config.DOCKER_LABEL_NAMESPACE);
   const labels = { [keys.app]: APP_LABEL_VALUE, [keys.instance]: config.INSTANCE_NAME, [keys.kind]: 'bench-raw' };
+  // Images are resolved before the clock starts, as a warm worker has them already.
+  const imageOf = new Map<string, string>();
+  for (const node of blueprints.flatMap((bp) => bp.nodes)) {
+    const key = 'builtin' in node.image ? node.image.builtin : node.image.reference;
+    if (!imageOf.has(key)) imageOf.set(key, 'builtin' in node.image ? (await images.ensure(node.image.builtin)).image.reference : key);
+  }
   const started = performance.now();
   await Promise.all(
     blueprints.flatMap((bp, i) =>
@@ -144,7 +151,7 @@ async function provisionRaw(engine: DockerEngine, config: AppConfig, image: stri
         const container = await docker.createContainer({
           name: `bench-raw-${config.INSTANCE_NAME}-${i}-${node.name}`,
           Hostname: node.name,
-          Image: image,
+          Image: imageOf.get('builtin' in node.image ? node.image.builtin : node.image.reference)!,
           Cmd: node.command,
           Env: Object.entries(node.env).map(([k, v]) => `${k}=${v}`),
           Labels: labels,
@@ -168,9 +175,11 @@ async function provisionRaw(engine: DockerEngine, config: AppConfig, image: stri
         if (node.files.length) await container.putArchive(tarArchive(node.files), { path: '/' });
         await container.start();
         if (node.readiness) {
+          const deadline = Date.now() + node.readiness.timeoutSeconds * 1000;
           for (;;) {
             const result = await engine.exec(container.id, node.readiness.argv, { timeoutMs: 5000 });
             if (result.exitCode === 0) break;
+            if (Date.now() > deadline) throw new Error(`raw baseline: node ${node.name} not ready (${result.exitCode} ${result.stderr})`);
             await sleep(node.readiness.intervalMs);
           }
         }
@@ -194,14 +203,22 @@ async function teardownRaw(engine: DockerEngine, config: AppConfig): Promise<num
 async function main(): Promise<void> {
   const { databaseName, adminUrl } = await prepareEnvironment();
   const config = loadConfig();
-  const app = await NestFactory.createApplicationContext(process.env.BENCH_TEMPLATE ? WorkerModule : FixtureBenchModule, { logger: ['error', 'warn'] });
+  // Ctrl-C still removes what the run created.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.error(`${signal}: cleaning up`);
+      cleanup(config, databaseName, adminUrl).finally(() => process.exit(130));
+    });
+  }
+  let app: INestApplicationContext | undefined;
   const rows: string[][] = [];
   let memory = { mib: 0, containers: 0 };
   try {
+    app = await NestFactory.createApplicationContext(process.env.BENCH_TEMPLATE ? WorkerModule : FixtureBenchModule, { logger: ['error', 'warn'] });
     const engine = app.get(DockerEngine);
     const lifecycle = app.get(RangeLifecycle);
     const source = app.get<RangeTemplateSource>(RANGE_TEMPLATE_SOURCE, { strict: false });
-    const image = (await app.get(RangeImageBuilder).ensure('base')).image.reference;
+    const images = app.get(RangeImageBuilder);
     const summary = await source.describe(templateId);
     // The baseline uses subnets from the far end of the pool, so it never meets ours.
     const pool = new SubnetPool(config.RANGE_SUBNET_POOL, config.RANGE_SUBNET_PREFIX);
@@ -210,7 +227,7 @@ async function main(): Promise<void> {
     const warm = await provisionOurs(app, 1);
     await lifecycle.teardownSession(warm.sessionId);
     const warmBp = await source.render(templateId, Object.fromEntries(summary.networks.map((n, j) => [n, pool.subnet(pool.size - 1 - j)])));
-    await provisionRaw(engine, config, image, [warmBp]);
+    await provisionRaw(engine, config, images, [warmBp]);
     await teardownRaw(engine, config);
 
     for (const teams of teamCounts) {
@@ -219,7 +236,7 @@ async function main(): Promise<void> {
           source.render(templateId, Object.fromEntries(summary.networks.map((n, j) => [n, pool.subnet(pool.size - 1 - (i * summary.networks.length + j))]))),
         ),
       );
-      const rawUp = await provisionRaw(engine, config, image, blueprints);
+      const rawUp = await provisionRaw(engine, config, images, blueprints);
       const rawDown = await teardownRaw(engine, config);
 
       const ours = await provisionOurs(app, teams);
@@ -240,7 +257,7 @@ async function main(): Promise<void> {
       ]);
     }
   } finally {
-    await app.close();
+    await app?.close();
     await cleanup(config, databaseName, adminUrl);
   }
   const header = ['teams', 'nets/nodes', 'ours up s', 'raw up s', 'ratio', 'ours down s', 'raw down s'];

@@ -4,7 +4,7 @@ import type { RangeBlueprint } from '@app/templates';
 import { UnrecoverableError } from 'bullmq';
 import { DataSource, In, Not } from 'typeorm';
 import { RangeEventLog } from './range-event-log.js';
-import { withRangeLock } from './range-lock.js';
+import { RangeLocks } from './range-lock.js';
 import { NetworkRemovalError, PermanentProvisionError, type NodeProgress, type ProvisionObserver, RangeProvisioner } from './range-provisioner.js';
 import { SubnetAllocator } from './subnet-allocator.js';
 import { TemplateCatalogue } from './template-catalogue.js';
@@ -36,6 +36,7 @@ export class RangeLifecycle {
     private readonly subnets: SubnetAllocator,
     private readonly templates: TemplateCatalogue,
     private readonly events: RangeEventLog,
+    private readonly locks: RangeLocks,
   ) {}
 
   private ranges() {
@@ -103,7 +104,7 @@ export class RangeLifecycle {
   }
 
   async provision(rangeId: string, attempt: AttemptInfo): Promise<{ status: RangeStatus }> {
-    return withRangeLock(this.dataSource, rangeId, async () => {
+    return this.locks.withLock(rangeId, async () => {
       const range = await this.ranges().findOne({ where: { id: rangeId } });
       if (!range) throw new UnrecoverableError(`range ${rangeId} does not exist`);
       if (STOPPED.includes(range.status) || range.status === 'ready' || range.status === 'resetting') {
@@ -116,7 +117,9 @@ export class RangeLifecycle {
       try {
         const blueprint = await this.blueprintOf(range);
         await this.provisioner.provision(range, blueprint, this.observer(rangeId));
-        await this.setStatus(rangeId, 'ready', { readyAt: new Date() });
+        // Only from provisioning: a teardown requested meanwhile wins.
+        const done = await this.ranges().update({ id: rangeId, status: 'provisioning' }, { status: 'ready', readyAt: new Date() });
+        if (!done.affected) throw new RangeCancelledError(`range ${rangeId} is being torn down`);
         await this.events.append(rangeId, 'provision.ready', `range ready in ${Date.now() - started} ms`, { ms: Date.now() - started });
         await this.refreshSessionSet(range.sessionId);
         return { status: 'ready' };
@@ -140,7 +143,7 @@ export class RangeLifecycle {
   }
 
   async reset(rangeId: string, attempt: AttemptInfo): Promise<{ status: RangeStatus; ms?: number }> {
-    return withRangeLock(this.dataSource, rangeId, async () => {
+    return this.locks.withLock(rangeId, async () => {
       const range = await this.ranges().findOne({ where: { id: rangeId } });
       if (!range) throw new UnrecoverableError(`range ${rangeId} does not exist`);
       if (range.status !== 'resetting') return { status: range.status };
@@ -150,7 +153,8 @@ export class RangeLifecycle {
       try {
         await this.provisioner.reset(range, range.blueprint as unknown as RangeBlueprint, this.observer(rangeId));
         const ms = Date.now() - started;
-        await this.setStatus(rangeId, 'ready', { failureReason: null });
+        const done = await this.ranges().update({ id: rangeId, status: 'resetting' }, { status: 'ready', failureReason: null });
+        if (!done.affected) throw new RangeCancelledError(`range ${rangeId} is being torn down`);
         await this.events.append(rangeId, 'reset.done', `range back to T0 in ${ms} ms`, { ms });
         return { status: 'ready', ms };
       } catch (err) {
@@ -173,7 +177,7 @@ export class RangeLifecycle {
     if (!before) throw new UnrecoverableError(`range ${rangeId} does not exist`);
     if (before.status === 'destroyed') return { status: 'destroyed' };
     if (before.status !== 'tearing_down') await this.setStatus(rangeId, 'tearing_down');
-    return withRangeLock(this.dataSource, rangeId, async () => {
+    return this.locks.withLock(rangeId, async () => {
       const range = (await this.ranges().findOne({ where: { id: rangeId } }))!;
       if (range.status === 'destroyed') return { status: 'destroyed' as const };
       await this.events.append(rangeId, 'teardown.started', 'teardown started');
@@ -222,7 +226,11 @@ export class RangeLifecycle {
     const live = await this.ranges().find({ where: { sessionId, status: Not('destroyed') }, select: { id: true } });
     await this.dataSource.getRepository(SessionRangeSetEntity).update({ sessionId }, { status: 'tearing_down' });
     if (live.length) await this.ranges().update({ id: In(live.map((r) => r.id)) }, { status: 'tearing_down' });
-    const results = await Promise.allSettled(live.map((r) => this.teardown(r.id)));
+    // At most 8 at a time: the engine is the bottleneck, and each holds a database connection.
+    const results: PromiseSettledResult<unknown>[] = [];
+    for (let i = 0; i < live.length; i += 8) {
+      results.push(...(await Promise.allSettled(live.slice(i, i + 8).map((r) => this.teardown(r.id)))));
+    }
     await this.refreshSessionSet(sessionId);
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed.length) throw new Error(`${failed.length} range(s) not torn down: ${failed.map((f) => (f.reason as Error).message).join('; ')}`);

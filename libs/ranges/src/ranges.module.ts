@@ -1,13 +1,14 @@
 import { Module } from '@nestjs/common';
 import { RangeEventLog } from './range-event-log.js';
 import { RangeLifecycle } from './range-lifecycle.js';
+import { RangeLocks } from './range-lock.js';
 import { RangeProvisioner } from './range-provisioner.js';
 import { RangeReconciler } from './range-reconciler.js';
 import { RangeService } from './range.service.js';
 import { SubnetAllocator } from './subnet-allocator.js';
 import { TemplateCatalogue } from './template-catalogue.js';
 
-const PROVIDERS = [RangeEventLog, RangeLifecycle, RangeProvisioner, RangeReconciler, RangeService, SubnetAllocator, TemplateCatalogue];
+const PROVIDERS = [RangeEventLog, RangeLifecycle, RangeLocks, RangeProvisioner, RangeReconciler, RangeService, SubnetAllocator, TemplateCatalogue];
 
 /**
  * Range provisioning. Needs DatabaseModule, QueueModule, DockerModule (global)
