@@ -296,6 +296,8 @@ export class RangeProvisioner {
     }
     const deadline = Date.now() + check.timeoutSeconds * 1000;
     let last = '';
+    // Poll fast at first (most services are up within a few hundred ms), backing off to the template's interval.
+    let delay = Math.min(50, check.intervalMs);
     for (;;) {
       const result = await this.engine.exec(containerId, check.argv, { timeoutMs: Math.max(1000, Math.min(10000, check.timeoutSeconds * 1000)) });
       if (result.exitCode === 0) {
@@ -304,7 +306,8 @@ export class RangeProvisioner {
       }
       last = `exit ${result.exitCode}${result.stderr.trim() ? `: ${result.stderr.trim().slice(0, 200)}` : ''}`;
       if (Date.now() >= deadline) break;
-      await sleep(check.intervalMs);
+      await sleep(delay);
+      delay = Math.min(delay * 2, check.intervalMs);
     }
     const message = `node ${node.name} not ready after ${check.timeoutSeconds} s (${check.argv.join(' ')}: ${last})`;
     await observer.node(node.name, { state: 'failed', health: 'unhealthy', lastError: message });
