@@ -112,8 +112,12 @@ async function rangeMemoryMiB(engine: DockerEngine, config: AppConfig, sessionId
   return { mib: bytes / 1024 / 1024, containers: mine.length };
 }
 
-/** The baseline: raw dockerode, same networks, containers, options, files and readiness checks, all at once. */
-async function provisionRaw(engine: DockerEngine, config: AppConfig, images: RangeImageBuilder, blueprints: RangeBlueprint[]): Promise<number> {
+/**
+ * The baseline: raw dockerode, same networks, containers, options, files and readiness checks.
+ * `ordered` false: everything at once (a lower bound that ignores the template's dependsOn);
+ * true: containers created at once, each started once the nodes it depends on are ready.
+ */
+async function provisionRaw(engine: DockerEngine, config: AppConfig, images: RangeImageBuilder, blueprints: RangeBlueprint[], ordered: boolean): Promise<number> {
   const docker: Docker = engine.docker;
   const keys = labelKeys(config.DOCKER_LABEL_NAMESPACE);
   const labels = { [keys.app]: APP_LABEL_VALUE, [keys.instance]: config.INSTANCE_NAME, [keys.kind]: 'bench-raw' };
@@ -142,46 +146,59 @@ async function provisionRaw(engine: DockerEngine, config: AppConfig, images: Ran
       ),
     ),
   );
+  const readyOf = new Map<string, Promise<void>>();
   await Promise.all(
     blueprints.flatMap((bp, i) =>
       bp.nodes.map(async (node) => {
-        const net = (name: string) => `bench-raw-${config.INSTANCE_NAME}-${i}-${name}`;
-        const [first, ...rest] = node.attachments;
-        const readOnly = node.readOnlyRoot && node.files.length === 0;
-        const container = await docker.createContainer({
-          name: `bench-raw-${config.INSTANCE_NAME}-${i}-${node.name}`,
-          Hostname: node.name,
-          Image: imageOf.get('builtin' in node.image ? node.image.builtin : node.image.reference)!,
-          Cmd: node.command,
-          Env: Object.entries(node.env).map(([k, v]) => `${k}=${v}`),
-          Labels: labels,
-          HostConfig: {
-            NetworkMode: net(first!.network),
-            Memory: node.resources.memoryMb * 1024 * 1024,
-            MemorySwap: node.resources.memoryMb * 1024 * 1024,
-            NanoCpus: Math.round(node.resources.cpus * 1e9),
-            PidsLimit: node.resources.pids,
-            CapDrop: ['ALL'],
-            CapAdd: node.capabilities,
-            SecurityOpt: ['no-new-privileges'],
-            ReadonlyRootfs: readOnly,
-            Tmpfs: readOnly ? { '/tmp': 'rw,nosuid,nodev,size=16m', '/run': 'rw,nosuid,nodev,size=4m' } : {},
-          },
-          NetworkingConfig: { EndpointsConfig: { [net(first!.network)]: { Aliases: first!.aliases, IPAMConfig: { IPv4Address: first!.address } } } },
-        });
-        for (const a of rest) {
-          await docker.getNetwork(net(a.network)).connect({ Container: container.id, EndpointConfig: { Aliases: a.aliases, IPAMConfig: { IPv4Address: a.address } } });
-        }
-        if (node.files.length) await container.putArchive(tarArchive(node.files), { path: '/' });
-        await container.start();
-        if (node.readiness) {
-          const deadline = Date.now() + node.readiness.timeoutSeconds * 1000;
-          for (;;) {
-            const result = await engine.exec(container.id, node.readiness.argv, { timeoutMs: 5000 });
-            if (result.exitCode === 0) break;
-            if (Date.now() > deadline) throw new Error(`raw baseline: node ${node.name} not ready (${result.exitCode} ${result.stderr})`);
-            await sleep(node.readiness.intervalMs);
+        let markReady!: () => void;
+        let markFailed!: (err: unknown) => void;
+        const ready = new Promise<void>((resolve, reject) => ((markReady = resolve), (markFailed = reject)));
+        ready.catch(() => undefined);
+        readyOf.set(`${i}/${node.name}`, ready);
+        try {
+          const net = (name: string) => `bench-raw-${config.INSTANCE_NAME}-${i}-${name}`;
+          const [first, ...rest] = node.attachments;
+          const readOnly = node.readOnlyRoot && node.files.length === 0;
+          const container = await docker.createContainer({
+            name: `bench-raw-${config.INSTANCE_NAME}-${i}-${node.name}`,
+            Hostname: node.name,
+            Image: imageOf.get('builtin' in node.image ? node.image.builtin : node.image.reference)!,
+            Cmd: node.command,
+            Env: Object.entries(node.env).map(([k, v]) => `${k}=${v}`),
+            Labels: labels,
+            HostConfig: {
+              NetworkMode: net(first!.network),
+              Memory: node.resources.memoryMb * 1024 * 1024,
+              MemorySwap: node.resources.memoryMb * 1024 * 1024,
+              NanoCpus: Math.round(node.resources.cpus * 1e9),
+              PidsLimit: node.resources.pids,
+              CapDrop: ['ALL'],
+              CapAdd: node.capabilities,
+              SecurityOpt: ['no-new-privileges'],
+              ReadonlyRootfs: readOnly,
+              Tmpfs: readOnly ? { '/tmp': 'rw,nosuid,nodev,size=16m', '/run': 'rw,nosuid,nodev,size=4m' } : {},
+            },
+            NetworkingConfig: { EndpointsConfig: { [net(first!.network)]: { Aliases: first!.aliases, IPAMConfig: { IPv4Address: first!.address } } } },
+          });
+          for (const a of rest) {
+            await docker.getNetwork(net(a.network)).connect({ Container: container.id, EndpointConfig: { Aliases: a.aliases, IPAMConfig: { IPv4Address: a.address } } });
           }
+          if (node.files.length) await container.putArchive(tarArchive(node.files), { path: '/' });
+          if (ordered) await Promise.all(node.dependsOn.map((d) => readyOf.get(`${i}/${d}`)));
+          await container.start();
+          if (node.readiness) {
+            const deadline = Date.now() + node.readiness.timeoutSeconds * 1000;
+            for (;;) {
+              const result = await engine.exec(container.id, node.readiness.argv, { timeoutMs: 5000 });
+              if (result.exitCode === 0) break;
+              if (Date.now() > deadline) throw new Error(`raw baseline: node ${node.name} not ready (${result.exitCode} ${result.stderr})`);
+              await sleep(node.readiness.intervalMs);
+            }
+          }
+          markReady();
+        } catch (err) {
+          markFailed(err);
+          throw err;
         }
       }),
     ),
@@ -227,7 +244,7 @@ async function main(): Promise<void> {
     const warm = await provisionOurs(app, 1);
     await lifecycle.teardownSession(warm.sessionId);
     const warmBp = await source.render(templateId, Object.fromEntries(summary.networks.map((n, j) => [n, pool.subnet(pool.size - 1 - j)])));
-    await provisionRaw(engine, config, images, [warmBp]);
+    await provisionRaw(engine, config, images, [warmBp], false);
     await teardownRaw(engine, config);
 
     for (const teams of teamCounts) {
@@ -236,8 +253,10 @@ async function main(): Promise<void> {
           source.render(templateId, Object.fromEntries(summary.networks.map((n, j) => [n, pool.subnet(pool.size - 1 - (i * summary.networks.length + j))]))),
         ),
       );
-      const rawUp = await provisionRaw(engine, config, images, blueprints);
+      const rawUp = await provisionRaw(engine, config, images, blueprints, false);
       const rawDown = await teardownRaw(engine, config);
+      const rawOrdered = await provisionRaw(engine, config, images, blueprints, true);
+      await teardownRaw(engine, config);
 
       const ours = await provisionOurs(app, teams);
       if (teams === 1) memory = await rangeMemoryMiB(engine, config, ours.sessionId);
@@ -252,6 +271,8 @@ async function main(): Promise<void> {
         (ours.ms / 1000).toFixed(2) + (ours.status === 'ready' ? '' : ` (${ours.status})`),
         (rawUp / 1000).toFixed(2),
         (ours.ms / rawUp).toFixed(2) + 'x',
+        (rawOrdered / 1000).toFixed(2),
+        (ours.ms / rawOrdered).toFixed(2) + 'x',
         (oursDown / 1000).toFixed(2),
         (rawDown / 1000).toFixed(2),
       ]);
@@ -260,7 +281,7 @@ async function main(): Promise<void> {
     await app?.close();
     await cleanup(config, databaseName, adminUrl);
   }
-  const header = ['teams', 'nets/nodes', 'ours up s', 'raw up s', 'ratio', 'ours down s', 'raw down s'];
+  const header = ['teams', 'nets/nodes', 'ours up s', 'raw all-at-once s', 'ratio', 'raw in dep. order s', 'ratio', 'ours down s', 'raw down s'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i]!)).join('  ');
   console.log(`\nrange provisioning, template ${templateId}, worker concurrency ${config.WORKER_CONCURRENCY} (ready = every readiness check passed)`);
