@@ -4,10 +4,20 @@ import { DatabaseModule } from '@app/database';
 import { DockerModule } from '@app/docker';
 import { QueueModule } from '@app/queue';
 import { HealthModule } from './health/health.module.js';
+import { RangesApiModule } from './ranges/ranges-api.module.js';
 import { SchedulingApiModule } from './scheduling/scheduling-api.module.js';
 import { TemplatesApiModule } from './templates/templates.module.js';
 
 @Module({
-  imports: [ConfigModule, DatabaseModule, QueueModule, DockerModule, HealthModule, SchedulingApiModule, TemplatesApiModule],
+  imports: [
+    ConfigModule,
+    DatabaseModule,
+    QueueModule,
+    DockerModule,
+    HealthModule,
+    SchedulingApiModule,
+    TemplatesApiModule,
+    RangesApiModule,
+  ],
 })
 export class ApiModule {}

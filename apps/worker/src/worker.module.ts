@@ -4,10 +4,11 @@ import { ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { DockerModule, RangeImageJobs } from '@app/docker';
 import { JobDispatcher, QueueModule } from '@app/queue';
+import { RangeJobs, RangesModule } from '@app/ranges';
 import { PROCESSORS } from './processors.js';
 
 @Module({
-  imports: [ConfigModule, DatabaseModule, QueueModule, DockerModule, DiscoveryModule],
-  providers: [JobDispatcher, RangeImageJobs, ...PROCESSORS],
+  imports: [ConfigModule, DatabaseModule, QueueModule, DockerModule, DiscoveryModule, RangesModule],
+  providers: [JobDispatcher, RangeImageJobs, RangeJobs, ...PROCESSORS],
 })
 export class WorkerModule {}

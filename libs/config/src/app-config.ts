@@ -111,6 +111,29 @@ export class AppConfig {
   @Min(100)
   HEALTH_TIMEOUT_MS = 2000;
 
+  /** Address pool every range subnet is cut from; no other Docker network may overlap it. */
+  @Matches(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, { message: 'must be an IPv4 CIDR like 10.210.0.0/16' })
+  RANGE_SUBNET_POOL = '10.210.0.0/16';
+
+  /** Prefix length of one range network (a /26 holds 62 nodes). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(16)
+  @Max(29)
+  RANGE_SUBNET_PREFIX = 26;
+
+  /** How often the worker compares labelled containers and networks with PostgreSQL; 0 disables it. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  RANGE_RECONCILE_INTERVAL_MS = 60000;
+
+  /** Labelled objects with no live range are removed only once they are older than this. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  RANGE_ORPHAN_GRACE_SECONDS = 300;
+
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }

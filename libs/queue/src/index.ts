@@ -1,5 +1,12 @@
 export { ALL_QUEUES, JOB_QUEUE, JobName, QueueName } from './queue-contract.js';
-export type { EnsureRangeImagesJobData, JobContract, JobDataOf } from './queue-contract.js';
+export type {
+  EnsureRangeImagesJobData,
+  JobContract,
+  JobDataOf,
+  RangeJobData,
+  ReconcileRangesJobData,
+  SessionRangesJobData,
+} from './queue-contract.js';
 export { JobHandler } from './job-handler.decorator.js';
 export { JobDispatcher, MissingJobHandlerError } from './job-dispatcher.js';
 export { FLOW_PRODUCER, JobQueue, jobId } from './job-queue.js';

@@ -15,6 +15,18 @@ export enum QueueName {
 export enum JobName {
   /** Build every range image under docker/images that the engine does not have yet. */
   EnsureRangeImages = 'maintenance.ensure-range-images',
+  /** Create (or complete) one range's networks and containers, up to ready. */
+  ProvisionRange = 'ranges.provision',
+  /** Remove one range's containers and networks and release its subnets. */
+  TeardownRange = 'ranges.teardown',
+  /** Put one range back to T0 in place: same blueprint, variables and addresses. */
+  ResetRange = 'ranges.reset',
+  /** Compare labelled containers and networks with PostgreSQL (repeatable). */
+  ReconcileRanges = 'ranges.reconcile',
+  /** Parent of a session's provisioning flow: runs once every range job of the flow has finished. */
+  CompleteSessionRanges = 'ranges.session-complete',
+  /** Tear down every range of a session (scheduled at the session's end). */
+  TeardownSessionRanges = 'ranges.session-teardown',
 }
 
 export interface EnsureRangeImagesJobData {
@@ -23,15 +35,41 @@ export interface EnsureRangeImagesJobData {
   images?: string[];
 }
 
+export interface RangeJobData {
+  v: 1;
+  rangeId: string;
+}
+
+export interface ReconcileRangesJobData {
+  v: 1;
+}
+
+export interface SessionRangesJobData {
+  v: 1;
+  sessionId: string;
+}
+
 /** Which queue each job runs on and the type of its payload. */
 export interface JobContract {
   [JobName.EnsureRangeImages]: { queue: QueueName.Maintenance; data: EnsureRangeImagesJobData };
+  [JobName.ProvisionRange]: { queue: QueueName.Ranges; data: RangeJobData };
+  [JobName.TeardownRange]: { queue: QueueName.Ranges; data: RangeJobData };
+  [JobName.ResetRange]: { queue: QueueName.Ranges; data: RangeJobData };
+  [JobName.ReconcileRanges]: { queue: QueueName.Ranges; data: ReconcileRangesJobData };
+  [JobName.CompleteSessionRanges]: { queue: QueueName.Ranges; data: SessionRangesJobData };
+  [JobName.TeardownSessionRanges]: { queue: QueueName.Ranges; data: SessionRangesJobData };
 }
 
 export type JobDataOf<N extends JobName> = JobContract[N]['data'];
 
 export const JOB_QUEUE: { [N in JobName]: JobContract[N]['queue'] } = {
   [JobName.EnsureRangeImages]: QueueName.Maintenance,
+  [JobName.ProvisionRange]: QueueName.Ranges,
+  [JobName.TeardownRange]: QueueName.Ranges,
+  [JobName.ResetRange]: QueueName.Ranges,
+  [JobName.ReconcileRanges]: QueueName.Ranges,
+  [JobName.CompleteSessionRanges]: QueueName.Ranges,
+  [JobName.TeardownSessionRanges]: QueueName.Ranges,
 };
 
 export const ALL_QUEUES: QueueName[] = Object.values(QueueName);

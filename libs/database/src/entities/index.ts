@@ -3,12 +3,22 @@ import { AuditEventEntity } from './audit-event.entity.js';
 import { IncidentReportEntity } from './incident-report.entity.js';
 import { InstructorNoteEntity } from './instructor-note.entity.js';
 import { ObjectiveCheckEntity } from './objective-check.entity.js';
+import { RangeEntity } from './range.entity.js';
+import { RangeEventEntity } from './range-event.entity.js';
+import { RangeNodeEntity } from './range-node.entity.js';
+import { RangeSubnetEntity } from './range-subnet.entity.js';
 import { ScenarioClockEntity } from './scenario-clock.entity.js';
 import { SCHEDULING_ENTITIES } from './scheduling/index.js';
 import { ScoreEventEntity } from './score-event.entity.js';
+import { SessionRangeSetEntity } from './session-range-set.entity.js';
 
 export { AuditEventEntity };
 export * from './scheduling/index.js';
+export { RANGE_STATUSES, RangeEntity, type RangeStatus } from './range.entity.js';
+export { RangeEventEntity } from './range-event.entity.js';
+export { RangeNodeEntity, type RangeNodeState } from './range-node.entity.js';
+export { RangeSubnetEntity } from './range-subnet.entity.js';
+export { SessionRangeSetEntity, type RangeSetStatus } from './session-range-set.entity.js';
 export {
   AttackRunEntity,
   IncidentReportEntity,
@@ -17,6 +27,8 @@ export {
   ScenarioClockEntity,
   ScoreEventEntity,
 };
+
+const RANGE_ENTITIES = [RangeEntity, RangeNodeEntity, RangeEventEntity, RangeSubnetEntity, SessionRangeSetEntity];
 
 const SCORING_ENTITIES = [
   ScenarioClockEntity,
@@ -28,4 +40,4 @@ const SCORING_ENTITIES = [
 ];
 
 /** Every entity of the schema; domain libs add theirs here with a migration. */
-export const ENTITIES = [AuditEventEntity, ...SCHEDULING_ENTITIES, ...SCORING_ENTITIES];
+export const ENTITIES = [AuditEventEntity, ...SCHEDULING_ENTITIES, ...RANGE_ENTITIES, ...SCORING_ENTITIES];

@@ -1,6 +1,7 @@
 import { Initial1764300000000 } from './1764300000000-initial.js';
 import { Scheduling1764300100000 } from './1764300100000-scheduling.js';
 import { SchedulingReferenceData1764300100001 } from './1764300100001-scheduling-reference-data.js';
+import { Ranges1764300200000 } from './1764300200000-ranges.js';
 import { ScenarioScoring1764300400000 } from './1764300400000-scenario-scoring.js';
 
 /** Migrations in order. Listed, not globbed, so ts-jest and the compiled build see the same set. */
@@ -8,5 +9,6 @@ export const MIGRATIONS = [
   Initial1764300000000,
   Scheduling1764300100000,
   SchedulingReferenceData1764300100001,
+  Ranges1764300200000,
   ScenarioScoring1764300400000,
 ];

@@ -1,0 +1,100 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { RangeService } from '@app/ranges';
+import { ProvisionSessionRangesDto, RangeDto, RangeEventDto, SessionRangesDto } from './ranges.dto.js';
+
+const date = (value?: string) => (value ? new Date(value) : undefined);
+
+@ApiTags('ranges')
+@Controller('sessions/:sessionId/ranges')
+export class SessionRangesController {
+  constructor(private readonly ranges: RangeService) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiAcceptedResponse({ type: SessionRangesDto, description: "Ranges created; one flow provisions them (now or at the scheduled time)" })
+  @ApiBadRequestResponse({ description: 'Invalid body' })
+  @ApiNotFoundResponse({ description: 'Unknown template' })
+  @ApiConflictResponse({ description: 'A team already has a live range in this session' })
+  async provision(@Param('sessionId', ParseUUIDPipe) sessionId: string, @Body() body: ProvisionSessionRangesDto): Promise<SessionRangesDto> {
+    const view = await this.ranges.provisionSession(sessionId, {
+      templateId: body.templateId,
+      teamIds: body.teamIds,
+      provisionAt: date(body.provisionAt),
+      startsAt: date(body.startsAt),
+      leadMinutes: body.leadMinutes,
+      teardownAt: date(body.teardownAt),
+    });
+    return SessionRangesDto.from(view);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: SessionRangesDto })
+  @ApiNotFoundResponse({ description: 'The session has no ranges' })
+  async list(@Param('sessionId', ParseUUIDPipe) sessionId: string): Promise<SessionRangesDto> {
+    return SessionRangesDto.from(await this.ranges.listForSession(sessionId));
+  }
+}
+
+@ApiTags('ranges')
+@Controller('ranges')
+export class RangesController {
+  constructor(private readonly ranges: RangeService) {}
+
+  @Get(':id')
+  @ApiOkResponse({ type: RangeDto, description: 'Status, failure reason, template hash, and each node with its state, addresses and health' })
+  @ApiNotFoundResponse()
+  async get(@Param('id', ParseUUIDPipe) id: string): Promise<RangeDto> {
+    return RangeDto.from(await this.ranges.get(id));
+  }
+
+  @Get(':id/events')
+  @ApiOkResponse({ type: [RangeEventDto], description: 'What happened to the range, oldest first' })
+  @ApiNotFoundResponse()
+  async events(@Param('id', ParseUUIDPipe) id: string): Promise<RangeEventDto[]> {
+    return (await this.ranges.listEvents(id)).map((e) => RangeEventDto.from(e));
+  }
+
+  @Post(':id/retry')
+  @HttpCode(202)
+  @ApiAcceptedResponse({ type: RangeDto, description: 'Provisioning of this range alone starts again' })
+  @ApiNotFoundResponse()
+  @ApiConflictResponse({ description: 'Only a failed or degraded range can be retried' })
+  async retry(@Param('id', ParseUUIDPipe) id: string): Promise<RangeDto> {
+    return RangeDto.from(await this.ranges.retry(id));
+  }
+
+  @Post(':id/reset')
+  @HttpCode(202)
+  @ApiAcceptedResponse({ type: RangeDto, description: 'The range goes back to T0 in place' })
+  @ApiNotFoundResponse()
+  @ApiConflictResponse({ description: 'Only a ready or degraded range can be reset' })
+  async reset(@Param('id', ParseUUIDPipe) id: string): Promise<RangeDto> {
+    return RangeDto.from(await this.ranges.reset(id));
+  }
+
+  @Post(':id/teardown')
+  @HttpCode(202)
+  @ApiAcceptedResponse({ type: RangeDto, description: 'The range is being torn down' })
+  @ApiNotFoundResponse()
+  @ApiConflictResponse({ description: 'The range is already destroyed' })
+  async teardown(@Param('id', ParseUUIDPipe) id: string): Promise<RangeDto> {
+    return RangeDto.from(await this.ranges.teardown(id));
+  }
+
+  @Delete(':id')
+  @HttpCode(202)
+  @ApiAcceptedResponse({ type: RangeDto, description: 'Same as POST /ranges/:id/teardown' })
+  @ApiNotFoundResponse()
+  @ApiConflictResponse({ description: 'The range is already destroyed' })
+  async remove(@Param('id', ParseUUIDPipe) id: string): Promise<RangeDto> {
+    return RangeDto.from(await this.ranges.teardown(id));
+  }
+}

@@ -1,0 +1,111 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { RangeEventEntity } from '@app/database';
+import type { RangeView, SessionRangesView } from '@app/ranges';
+import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
+
+export class ProvisionSessionRangesDto {
+  @ApiProperty({ example: 'course-a', description: 'Template id (range-templates/<id>.yaml)' })
+  @IsString()
+  @IsNotEmpty()
+  templateId!: string;
+
+  @ApiProperty({ type: [String], format: 'uuid', description: 'One range is created per team' })
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(200)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  teamIds!: string[];
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'When to provision; now when absent' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  provisionAt?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: "The session's start: provisioning starts leadMinutes before it" })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  startsAt?: string;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 10080, default: 30, description: 'Minutes before startsAt' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10080)
+  leadMinutes?: number;
+
+  @ApiPropertyOptional({ format: 'date-time', description: "When to tear every range down (the session's end)" })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  teardownAt?: string;
+}
+
+export class RangeNodeDto {
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: ['pending', 'creating', 'starting', 'ready', 'failed', 'missing', 'removed'] }) state!: string;
+  @ApiProperty({ nullable: true, type: String, description: "The container's live state on the engine (running, exited, missing)" })
+  container!: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: 'network -> IPv4 address' })
+  addresses!: Record<string, string>;
+  @ApiProperty({ enum: ['healthy', 'unhealthy', 'unknown'] }) health!: string;
+  @ApiProperty({ nullable: true, type: String }) lastError!: string | null;
+}
+
+export class RangeDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) sessionId!: string;
+  @ApiProperty({ format: 'uuid' }) teamId!: string;
+  @ApiProperty() templateId!: string;
+  @ApiProperty({ description: 'sha256 of the template source the range was built from' }) templateHash!: string;
+  @ApiProperty({ enum: ['pending', 'provisioning', 'ready', 'failed', 'degraded', 'resetting', 'tearing_down', 'destroyed'] }) status!: string;
+  @ApiProperty({ nullable: true, type: String }) failureReason!: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: 'network -> allocated subnet' })
+  subnets!: Record<string, string>;
+  @ApiProperty({ type: [RangeNodeDto] }) nodes!: RangeNodeDto[];
+  @ApiProperty() createdAt!: string;
+  @ApiProperty({ nullable: true, type: String }) readyAt!: string | null;
+  @ApiProperty({ nullable: true, type: String }) destroyedAt!: string | null;
+
+  static from(view: RangeView): RangeDto {
+    return {
+      ...view,
+      nodes: view.nodes.map((n) => ({ ...n })),
+      createdAt: view.createdAt.toISOString(),
+      readyAt: view.readyAt?.toISOString() ?? null,
+      destroyedAt: view.destroyedAt?.toISOString() ?? null,
+    };
+  }
+}
+
+export class SessionRangesDto {
+  @ApiProperty({ format: 'uuid' }) sessionId!: string;
+  @ApiProperty({ enum: ['scheduled', 'provisioning', 'ready', 'failed', 'tearing_down', 'destroyed'], description: 'ready when every range is' })
+  status!: string;
+  @ApiProperty({ nullable: true, type: String }) provisionAt!: string | null;
+  @ApiProperty({ nullable: true, type: String }) teardownAt!: string | null;
+  @ApiProperty({ nullable: true, type: String }) readyAt!: string | null;
+  @ApiProperty({ type: [RangeDto] }) ranges!: RangeDto[];
+
+  static from(view: SessionRangesView): SessionRangesDto {
+    return {
+      sessionId: view.sessionId,
+      status: view.status,
+      provisionAt: view.provisionAt?.toISOString() ?? null,
+      teardownAt: view.teardownAt?.toISOString() ?? null,
+      readyAt: view.readyAt?.toISOString() ?? null,
+      ranges: view.ranges.map((r) => RangeDto.from(r)),
+    };
+  }
+}
+
+export class RangeEventDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() at!: string;
+  @ApiProperty({ example: 'provision.ready' }) kind!: string;
+  @ApiProperty() message!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true }) details!: Record<string, unknown>;
+
+  static from(e: RangeEventEntity): RangeEventDto {
+    return { id: e.id, at: e.at.toISOString(), kind: e.kind, message: e.message, details: e.details };
+  }
+}

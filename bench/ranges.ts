@@ -1,0 +1,297 @@
+/**
+ * Range provisioning benchmark (not a test): provisions 1, 5 and 10 team
+ * ranges of one template through the real worker path (flow, jobs, database,
+ * DockerEngine), and, in the same run, raw dockerode creating the same
+ * networks and containers (same options, files and readiness checks, no
+ * database, no queue). Prints both, their ratio, the teardown times and the
+ * memory of one range. Uses its own database, Redis prefix and Docker label
+ * instance, and removes them at the end.
+ *
+ *   npm run build && flock /tmp/cyder-e2e.lock npm run bench:ranges
+ *
+ * BENCH_TEMPLATE=<id> uses the application's own template catalogue (libs/templates)
+ * instead of the fixture template; BENCH_TEAMS=1,5,10 changes the team counts.
+ */
+import 'reflect-metadata';
+import { Module, type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { randomBytes, randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { Redis } from 'ioredis';
+import type Docker from 'dockerode';
+import { AppConfig, loadConfig } from '@app/config';
+import { openDataSource, runMigrations, SessionRangeSetEntity } from '@app/database';
+import { APP_LABEL_VALUE, DockerEngine, labelKeys, RangeImageBuilder, tarArchive } from '@app/docker';
+import { redisOptionsFromUrl } from '@app/queue';
+import { RangeLifecycle, RangeService, SubnetPool } from '@app/ranges';
+import { RANGE_TEMPLATE_SOURCE, type RangeBlueprint, type RangeTemplateSource } from '@app/templates';
+import { DataSource } from 'typeorm';
+import { WorkerModule } from '../apps/worker/src/worker.module.js';
+import { FixtureTemplatesModule } from '../test/support/fixture-templates.js';
+
+const runId = randomBytes(3).toString('hex');
+const templateId = process.env.BENCH_TEMPLATE || 'fixture-two-net';
+const teamCounts = (process.env.BENCH_TEAMS || '1,5,10').split(',').map(Number);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function prepareEnvironment(): Promise<{ databaseName: string; adminUrl: string }> {
+  const adminUrl = process.env.DATABASE_URL || 'postgres://cyder:cyder@127.0.0.1:5432/cyder';
+  const databaseName = `cyder_bench_${runId}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${databaseName}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${databaseName}`;
+  Object.assign(process.env, {
+    DATABASE_URL: url.toString(),
+    REDIS_PREFIX: `cyder-bench-${runId}`,
+    INSTANCE_NAME: `bench-${runId}`,
+    RANGE_RECONCILE_INTERVAL_MS: '0',
+    WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY || '10',
+    LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
+  });
+  const ds = await openDataSource(url.toString());
+  await runMigrations(ds);
+  await ds.destroy();
+  return { databaseName, adminUrl };
+}
+
+async function cleanup(config: AppConfig, databaseName: string, adminUrl: string): Promise<void> {
+  const engine = new DockerEngine(config);
+  const keys = labelKeys(config.DOCKER_LABEL_NAMESPACE);
+  const ours = { [keys.app]: APP_LABEL_VALUE, [keys.instance]: config.INSTANCE_NAME };
+  await Promise.all((await engine.listContainers(ours)).map((c) => engine.removeContainer(c.id)));
+  for (const n of await engine.listNetworks(ours)) await engine.removeNetwork(n.id).catch((e) => console.error(`cleanup ${n.name}: ${e.message}`));
+  engine.onApplicationShutdown();
+  const redis = new Redis({ ...redisOptionsFromUrl(config.REDIS_URL), lazyConnect: true });
+  await redis.connect();
+  let cursor = '0';
+  do {
+    const [next, found] = await redis.scan(cursor, 'MATCH', `${config.REDIS_PREFIX}:*`, 'COUNT', 500);
+    cursor = next;
+    if (found.length) await redis.del(...found);
+  } while (cursor !== '0');
+  redis.disconnect();
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+  await admin.end();
+}
+
+@Module({ imports: [WorkerModule, FixtureTemplatesModule] })
+class FixtureBenchModule {}
+
+/** Our path: one flow per session, jobs on the in-process worker, until the session's set is ready. */
+async function provisionOurs(app: INestApplicationContext, teams: number): Promise<{ sessionId: string; ms: number; status: string }> {
+  const sessionId = randomUUID();
+  const sets = app.get(DataSource).getRepository(SessionRangeSetEntity);
+  const started = performance.now();
+  await app.get(RangeService).provisionSession(sessionId, { templateId, teamIds: Array.from({ length: teams }, () => randomUUID()) });
+  for (const deadline = Date.now() + 300_000; ; ) {
+    if (Date.now() > deadline) throw new Error(`session ${sessionId} not ready after 300 s`);
+    const set = await sets.findOneByOrFail({ sessionId });
+    if (set.status === 'ready' || set.status === 'failed') return { sessionId, ms: performance.now() - started, status: set.status };
+    await sleep(50);
+  }
+}
+
+async function rangeMemoryMiB(engine: DockerEngine, config: AppConfig, sessionId: string): Promise<{ mib: number; containers: number }> {
+  const keys = labelKeys(config.DOCKER_LABEL_NAMESPACE);
+  const containers = await engine.listContainers({ [keys.instance]: config.INSTANCE_NAME, [keys.session]: sessionId });
+  const firstRange = containers[0]?.labels[keys.range];
+  const mine = containers.filter((c) => c.labels[keys.range] === firstRange);
+  let bytes = 0;
+  for (const c of mine) {
+    const stats = (await engine.docker.getContainer(c.id).stats({ stream: false })) as unknown as {
+      memory_stats: { usage?: number; stats?: Record<string, number> };
+    };
+    const cache = stats.memory_stats.stats?.total_inactive_file ?? stats.memory_stats.stats?.inactive_file ?? stats.memory_stats.stats?.cache ?? 0;
+    bytes += (stats.memory_stats.usage ?? 0) - cache;
+  }
+  return { mib: bytes / 1024 / 1024, containers: mine.length };
+}
+
+/**
+ * The baseline: raw dockerode, same networks, containers, options, files and readiness checks.
+ * `ordered` false: everything at once (a lower bound that ignores the template's dependsOn);
+ * true: containers created at once, each started once the nodes it depends on are ready.
+ */
+async function provisionRaw(engine: DockerEngine, config: AppConfig, images: RangeImageBuilder, blueprints: RangeBlueprint[], ordered: boolean): Promise<number> {
+  const docker: Docker = engine.docker;
+  const keys = labelKeys(config.DOCKER_LABEL_NAMESPACE);
+  const labels = { [keys.app]: APP_LABEL_VALUE, [keys.instance]: config.INSTANCE_NAME, [keys.kind]: 'bench-raw' };
+  // Images are resolved before the clock starts, as a warm worker has them already.
+  const imageOf = new Map<string, string>();
+  for (const node of blueprints.flatMap((bp) => bp.nodes)) {
+    const key = 'builtin' in node.image ? node.image.builtin : node.image.reference;
+    if (!imageOf.has(key)) imageOf.set(key, 'builtin' in node.image ? (await images.ensure(node.image.builtin)).image.reference : key);
+  }
+  const started = performance.now();
+  await Promise.all(
+    blueprints.flatMap((bp, i) =>
+      bp.networks.map((n) =>
+        docker.createNetwork({
+          Name: `bench-raw-${config.INSTANCE_NAME}-${i}-${n.name}`,
+          Driver: 'bridge',
+          Internal: true,
+          IPAM: { Driver: 'default', Config: [{ Subnet: n.subnet }] },
+          Options: {
+            'com.docker.network.bridge.inhibit_ipv4': 'true',
+            'com.docker.network.bridge.name': `cyb${runId}${i}${n.name.slice(0, 2)}`.slice(0, 15),
+            'com.docker.network.bridge.enable_ip_masquerade': 'false',
+          },
+          Labels: labels,
+        }),
+      ),
+    ),
+  );
+  const readyOf = new Map<string, Promise<void>>();
+  await Promise.all(
+    blueprints.flatMap((bp, i) =>
+      bp.nodes.map(async (node) => {
+        let markReady!: () => void;
+        let markFailed!: (err: unknown) => void;
+        const ready = new Promise<void>((resolve, reject) => ((markReady = resolve), (markFailed = reject)));
+        ready.catch(() => undefined);
+        readyOf.set(`${i}/${node.name}`, ready);
+        try {
+          const net = (name: string) => `bench-raw-${config.INSTANCE_NAME}-${i}-${name}`;
+          const [first, ...rest] = node.attachments;
+          const readOnly = node.readOnlyRoot && node.files.length === 0;
+          const container = await docker.createContainer({
+            name: `bench-raw-${config.INSTANCE_NAME}-${i}-${node.name}`,
+            Hostname: node.name,
+            Image: imageOf.get('builtin' in node.image ? node.image.builtin : node.image.reference)!,
+            Cmd: node.command,
+            Env: Object.entries(node.env).map(([k, v]) => `${k}=${v}`),
+            Labels: labels,
+            HostConfig: {
+              NetworkMode: net(first!.network),
+              Memory: node.resources.memoryMb * 1024 * 1024,
+              MemorySwap: node.resources.memoryMb * 1024 * 1024,
+              NanoCpus: Math.round(node.resources.cpus * 1e9),
+              PidsLimit: node.resources.pids,
+              CapDrop: ['ALL'],
+              CapAdd: node.capabilities,
+              SecurityOpt: ['no-new-privileges'],
+              ReadonlyRootfs: readOnly,
+              Tmpfs: readOnly ? { '/tmp': 'rw,nosuid,nodev,size=16m', '/run': 'rw,nosuid,nodev,size=4m' } : {},
+            },
+            NetworkingConfig: { EndpointsConfig: { [net(first!.network)]: { Aliases: first!.aliases, IPAMConfig: { IPv4Address: first!.address } } } },
+          });
+          for (const a of rest) {
+            await docker.getNetwork(net(a.network)).connect({ Container: container.id, EndpointConfig: { Aliases: a.aliases, IPAMConfig: { IPv4Address: a.address } } });
+          }
+          if (node.files.length) await container.putArchive(tarArchive(node.files), { path: '/' });
+          if (ordered) await Promise.all(node.dependsOn.map((d) => readyOf.get(`${i}/${d}`)));
+          await container.start();
+          if (node.readiness) {
+            const deadline = Date.now() + node.readiness.timeoutSeconds * 1000;
+            for (;;) {
+              const result = await engine.exec(container.id, node.readiness.argv, { timeoutMs: 5000 });
+              if (result.exitCode === 0) break;
+              if (Date.now() > deadline) throw new Error(`raw baseline: node ${node.name} not ready (${result.exitCode} ${result.stderr})`);
+              await sleep(node.readiness.intervalMs);
+            }
+          }
+          markReady();
+        } catch (err) {
+          markFailed(err);
+          throw err;
+        }
+      }),
+    ),
+  );
+  return performance.now() - started;
+}
+
+async function teardownRaw(engine: DockerEngine, config: AppConfig): Promise<number> {
+  const keys = labelKeys(config.DOCKER_LABEL_NAMESPACE);
+  const selector = { [keys.instance]: config.INSTANCE_NAME, [keys.kind]: 'bench-raw' };
+  const started = performance.now();
+  const containers = await engine.docker.listContainers({ all: true, filters: { label: Object.entries(selector).map(([k, v]) => `${k}=${v}`) } });
+  await Promise.all(containers.map((c) => engine.docker.getContainer(c.Id).remove({ force: true })));
+  const networks = await engine.docker.listNetworks({ filters: { label: Object.entries(selector).map(([k, v]) => `${k}=${v}`) } });
+  await Promise.all(networks.map((n) => engine.docker.getNetwork(n.Id).remove()));
+  return performance.now() - started;
+}
+
+async function main(): Promise<void> {
+  const { databaseName, adminUrl } = await prepareEnvironment();
+  const config = loadConfig();
+  // Ctrl-C still removes what the run created.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.error(`${signal}: cleaning up`);
+      cleanup(config, databaseName, adminUrl).finally(() => process.exit(130));
+    });
+  }
+  let app: INestApplicationContext | undefined;
+  const rows: string[][] = [];
+  let memory = { mib: 0, containers: 0 };
+  try {
+    app = await NestFactory.createApplicationContext(process.env.BENCH_TEMPLATE ? WorkerModule : FixtureBenchModule, { logger: ['error', 'warn'] });
+    const engine = app.get(DockerEngine);
+    const lifecycle = app.get(RangeLifecycle);
+    const source = app.get<RangeTemplateSource>(RANGE_TEMPLATE_SOURCE, { strict: false });
+    const images = app.get(RangeImageBuilder);
+    const summary = await source.describe(templateId);
+    // The baseline uses subnets from the far end of the pool, so it never meets ours.
+    const pool = new SubnetPool(config.RANGE_SUBNET_POOL, config.RANGE_SUBNET_PREFIX);
+
+    // Warm-up (not measured): one range each way.
+    const warm = await provisionOurs(app, 1);
+    await lifecycle.teardownSession(warm.sessionId);
+    const warmBp = await source.render(templateId, Object.fromEntries(summary.networks.map((n, j) => [n, pool.subnet(pool.size - 1 - j)])));
+    await provisionRaw(engine, config, images, [warmBp], false);
+    await teardownRaw(engine, config);
+
+    for (const teams of teamCounts) {
+      const blueprints = await Promise.all(
+        Array.from({ length: teams }, (_, i) =>
+          source.render(templateId, Object.fromEntries(summary.networks.map((n, j) => [n, pool.subnet(pool.size - 1 - (i * summary.networks.length + j))]))),
+        ),
+      );
+      const rawUp = await provisionRaw(engine, config, images, blueprints, false);
+      const rawDown = await teardownRaw(engine, config);
+      const rawOrdered = await provisionRaw(engine, config, images, blueprints, true);
+      await teardownRaw(engine, config);
+
+      const ours = await provisionOurs(app, teams);
+      if (teams === 1) memory = await rangeMemoryMiB(engine, config, ours.sessionId);
+      const downStarted = performance.now();
+      await lifecycle.teardownSession(ours.sessionId);
+      const oursDown = performance.now() - downStarted;
+      const nodes = blueprints.reduce((n, bp) => n + bp.nodes.length, 0);
+      const networks = blueprints.reduce((n, bp) => n + bp.networks.length, 0);
+      rows.push([
+        String(teams),
+        `${networks}/${nodes}`,
+        (ours.ms / 1000).toFixed(2) + (ours.status === 'ready' ? '' : ` (${ours.status})`),
+        (rawUp / 1000).toFixed(2),
+        (ours.ms / rawUp).toFixed(2) + 'x',
+        (rawOrdered / 1000).toFixed(2),
+        (ours.ms / rawOrdered).toFixed(2) + 'x',
+        (oursDown / 1000).toFixed(2),
+        (rawDown / 1000).toFixed(2),
+      ]);
+    }
+  } finally {
+    await app?.close();
+    await cleanup(config, databaseName, adminUrl);
+  }
+  const header = ['teams', 'nets/nodes', 'ours up s', 'raw all-at-once s', 'ratio', 'raw in dep. order s', 'ratio', 'ours down s', 'raw down s'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i]!)).join('  ');
+  console.log(`\nrange provisioning, template ${templateId}, worker concurrency ${config.WORKER_CONCURRENCY} (ready = every readiness check passed)`);
+  console.log(line(header));
+  for (const r of rows) console.log(line(r));
+  console.log(`memory of one range: ${memory.mib.toFixed(1)} MiB over ${memory.containers} containers (docker stats, usage minus page cache)`);
+  console.log('targets: ratio <= 1.2x, 10 teams ready in <= 20 s');
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,70 @@
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+export const RANGE_STATUSES = [
+  'pending',
+  'provisioning',
+  'ready',
+  'failed',
+  'degraded',
+  'resetting',
+  'tearing_down',
+  'destroyed',
+] as const;
+export type RangeStatus = (typeof RANGE_STATUSES)[number];
+
+/** One team's copy of a template: its lifecycle, the blueprint it was rendered into and why it failed. */
+@Entity({ name: 'ranges' })
+@Index('ranges_session_idx', ['sessionId'])
+@Index('ranges_active_team_uq', ['sessionId', 'teamId'], { unique: true, where: `status <> 'destroyed'` })
+@Check('ranges_status_check', `status IN ('pending','provisioning','ready','failed','degraded','resetting','tearing_down','destroyed')`)
+export class RangeEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'session_id', type: 'uuid' })
+  sessionId!: string;
+
+  @Column({ name: 'team_id', type: 'uuid' })
+  teamId!: string;
+
+  @Column({ name: 'template_id', type: 'text' })
+  templateId!: string;
+
+  /** sha256 of the template source the range was (or will be) built from. */
+  @Column({ name: 'template_hash', type: 'text' })
+  templateHash!: string;
+
+  @Column({ type: 'text', default: 'pending' })
+  status!: RangeStatus;
+
+  @Column({ name: 'failure_reason', type: 'text', nullable: true })
+  failureReason!: string | null;
+
+  /** The rendered RangeBlueprint (variables and addresses included); reset and retries reuse it as is. */
+  @Column({ type: 'jsonb', nullable: true })
+  blueprint!: Record<string, unknown> | null;
+
+  /** Seed of the range's generated variables, so a re-render gives the same answers. */
+  @Column({ type: 'text' })
+  seed!: string;
+
+  /** Bumped by every retry, so the retry's job id differs from the failed one's. */
+  @Column({ name: 'provision_generation', type: 'integer', default: 0 })
+  provisionGeneration!: number;
+
+  /** Bumped by every reset request, for the same reason. */
+  @Column({ name: 'reset_generation', type: 'integer', default: 0 })
+  resetGeneration!: number;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+
+  @Column({ name: 'ready_at', type: 'timestamptz', nullable: true })
+  readyAt!: Date | null;
+
+  @Column({ name: 'destroyed_at', type: 'timestamptz', nullable: true })
+  destroyedAt!: Date | null;
+}

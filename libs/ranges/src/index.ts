@@ -1,0 +1,22 @@
+export { RangesModule } from './ranges.module.js';
+export { RangeService, type ProvisionSessionInput, type RangeNodeView, type RangeView, type SessionRangesView } from './range.service.js';
+export { RangeLifecycle, RangeCancelledError } from './range-lifecycle.js';
+export { RangeProvisioner, NetworkRemovalError, PermanentProvisionError, type ProvisionObserver, type NodeProgress } from './range-provisioner.js';
+export { RangeReconciler, type ReconcileReport } from './range-reconciler.js';
+export { RangeJobs, RECONCILE_SCHEDULER_ID } from './range.jobs.js';
+export { RangeEventLog } from './range-event-log.js';
+export { SubnetAllocator } from './subnet-allocator.js';
+export { SubnetPool, SubnetPoolExhaustedError, parseCidr, formatCidr, parseIpv4, formatIpv4 } from './subnet-pool.js';
+export { dependencyLevels } from './dependency-levels.js';
+export {
+  bridgeName,
+  containerName,
+  networkName,
+  networkLabels,
+  nodeLabels,
+  rangeLabels,
+  rangeSelector,
+  RANGE_NETWORK_KIND,
+  RANGE_NODE_KIND,
+  type RangeIdentity,
+} from './naming.js';

@@ -1,0 +1,239 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { RangeEntity, RangeNodeEntity, type RangeStatus, SessionRangeSetEntity } from '@app/database';
+import type { RangeBlueprint } from '@app/templates';
+import { UnrecoverableError } from 'bullmq';
+import { DataSource, In, Not } from 'typeorm';
+import { RangeEventLog } from './range-event-log.js';
+import { RangeLocks } from './range-lock.js';
+import { NetworkRemovalError, PermanentProvisionError, type NodeProgress, type ProvisionObserver, RangeProvisioner } from './range-provisioner.js';
+import { SubnetAllocator } from './subnet-allocator.js';
+import { TemplateCatalogue } from './template-catalogue.js';
+
+/** The range was torn down while a job was working on it. */
+export class RangeCancelledError extends Error {
+  override name = 'RangeCancelledError';
+}
+
+const STOPPED: RangeStatus[] = ['tearing_down', 'destroyed'];
+
+export interface AttemptInfo {
+  /** True when BullMQ will not run this job again after a failure. */
+  lastAttempt: boolean;
+}
+
+/**
+ * Worker side of the range lifecycle: what the provision, reset and teardown
+ * jobs do, with the database kept in step (status, node states, events,
+ * subnets). Every method is idempotent and holds the range's lock.
+ */
+@Injectable()
+export class RangeLifecycle {
+  private readonly logger = new Logger(RangeLifecycle.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly provisioner: RangeProvisioner,
+    private readonly subnets: SubnetAllocator,
+    private readonly templates: TemplateCatalogue,
+    private readonly events: RangeEventLog,
+    private readonly locks: RangeLocks,
+  ) {}
+
+  private ranges() {
+    return this.dataSource.getRepository(RangeEntity);
+  }
+
+  private async setStatus(id: string, status: RangeStatus, extra: Partial<Omit<RangeEntity, 'blueprint'>> = {}): Promise<void> {
+    await this.ranges().update({ id }, { status, ...extra });
+  }
+
+  observer(rangeId: string): ProvisionObserver {
+    return {
+      event: (kind, message, details) => this.events.append(rangeId, kind, message, details),
+      node: (name, progress) => this.saveNode(rangeId, name, progress),
+      checkpoint: async () => {
+        const row = await this.ranges().findOne({ where: { id: rangeId }, select: { id: true, status: true } });
+        if (!row || STOPPED.includes(row.status)) throw new RangeCancelledError(`range ${rangeId} is being torn down`);
+      },
+    };
+  }
+
+  private async saveNode(rangeId: string, name: string, progress: NodeProgress): Promise<void> {
+    const columns: Record<string, string> = {
+      state: 'state',
+      containerId: 'container_id',
+      addresses: 'addresses',
+      health: 'health',
+      lastError: 'last_error',
+    };
+    const update = Object.keys(progress).map((k) => columns[k]!).filter(Boolean);
+    await this.dataSource
+      .createQueryBuilder()
+      .insert()
+      .into(RangeNodeEntity)
+      .values({ rangeId, name, ...(progress as Partial<RangeNodeEntity>), addresses: (progress.addresses ?? {}) as never })
+      .orUpdate([...update, 'updated_at'], ['range_id', 'name'])
+      .execute();
+  }
+
+  /** Renders the blueprint once (allocating subnets); later runs reuse the stored one. */
+  private async blueprintOf(range: RangeEntity): Promise<RangeBlueprint> {
+    if (range.blueprint) return range.blueprint as unknown as RangeBlueprint;
+    const summary = await this.templates.describe(range.templateId);
+    const subnets = await this.subnets.allocate(range.id, summary.networks);
+    const blueprint = await this.templates.render(range.templateId, subnets, range.seed);
+    await this.ranges().update({ id: range.id }, { blueprint: blueprint as never, templateHash: blueprint.templateHash });
+    await this.dataSource
+      .getRepository(RangeNodeEntity)
+      .upsert(
+        blueprint.nodes.map((n) => ({
+          rangeId: range.id,
+          name: n.name,
+          state: 'pending' as const,
+          addresses: Object.fromEntries(n.attachments.map((a) => [a.network, a.address])) as never,
+        })),
+        ['rangeId', 'name'],
+      );
+    await this.events.append(range.id, 'blueprint.rendered', `template ${blueprint.templateId}@${blueprint.templateVersion} rendered`, {
+      templateHash: blueprint.templateHash,
+      subnets,
+    });
+    range.blueprint = blueprint as never;
+    range.templateHash = blueprint.templateHash;
+    return blueprint;
+  }
+
+  async provision(rangeId: string, attempt: AttemptInfo): Promise<{ status: RangeStatus }> {
+    return this.locks.withLock(rangeId, async () => {
+      const range = await this.ranges().findOne({ where: { id: rangeId } });
+      if (!range) throw new UnrecoverableError(`range ${rangeId} does not exist`);
+      if (STOPPED.includes(range.status) || range.status === 'ready' || range.status === 'resetting') {
+        return { status: range.status };
+      }
+      const started = Date.now();
+      await this.setStatus(rangeId, 'provisioning', { failureReason: null });
+      await this.refreshSessionSet(range.sessionId);
+      await this.events.append(rangeId, 'provision.started', 'provisioning started');
+      try {
+        const blueprint = await this.blueprintOf(range);
+        await this.provisioner.provision(range, blueprint, this.observer(rangeId));
+        // Only from provisioning: a teardown requested meanwhile wins.
+        const done = await this.ranges().update({ id: rangeId, status: 'provisioning' }, { status: 'ready', readyAt: new Date() });
+        if (!done.affected) throw new RangeCancelledError(`range ${rangeId} is being torn down`);
+        await this.events.append(rangeId, 'provision.ready', `range ready in ${Date.now() - started} ms`, { ms: Date.now() - started });
+        await this.refreshSessionSet(range.sessionId);
+        return { status: 'ready' };
+      } catch (err) {
+        if (err instanceof RangeCancelledError) {
+          await this.events.append(rangeId, 'provision.cancelled', 'provisioning stopped: the range is being torn down');
+          return { status: 'tearing_down' };
+        }
+        const message = (err as Error).message;
+        const permanent = err instanceof PermanentProvisionError || err instanceof UnrecoverableError || (err as Error).name === 'TemplateNotFoundError';
+        if (permanent || attempt.lastAttempt) {
+          await this.setStatus(rangeId, 'failed', { failureReason: message });
+          await this.events.append(rangeId, 'provision.failed', message);
+          await this.refreshSessionSet(range.sessionId);
+          throw permanent ? new UnrecoverableError(message) : err;
+        }
+        await this.events.append(rangeId, 'provision.attempt-failed', `${message}; the job will be retried`);
+        throw err;
+      }
+    });
+  }
+
+  async reset(rangeId: string, attempt: AttemptInfo): Promise<{ status: RangeStatus; ms?: number }> {
+    return this.locks.withLock(rangeId, async () => {
+      const range = await this.ranges().findOne({ where: { id: rangeId } });
+      if (!range) throw new UnrecoverableError(`range ${rangeId} does not exist`);
+      if (range.status !== 'resetting') return { status: range.status };
+      if (!range.blueprint) throw new UnrecoverableError(`range ${rangeId} has never been provisioned`);
+      const started = Date.now();
+      await this.events.append(rangeId, 'reset.started', 'reset to T0 started');
+      try {
+        await this.provisioner.reset(range, range.blueprint as unknown as RangeBlueprint, this.observer(rangeId));
+        const ms = Date.now() - started;
+        const done = await this.ranges().update({ id: rangeId, status: 'resetting' }, { status: 'ready', failureReason: null });
+        if (!done.affected) throw new RangeCancelledError(`range ${rangeId} is being torn down`);
+        await this.events.append(rangeId, 'reset.done', `range back to T0 in ${ms} ms`, { ms });
+        return { status: 'ready', ms };
+      } catch (err) {
+        if (err instanceof RangeCancelledError) return { status: 'tearing_down' };
+        const message = (err as Error).message;
+        if (err instanceof PermanentProvisionError || attempt.lastAttempt) {
+          await this.setStatus(rangeId, 'failed', { failureReason: `reset: ${message}` });
+          await this.events.append(rangeId, 'reset.failed', message);
+          throw new UnrecoverableError(message);
+        }
+        await this.events.append(rangeId, 'reset.attempt-failed', `${message}; the job will be retried`);
+        throw err;
+      }
+    });
+  }
+
+  async teardown(rangeId: string): Promise<{ status: RangeStatus; containers?: number; networks?: number }> {
+    // Mark first (outside the lock): a provision job in progress sees it at its next checkpoint and stops.
+    const before = await this.ranges().findOne({ where: { id: rangeId } });
+    if (!before) throw new UnrecoverableError(`range ${rangeId} does not exist`);
+    if (before.status === 'destroyed') return { status: 'destroyed' };
+    if (before.status !== 'tearing_down') await this.setStatus(rangeId, 'tearing_down');
+    return this.locks.withLock(rangeId, async () => {
+      const range = (await this.ranges().findOne({ where: { id: rangeId } }))!;
+      if (range.status === 'destroyed') return { status: 'destroyed' as const };
+      await this.events.append(rangeId, 'teardown.started', 'teardown started');
+      try {
+        const removed = await this.provisioner.teardown(rangeId, this.observer(rangeId));
+        await this.dataSource.transaction(async (manager) => {
+          const released = await this.subnets.release(rangeId, manager);
+          await manager.update(RangeEntity, { id: rangeId }, { status: 'destroyed', destroyedAt: new Date() });
+          await manager.update(RangeNodeEntity, { rangeId }, { state: 'removed', containerId: null });
+          await this.events.append(rangeId, 'teardown.done', `removed ${removed.containers} containers, ${removed.networks} networks; ${released} subnets released`, { ...removed, released }, manager);
+        });
+        await this.refreshSessionSet(range.sessionId);
+        return { status: 'destroyed' as const, ...removed };
+      } catch (err) {
+        if (err instanceof NetworkRemovalError) {
+          await this.events.append(rangeId, 'teardown.incomplete', `${err.message}; the subnets stay allocated until the networks are gone`);
+        }
+        throw err;
+      }
+    });
+  }
+
+  /** The session's range set follows its ranges: ready when every live range is. */
+  async refreshSessionSet(sessionId: string): Promise<SessionRangeSetEntity | null> {
+    return this.dataSource.transaction(async (manager) => {
+      const set = await manager.findOne(SessionRangeSetEntity, { where: { sessionId }, lock: { mode: 'pessimistic_write' } });
+      if (!set) return null;
+      const live = await manager.find(RangeEntity, { where: { sessionId, status: Not('destroyed') }, select: { id: true, status: true } });
+      const statuses = new Set(live.map((r) => r.status));
+      let status = set.status;
+      if (live.length === 0) status = set.status === 'scheduled' ? 'scheduled' : 'destroyed';
+      else if ([...statuses].every((s) => s === 'ready')) status = 'ready';
+      else if (statuses.has('tearing_down')) status = 'tearing_down';
+      else if (statuses.has('failed') || statuses.has('degraded')) status = 'failed';
+      else if (statuses.has('provisioning') || statuses.has('resetting')) status = 'provisioning';
+      if (status !== set.status) {
+        await manager.update(SessionRangeSetEntity, { sessionId }, { status, readyAt: status === 'ready' ? new Date() : set.readyAt });
+        set.status = status;
+      }
+      return set;
+    });
+  }
+
+  /** Tears down every live range of a session, in parallel. */
+  async teardownSession(sessionId: string): Promise<{ ranges: number }> {
+    const live = await this.ranges().find({ where: { sessionId, status: Not('destroyed') }, select: { id: true } });
+    await this.dataSource.getRepository(SessionRangeSetEntity).update({ sessionId }, { status: 'tearing_down' });
+    if (live.length) await this.ranges().update({ id: In(live.map((r) => r.id)) }, { status: 'tearing_down' });
+    // At most 8 at a time: the engine is the bottleneck, and each holds a database connection.
+    const results: PromiseSettledResult<unknown>[] = [];
+    for (let i = 0; i < live.length; i += 8) {
+      results.push(...(await Promise.allSettled(live.slice(i, i + 8).map((r) => this.teardown(r.id)))));
+    }
+    await this.refreshSessionSet(sessionId);
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed.length) throw new Error(`${failed.length} range(s) not torn down: ${failed.map((f) => (f.reason as Error).message).join('; ')}`);
+    return { ranges: live.length };
+  }
+}

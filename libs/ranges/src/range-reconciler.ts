@@ -1,0 +1,117 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '@app/config';
+import { RangeEntity, RangeNodeEntity, SessionRangeSetEntity } from '@app/database';
+import { APP_LABEL_VALUE, DockerEngine } from '@app/docker';
+import { jobId, JobName, JobQueue, QueueName } from '@app/queue';
+import type { RangeBlueprint } from '@app/templates';
+import { DataSource, In } from 'typeorm';
+import { RangeEventLog } from './range-event-log.js';
+import { RANGE_NETWORK_KIND, RANGE_NODE_KIND } from './naming.js';
+import { RangeProvisioner } from './range-provisioner.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface ReconcileReport {
+  containersRemoved: number;
+  networksRemoved: number;
+  networksStuck: string[];
+  degraded: string[];
+  /** Pending ranges whose provision job was never enqueued (e.g. Redis was down right after the request). */
+  requeued: string[];
+}
+
+/** A pending range gets this long for its job to show up before the reconciler enqueues it again. */
+const PENDING_GRACE_MS = 60_000;
+
+/**
+ * Compares our labelled containers and networks with PostgreSQL: objects of
+ * no live range are removed once older than the grace period (a crash can
+ * leave them; a range being created right now is younger than that), and a
+ * ready range whose containers vanished is marked degraded.
+ */
+@Injectable()
+export class RangeReconciler {
+  private readonly logger = new Logger(RangeReconciler.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly engine: DockerEngine,
+    private readonly provisioner: RangeProvisioner,
+    private readonly events: RangeEventLog,
+    private readonly config: AppConfig,
+    private readonly jobs: JobQueue,
+  ) {}
+
+  async reconcile(now = new Date()): Promise<ReconcileReport> {
+    const keys = this.provisioner.keys;
+    const base = { [keys.app]: APP_LABEL_VALUE, [keys.instance]: this.config.INSTANCE_NAME };
+    const [containers, networks] = await Promise.all([
+      this.engine.listContainers({ ...base, [keys.kind]: RANGE_NODE_KIND }),
+      this.engine.listNetworks({ ...base, [keys.kind]: RANGE_NETWORK_KIND }),
+    ]);
+    const labelled = [...new Set([...containers, ...networks].map((o) => o.labels[keys.range] ?? '').filter((id) => UUID.test(id)))];
+    const ranges = this.dataSource.getRepository(RangeEntity);
+    const known = labelled.length ? await ranges.find({ where: { id: In(labelled) }, select: { id: true, status: true } }) : [];
+    const live = new Set(known.filter((r) => r.status !== 'destroyed').map((r) => r.id));
+    const cutoff = now.getTime() - this.config.RANGE_ORPHAN_GRACE_SECONDS * 1000;
+    const isOrphan = (labels: Record<string, string>, createdAt: number) => !live.has(labels[keys.range] ?? '') && createdAt < cutoff;
+
+    const report: ReconcileReport = { containersRemoved: 0, networksRemoved: 0, networksStuck: [], degraded: [], requeued: [] };
+    const orphanContainers = containers.filter((c) => isOrphan(c.labels, c.createdAt.getTime()));
+    await Promise.all(orphanContainers.map((c) => this.engine.removeContainer(c.id)));
+    report.containersRemoved = orphanContainers.length;
+    const orphanNetworks = networks.filter((n) => isOrphan(n.labels, Date.parse(n.labels[keys.createdAt] ?? '') || 0));
+    for (const network of orphanNetworks) {
+      const stuck = await this.provisioner.removeNetworkWithRetry(network);
+      if (stuck) report.networksStuck.push(`${stuck.name}: ${stuck.error}`);
+      else report.networksRemoved++;
+    }
+
+    // Ready ranges whose nodes are no longer running.
+    const ready = await ranges.find({ where: { status: 'ready' } });
+    for (const range of ready) {
+      const blueprint = range.blueprint as unknown as RangeBlueprint | null;
+      if (!blueprint) continue;
+      const running = new Set(
+        containers.filter((c) => c.labels[keys.range] === range.id && c.state === 'running').map((c) => c.labels[keys.node]),
+      );
+      // A range that became ready after the listing above is judged next time.
+      const readySince = range.readyAt?.getTime() ?? 0;
+      const missing = blueprint.nodes.map((n) => n.name).filter((name) => !running.has(name));
+      if (missing.length === 0 || readySince > now.getTime()) continue;
+      const updated = await ranges.update({ id: range.id, status: 'ready' }, { status: 'degraded', failureReason: `nodes not running: ${missing.join(', ')}` });
+      if (!updated.affected) continue;
+      await this.dataSource.getRepository(RangeNodeEntity).update({ rangeId: range.id, name: In(missing) }, { state: 'missing', health: 'unhealthy' });
+      await this.events.append(range.id, 'range.degraded', `nodes not running: ${missing.join(', ')}`, { missing });
+      report.degraded.push(range.id);
+    }
+    report.requeued = await this.requeueLostProvisioning(now);
+    if (report.containersRemoved || report.networksRemoved || report.networksStuck.length || report.degraded.length || report.requeued.length) {
+      this.logger.warn(
+        `reconcile: removed ${report.containersRemoved} orphan containers, ${report.networksRemoved} networks; ` +
+          `${report.networksStuck.length} networks stuck; ${report.degraded.length} ranges degraded; ${report.requeued.length} provision jobs re-enqueued`,
+      );
+    }
+    return report;
+  }
+
+  private async requeueLostProvisioning(now: Date): Promise<string[]> {
+    const pending = await this.dataSource
+      .getRepository(RangeEntity)
+      .createQueryBuilder('r')
+      .innerJoin(SessionRangeSetEntity, 's', 's.session_id = r.session_id')
+      .where(`r.status = 'pending'`)
+      .andWhere('COALESCE(s.provision_at, r.created_at) < :cutoff', { cutoff: new Date(now.getTime() - PENDING_GRACE_MS) })
+      .getMany();
+    const queue = this.jobs.queue(QueueName.Ranges);
+    const requeued: string[] = [];
+    for (const range of pending) {
+      const id = jobId('range', range.id, 'provision', range.provisionGeneration);
+      if (await queue.getJob(id)) continue;
+      await this.jobs.enqueue(JobName.ProvisionRange, { v: 1, rangeId: range.id }, { jobId: id, attempts: 3, backoff: { type: 'exponential', delay: 2000 } });
+      await this.events.append(range.id, 'provision.requeued', 'the provision job was missing; enqueued again by the reconciler');
+      requeued.push(range.id);
+    }
+    return requeued;
+  }
+}

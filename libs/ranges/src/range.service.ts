@@ -1,0 +1,272 @@
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { RangeEntity, RangeEventEntity, RangeNodeEntity, type RangeStatus, SessionRangeSetEntity } from '@app/database';
+import { jobId, JobName, JobQueue, QueueName } from '@app/queue';
+import { TemplateNotFoundError } from '@app/templates';
+import type { JobsOptions } from 'bullmq';
+import { randomBytes } from 'node:crypto';
+import { DataSource, In, Not } from 'typeorm';
+import { RangeEventLog } from './range-event-log.js';
+import { RangeProvisioner } from './range-provisioner.js';
+import { TemplateCatalogue } from './template-catalogue.js';
+
+export interface ProvisionSessionInput {
+  templateId: string;
+  teamIds: string[];
+  /** Absolute time to start provisioning. */
+  provisionAt?: Date;
+  /** The session's start; provisioning starts leadMinutes before it. */
+  startsAt?: Date;
+  leadMinutes?: number;
+  teardownAt?: Date;
+}
+
+export interface RangeNodeView {
+  name: string;
+  state: string;
+  container: string | null;
+  addresses: Record<string, string>;
+  health: string;
+  lastError: string | null;
+}
+
+export interface RangeView {
+  id: string;
+  sessionId: string;
+  teamId: string;
+  templateId: string;
+  templateHash: string;
+  status: RangeStatus;
+  failureReason: string | null;
+  subnets: Record<string, string>;
+  nodes: RangeNodeView[];
+  createdAt: Date;
+  readyAt: Date | null;
+  destroyedAt: Date | null;
+}
+
+export interface SessionRangesView {
+  sessionId: string;
+  status: string;
+  provisionAt: Date | null;
+  teardownAt: Date | null;
+  readyAt: Date | null;
+  ranges: RangeView[];
+}
+
+const DEFAULT_LEAD_MINUTES = 30;
+const PROVISION_ATTEMPTS: Pick<JobsOptions, 'attempts' | 'backoff'> = { attempts: 3, backoff: { type: 'exponential', delay: 2000 } };
+
+/** Range use cases of the API: create a session's ranges, read them, retry, reset, tear down. */
+@Injectable()
+export class RangeService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly jobs: JobQueue,
+    private readonly templates: TemplateCatalogue,
+    private readonly events: RangeEventLog,
+    private readonly provisioner: RangeProvisioner,
+  ) {}
+
+  async provisionSession(sessionId: string, input: ProvisionSessionInput, now = new Date()): Promise<SessionRangesView> {
+    const teamIds = [...new Set(input.teamIds)];
+    if (teamIds.length !== input.teamIds.length) throw new BadRequestException('teamIds lists a team twice');
+    if (input.provisionAt && input.startsAt) throw new BadRequestException('give provisionAt or startsAt (with leadMinutes), not both');
+    if (input.leadMinutes !== undefined && !input.startsAt) throw new BadRequestException('leadMinutes needs startsAt');
+    const provisionAt =
+      input.provisionAt ??
+      (input.startsAt ? new Date(input.startsAt.getTime() - (input.leadMinutes ?? DEFAULT_LEAD_MINUTES) * 60_000) : now);
+    if (input.teardownAt && input.teardownAt <= provisionAt) throw new BadRequestException('teardownAt must be after the provisioning time');
+
+    let summary;
+    try {
+      summary = await this.templates.describe(input.templateId);
+    } catch (err) {
+      if (err instanceof TemplateNotFoundError || (err as Error).name === 'TemplateNotFoundError') {
+        throw new NotFoundException(`template "${input.templateId}" does not exist`);
+      }
+      throw err;
+    }
+
+    const { ranges, set } = await this.dataSource.transaction(async (manager) => {
+      // One request per session at a time, so the "one live range per team" check below holds.
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`range-set:${sessionId}`]);
+      const taken = await manager.find(RangeEntity, { where: { sessionId, teamId: In(teamIds), status: Not('destroyed') } });
+      if (taken.length) {
+        throw new ConflictException(`team(s) ${taken.map((r) => r.teamId).join(', ')} already have a range in this session (${taken.map((r) => r.id).join(', ')})`);
+      }
+      const rows = teamIds.map((teamId) =>
+        manager.create(RangeEntity, {
+          sessionId,
+          teamId,
+          templateId: input.templateId,
+          templateHash: summary.hash,
+          status: 'pending' as const,
+          seed: randomBytes(16).toString('hex'),
+        }),
+      );
+      const saved = await manager.save(rows);
+      let set = await manager.findOne(SessionRangeSetEntity, { where: { sessionId } });
+      const scheduled = provisionAt.getTime() > now.getTime();
+      if (!set) set = manager.create(SessionRangeSetEntity, { sessionId, generation: 0 });
+      set.generation += 1;
+      set.status = scheduled ? 'scheduled' : 'provisioning';
+      set.provisionAt = provisionAt;
+      set.teardownAt = input.teardownAt ?? set.teardownAt ?? null;
+      set.readyAt = null;
+      set = await manager.save(set);
+      for (const r of saved) {
+        await this.events.append(r.id, 'range.created', `range for team ${r.teamId} from template ${r.templateId}`, { provisionAt, teardownAt: input.teardownAt ?? null }, manager);
+      }
+      return { ranges: saved, set };
+    });
+
+    const delay = Math.max(0, provisionAt.getTime() - now.getTime());
+    // One flow: a child job per range; the parent runs when every child has finished (ready or failed).
+    await this.jobs.flows.add({
+      name: JobName.CompleteSessionRanges,
+      queueName: QueueName.Ranges,
+      data: { v: 1, sessionId },
+      opts: { jobId: jobId('range-set', sessionId, set.generation), attempts: 3 },
+      children: ranges.map((r) => ({
+        name: JobName.ProvisionRange,
+        queueName: QueueName.Ranges,
+        data: { v: 1 as const, rangeId: r.id },
+        opts: { jobId: jobId('range', r.id, 'provision', r.provisionGeneration), delay, ignoreDependencyOnFailure: true, ...PROVISION_ATTEMPTS },
+      })),
+    });
+    if (input.teardownAt) await this.scheduleSessionTeardown(sessionId, set.generation, input.teardownAt, now);
+    return this.listForSession(sessionId);
+  }
+
+  private async scheduleSessionTeardown(sessionId: string, generation: number, at: Date, now: Date): Promise<void> {
+    const queue = this.jobs.queue(QueueName.Ranges);
+    // A newer schedule replaces the older one.
+    for (let g = 1; g < generation; g++) {
+      const old = await queue.getJob(jobId('range-set', sessionId, 'teardown', g));
+      if (old && (await old.isDelayed())) await old.remove();
+    }
+    await this.jobs.enqueue(
+      JobName.TeardownSessionRanges,
+      { v: 1, sessionId },
+      { jobId: jobId('range-set', sessionId, 'teardown', generation), delay: Math.max(0, at.getTime() - now.getTime()) },
+    );
+  }
+
+  private async load(rangeId: string): Promise<RangeEntity> {
+    const range = await this.dataSource.getRepository(RangeEntity).findOne({ where: { id: rangeId } });
+    if (!range) throw new NotFoundException(`range ${rangeId} does not exist`);
+    return range;
+  }
+
+  async get(rangeId: string): Promise<RangeView> {
+    const range = await this.load(rangeId);
+    return (await this.views([range]))[0]!;
+  }
+
+  async listForSession(sessionId: string): Promise<SessionRangesView> {
+    const set = await this.dataSource.getRepository(SessionRangeSetEntity).findOne({ where: { sessionId } });
+    if (!set) throw new NotFoundException(`session ${sessionId} has no ranges`);
+    const ranges = await this.dataSource.getRepository(RangeEntity).find({ where: { sessionId }, order: { createdAt: 'ASC' } });
+    return {
+      sessionId,
+      status: set.status,
+      provisionAt: set.provisionAt,
+      teardownAt: set.teardownAt,
+      readyAt: set.readyAt,
+      ranges: await this.views(ranges),
+    };
+  }
+
+  async listEvents(rangeId: string): Promise<RangeEventEntity[]> {
+    await this.load(rangeId);
+    return this.events.list(rangeId);
+  }
+
+  /** A failed (or degraded) range is provisioned again on its own: missing objects are created, existing ones kept. */
+  async retry(rangeId: string): Promise<RangeView> {
+    const range = await this.transition(rangeId, ['failed', 'degraded'], 'pending', 'retry', (r) => ({ provisionGeneration: r.provisionGeneration + 1 }));
+    await this.jobs.enqueue(JobName.ProvisionRange, { v: 1, rangeId }, { jobId: jobId('range', rangeId, 'provision', range.provisionGeneration), ...PROVISION_ATTEMPTS });
+    return this.get(rangeId);
+  }
+
+  async reset(rangeId: string): Promise<RangeView> {
+    const range = await this.transition(rangeId, ['ready', 'degraded'], 'resetting', 'reset', (r) => ({ resetGeneration: r.resetGeneration + 1 }));
+    await this.jobs.enqueue(JobName.ResetRange, { v: 1, rangeId }, { jobId: jobId('range', rangeId, 'reset', range.resetGeneration), ...PROVISION_ATTEMPTS });
+    return this.get(rangeId);
+  }
+
+  async teardown(rangeId: string): Promise<RangeView> {
+    const range = await this.load(rangeId);
+    if (range.status === 'destroyed') throw new ConflictException(`range ${rangeId} is already destroyed`);
+    if (range.status !== 'tearing_down') {
+      await this.transition(rangeId, ['pending', 'provisioning', 'ready', 'failed', 'degraded', 'resetting'], 'tearing_down', 'teardown');
+    }
+    const id = jobId('range', rangeId, 'teardown');
+    const existing = await this.jobs.queue(QueueName.Ranges).getJob(id);
+    // A teardown that failed every attempt (e.g. a stuck network) runs again when asked again.
+    if (existing && (await existing.isFailed())) await existing.retry('failed');
+    else await this.jobs.enqueue(JobName.TeardownRange, { v: 1, rangeId }, { jobId: id, attempts: 5, backoff: { type: 'exponential', delay: 5000 } });
+    return this.get(rangeId);
+  }
+
+  private async transition(
+    rangeId: string,
+    from: RangeStatus[],
+    to: RangeStatus,
+    action: string,
+    extra: (r: RangeEntity) => Partial<Omit<RangeEntity, 'blueprint'>> = () => ({}),
+  ): Promise<RangeEntity> {
+    return this.dataSource.transaction(async (manager) => {
+      const range = await manager.findOne(RangeEntity, { where: { id: rangeId }, lock: { mode: 'pessimistic_write' } });
+      if (!range) throw new NotFoundException(`range ${rangeId} does not exist`);
+      if (!from.includes(range.status)) {
+        throw new ConflictException(`cannot ${action} range ${rangeId}: it is ${range.status} (${action} needs ${from.join(' or ')})`);
+      }
+      const patch: Partial<Omit<RangeEntity, 'blueprint'>> = { ...extra(range), status: to, ...(to === 'pending' ? { failureReason: null } : {}) };
+      await manager.update(RangeEntity, { id: rangeId }, patch);
+      Object.assign(range, patch);
+      await this.events.append(rangeId, `${action}.requested`, `${action} requested (was ${from.length === 1 ? from[0] : 'one of ' + from.join(', ')})`, {}, manager);
+      return range;
+    });
+  }
+
+  private async views(ranges: RangeEntity[]): Promise<RangeView[]> {
+    if (ranges.length === 0) return [];
+    const ids = ranges.map((r) => r.id);
+    const nodes = await this.dataSource.getRepository(RangeNodeEntity).find({ where: { rangeId: In(ids) }, order: { name: 'ASC' } });
+    const subnets = (await this.dataSource.query(
+      `SELECT range_id, network, cidr::text AS cidr FROM range_subnets WHERE range_id = ANY($1::uuid[])`,
+      [ids],
+    )) as Array<{ range_id: string; network: string; cidr: string }>;
+    const liveRanges = ranges.filter((r) => r.status !== 'destroyed' && r.status !== 'pending');
+    // Live container state from the engine, so a vanished node shows as missing even before the reconciler runs.
+    const containers = new Map<string, { state: string }>();
+    await Promise.all(
+      liveRanges.map(async (r) => {
+        for (const c of await this.provisioner.containersOf(r.id).catch(() => [])) {
+          containers.set(`${r.id}/${c.labels[this.provisioner.keys.node]}`, { state: c.state });
+        }
+      }),
+    );
+    return ranges.map((r) => ({
+      id: r.id,
+      sessionId: r.sessionId,
+      teamId: r.teamId,
+      templateId: r.templateId,
+      templateHash: r.templateHash,
+      status: r.status,
+      failureReason: r.failureReason,
+      subnets: Object.fromEntries(subnets.filter((s) => s.range_id === r.id).map((s) => [s.network, s.cidr])),
+      nodes: nodes
+        .filter((n) => n.rangeId === r.id)
+        .map((n) => {
+          const live = containers.get(`${r.id}/${n.name}`);
+          const container = liveRanges.includes(r) ? (live?.state ?? (n.containerId ? 'missing' : null)) : null;
+          return { name: n.name, state: n.state, container, addresses: n.addresses, health: n.health, lastError: n.lastError };
+        }),
+      createdAt: r.createdAt,
+      readyAt: r.readyAt,
+      destroyedAt: r.destroyedAt,
+    }));
+  }
+}

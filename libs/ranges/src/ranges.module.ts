@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { TemplatesModule } from '@app/templates';
+import { RangeEventLog } from './range-event-log.js';
+import { RangeLifecycle } from './range-lifecycle.js';
+import { RangeLocks } from './range-lock.js';
+import { RangeProvisioner } from './range-provisioner.js';
+import { RangeReconciler } from './range-reconciler.js';
+import { RangeService } from './range.service.js';
+import { SubnetAllocator } from './subnet-allocator.js';
+import { TemplateCatalogue } from './template-catalogue.js';
+
+const PROVIDERS = [RangeEventLog, RangeLifecycle, RangeLocks, RangeProvisioner, RangeReconciler, RangeService, SubnetAllocator, TemplateCatalogue];
+
+/**
+ * Range provisioning. Needs DatabaseModule, QueueModule, DockerModule (global);
+ * renders through the template catalogue (RANGE_TEMPLATE_SOURCE, which tests may
+ * override with a fixture). RangeJobs is registered by the worker only.
+ */
+@Module({ imports: [TemplatesModule], providers: PROVIDERS, exports: PROVIDERS })
+export class RangesModule {}

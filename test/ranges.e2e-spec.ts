@@ -1,0 +1,400 @@
+import type { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { AppConfig, loadConfig } from '@app/config';
+import { APP_LABEL_VALUE, DockerEngine, labelKeys } from '@app/docker';
+import { jobId, JobName, JobQueue, QueueName } from '@app/queue';
+import { containerName, RangeReconciler } from '@app/ranges';
+import { RANGE_TEMPLATE_SOURCE } from '@app/templates';
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { removeLabelledObjects } from './support/docker-cleanup.js';
+import { FixtureTemplateSource, FixtureTemplatesModule } from './support/fixture-templates.js';
+import { createApiApp, createWorkerContext, type TestModuleOptions } from './support/test-app.js';
+
+const fixture: TestModuleOptions = {
+  imports: [FixtureTemplatesModule],
+  override: (b) => b.overrideProvider(RANGE_TEMPLATE_SOURCE).useClass(FixtureTemplateSource),
+};
+
+interface RangeBody {
+  id: string;
+  teamId: string;
+  status: string;
+  failureReason: string | null;
+  templateHash: string;
+  subnets: Record<string, string>;
+  nodes: Array<{ name: string; state: string; container: string | null; addresses: Record<string, string>; health: string }>;
+}
+
+/** A shell script that tries every "host port" with nc at once and prints "open|closed host port" for each. */
+const probeScript = (targets: string[]) =>
+  targets.map((t) => `(if nc -w 2 ${t} </dev/null >/dev/null 2>&1; then echo "open ${t}"; else echo "closed ${t}"; fi) &`).join('\n') + '\nwait';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('ranges: provisioning isolated team ranges on the real engine', () => {
+  let api: INestApplication;
+  let worker: INestApplicationContext;
+  let engine: DockerEngine;
+  let config: AppConfig;
+  let dataSource: DataSource;
+  const sessionId = randomUUID();
+  const team1 = randomUUID();
+  const team2 = randomUUID();
+  let range1: RangeBody;
+  let range2: RangeBody;
+
+  const http_ = () => request(api.getHttpServer());
+  const getRange = async (id: string): Promise<RangeBody> => (await http_().get(`/api/v1/ranges/${id}`).expect(200)).body as RangeBody;
+  const waitRange = async (id: string, until: (r: RangeBody) => boolean, what: string, ms = 90000): Promise<RangeBody> => {
+    const deadline = Date.now() + ms;
+    let last: RangeBody | undefined;
+    while (Date.now() < deadline) {
+      last = await getRange(id);
+      if (until(last)) return last;
+      await sleep(250);
+    }
+    throw new Error(`range ${id} never became ${what}; last seen ${JSON.stringify(last)}`);
+  };
+  const containerOf = (range: RangeBody, node: string) => containerName(config.INSTANCE_NAME, range.id, node);
+  const sh = (range: RangeBody, node: string, script: string) => engine.exec(containerOf(range, node), ['sh', '-c', script], { timeoutMs: 60000 });
+
+  beforeAll(async () => {
+    config = loadConfig();
+    worker = await createWorkerContext(fixture);
+    api = await createApiApp(fixture);
+    engine = worker.get(DockerEngine);
+    dataSource = worker.get(DataSource);
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await worker?.close();
+    await removeLabelledObjects(loadConfig());
+  });
+
+  it('refuses a bad body with every failing field, an unknown template, and unknown ids', async () => {
+    const bad = await http_().post(`/api/v1/sessions/${sessionId}/ranges`).send({ teamIds: ['not-a-uuid'], leadMinutes: -1, extra: 1 }).expect(400);
+    const fields = (bad.body.errors as Array<{ field: string }>).map((e) => e.field).sort();
+    expect(fields).toEqual(expect.arrayContaining(['templateId', 'teamIds', 'leadMinutes', 'extra']));
+    await http_().post(`/api/v1/sessions/not-a-uuid/ranges`).send({ templateId: 'fixture-two-net', teamIds: [team1] }).expect(400);
+    const unknown = await http_().post(`/api/v1/sessions/${sessionId}/ranges`).send({ templateId: 'no-such-template', teamIds: [team1] }).expect(404);
+    expect(unknown.body.message).toContain('no-such-template');
+    await http_().get(`/api/v1/ranges/${randomUUID()}`).expect(404);
+    await http_().post(`/api/v1/ranges/${randomUUID()}/reset`).expect(404);
+    await http_().get(`/api/v1/sessions/${randomUUID()}/ranges`).expect(404);
+  });
+
+  it('provisions two teams as one flow: the set is ready when both ranges are, each hardened and labelled', async () => {
+    const created = await http_()
+      .post(`/api/v1/sessions/${sessionId}/ranges`)
+      .send({ templateId: 'fixture-two-net', teamIds: [team1, team2] })
+      .expect(202);
+    expect(created.body.ranges).toHaveLength(2);
+    const ids = (created.body.ranges as RangeBody[]).map((r) => r.id);
+    const ready = await Promise.all(ids.map((id) => waitRange(id, (r) => r.status === 'ready' || r.status === 'failed', 'ready')));
+    for (const r of ready) expect({ id: r.id, status: r.status, failureReason: r.failureReason }).toEqual({ id: r.id, status: 'ready', failureReason: null });
+    [range1, range2] = ready.sort((a, b) => (a.teamId === team1 ? -1 : b.teamId === team1 ? 1 : 0));
+    expect(range1.teamId).toBe(team1);
+
+    // The flow's parent marks the set ready once both are.
+    let set = (await http_().get(`/api/v1/sessions/${sessionId}/ranges`).expect(200)).body;
+    for (let i = 0; set.status !== 'ready' && i < 40; i++) {
+      await sleep(250);
+      set = (await http_().get(`/api/v1/sessions/${sessionId}/ranges`).expect(200)).body;
+    }
+    expect(set.status).toBe('ready');
+
+    const summary = await new FixtureTemplateSource().describe('fixture-two-net');
+    const allSubnets = [...Object.values(range1.subnets), ...Object.values(range2.subnets)];
+    expect(new Set(allSubnets).size).toBe(4);
+    for (const subnet of allSubnets) expect(subnet).toMatch(/^10\.210\.\d+\.\d+\/26$/);
+    for (const r of [range1, range2]) {
+      expect(r.templateHash).toBe(summary.hash);
+      expect(r.nodes.map((n) => [n.name, n.state, n.container])).toEqual([
+        ['attacker', 'ready', 'running'],
+        ['web', 'ready', 'running'],
+        ['workstation', 'ready', 'running'],
+      ]);
+      expect(r.nodes.find((n) => n.name === 'web')!.health).toBe('healthy');
+      expect(Object.keys(r.nodes.find((n) => n.name === 'workstation')!.addresses).sort()).toEqual(['dmz', 'office']);
+    }
+
+    const keys = labelKeys(config.DOCKER_LABEL_NAMESPACE);
+    const ws = await engine.docker.getContainer(containerOf(range1, 'workstation')).inspect();
+    expect(ws.Config.Labels).toMatchObject({
+      [keys.app]: APP_LABEL_VALUE,
+      [keys.instance]: config.INSTANCE_NAME,
+      [keys.session]: sessionId,
+      [keys.team]: team1,
+      [keys.range]: range1.id,
+      [keys.node]: 'workstation',
+      [keys.templateHash]: summary.hash,
+    });
+    expect(ws.HostConfig).toMatchObject({ CapDrop: ['ALL'], Privileged: false, ReadonlyRootfs: true, Memory: 32 * 1024 * 1024, PidsLimit: 64 });
+    expect(ws.HostConfig.SecurityOpt).toContain('no-new-privileges');
+    expect(Object.keys(ws.HostConfig.Tmpfs ?? {}).sort()).toEqual(['/run', '/tmp']);
+    expect(ws.HostConfig.Binds ?? []).toEqual([]);
+    expect(ws.HostConfig.PortBindings ?? {}).toEqual({});
+    expect(ws.HostConfig.NetworkMode).not.toMatch(/^(host|bridge|default)$/);
+    expect(ws.HostConfig.PidMode ?? '').toBe('');
+    const attacker = await engine.docker.getContainer(containerOf(range1, 'attacker')).inspect();
+    expect(attacker.HostConfig.CapAdd).toEqual(['NET_RAW']);
+
+    const networks = await engine.listNetworks({ [keys.app]: APP_LABEL_VALUE, [keys.instance]: config.INSTANCE_NAME, [keys.range]: range1.id });
+    expect(networks.map((n) => n.labels[keys.network]).sort()).toEqual(['dmz', 'office']);
+    for (const n of networks) {
+      expect(n.internal).toBe(true);
+      expect(n.options['com.docker.network.bridge.inhibit_ipv4']).toBe('true');
+      expect(n.options['com.docker.network.bridge.name']).toMatch(/^cyr[0-9a-f]{12}$/);
+      expect(n.subnet).toBe(range1.subnets[n.labels[keys.network]!]);
+    }
+
+    const events = (await http_().get(`/api/v1/ranges/${range1.id}/events`).expect(200)).body as Array<{ kind: string }>;
+    expect(events.map((e) => e.kind)).toEqual(expect.arrayContaining(['range.created', 'provision.started', 'network.created', 'node.started', 'provision.ready']));
+
+    // A second request for the same team is refused; the same job id again adds nothing.
+    const again = await http_().post(`/api/v1/sessions/${sessionId}/ranges`).send({ templateId: 'fixture-two-net', teamIds: [team1] }).expect(409);
+    expect(again.body.message).toContain(team1);
+    const queue = worker.get(JobQueue);
+    const first = await queue.queue(QueueName.Ranges).getJob(jobId('range', range1.id, 'provision', 0));
+    const dup = await queue.enqueue(JobName.ProvisionRange, { v: 1, rangeId: range1.id }, { jobId: jobId('range', range1.id, 'provision', 0) });
+    expect(dup.id).toBe(first?.id ?? dup.id);
+    expect((await getRange(range1.id)).status).toBe('ready');
+  });
+
+  it("inside a range nodes reach each other by alias; team 1 cannot reach team 2's nodes by address or by name", async () => {
+    const web1 = range1.nodes.find((n) => n.name === 'web')!;
+    // By alias inside the range: the attacker and the workstation get team 1's own page.
+    const page = await sh(range1, 'attacker', 'timeout 2 wget -q -O- http://web:8080/');
+    expect(page.exitCode).toBe(0);
+    const flag1 = (await dataSource.query(`SELECT blueprint->'variables'->>'flag' AS flag FROM ranges WHERE id = $1`, [range1.id]))[0].flag as string;
+    const flag2 = (await dataSource.query(`SELECT blueprint->'variables'->>'flag' AS flag FROM ranges WHERE id = $1`, [range2.id]))[0].flag as string;
+    expect(flag1).not.toBe(flag2);
+    expect(page.stdout).toContain(flag1);
+    expect((await sh(range1, 'workstation', 'timeout 2 wget -q -O- http://www:8080/')).stdout).toContain(flag1);
+    expect((await sh(range1, 'workstation', `nc -w 2 ${web1.addresses.dmz} 8080 </dev/null`)).exitCode).toBe(0);
+    expect((await sh(range1, 'workstation', 'nc -w 2 attacker 1 </dev/null; nslookup attacker 127.0.0.11 >/dev/null && echo resolved')).stdout).toContain('resolved');
+
+    // Team 2, by every address and by every name.
+    const targets: string[] = [];
+    for (const node of range2.nodes) {
+      targets.push(...Object.values(node.addresses));
+      targets.push(containerOf(range2, node.name));
+    }
+    const script = probeScript(targets.map((t) => `${t} 8080`));
+    for (const node of ['workstation', 'attacker']) {
+      const result = await sh(range1, node, script);
+      expect(result.stdout.trim().split('\n').sort()).toEqual(targets.map((t) => `closed ${t} 8080`).sort());
+    }
+    // The shared alias "web" resolves to team 1's own web, never to team 2's.
+    const resolved = await sh(range1, 'workstation', 'nslookup web 127.0.0.11');
+    expect(resolved.stdout).toContain(web1.addresses.dmz);
+    expect(resolved.stdout).not.toContain(range2.nodes.find((n) => n.name === 'web')!.addresses.dmz);
+  });
+
+  it('no node reaches the host: a server on 0.0.0.0, PostgreSQL and Redis answer the host but not any node', async () => {
+    const server = http.createServer((_req, res) => res.end('host page\n'));
+    await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    try {
+      const addresses = Object.values(os.networkInterfaces())
+        .flat()
+        .filter((a): a is os.NetworkInterfaceInfo => !!a && a.family === 'IPv4')
+        .map((a) => a.address);
+      expect(addresses.length).toBeGreaterThan(1);
+      const ports = [port, 5432, 6379, config.API_PORT];
+      const canConnect = (host: string, p: number) =>
+        new Promise<boolean>((resolve) => {
+          const socket = net.connect({ host, port: p, timeout: 2000 });
+          socket.once('connect', () => (socket.destroy(), resolve(true)));
+          socket.once('error', () => resolve(false));
+          socket.once('timeout', () => (socket.destroy(), resolve(false)));
+        });
+      // The host itself reaches the test server on every address: the check below can fail.
+      for (const address of addresses) expect([address, await canConnect(address, port)]).toEqual([address, true]);
+      expect(await canConnect('127.0.0.1', 5432)).toBe(true);
+      expect(await canConnect('127.0.0.1', 6379)).toBe(true);
+
+      const targets = addresses.flatMap((a) => ports.map((p) => `${a} ${p}`));
+      const script = probeScript(targets);
+      for (const node of range1.nodes.map((n) => n.name)) {
+        const result = await sh(range1, node, script);
+        expect([node, result.stdout.trim().split('\n').sort()]).toEqual([node, targets.map((t) => `closed ${t}`).sort()]);
+      }
+      // wget as well, for the HTTP server on the host.
+      const viaHttp = await sh(range1, 'workstation', addresses.map((a) => `timeout 2 wget -q -O- http://${a}:${port}/ && echo "got ${a}"`).join('; ') + '; true');
+      expect(viaHttp.stdout).not.toContain('host page');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('reset puts a changed file back in seconds, with the same variables and addresses', async () => {
+    const before = await getRange(range1.id);
+    const defaced = await sh(range1, 'web', 'echo defaced > /srv/www/index.html && cat /srv/www/index.html');
+    expect(defaced.stdout).toBe('defaced\n');
+    const oldId = (await engine.inspectContainer(containerOf(range1, 'web')))!.id;
+
+    await http_().post(`/api/v1/ranges/${range1.id}/reset`).expect(202);
+    await http_().post(`/api/v1/ranges/${range1.id}/reset`).expect(409);
+    const after = await waitRange(range1.id, (r) => r.status === 'ready' || r.status === 'failed', 'ready after reset');
+    expect(after.status).toBe('ready');
+    const restored = await sh(range1, 'web', 'cat /srv/www/index.html');
+    const flag1 = (await dataSource.query(`SELECT blueprint->'variables'->>'flag' AS flag FROM ranges WHERE id = $1`, [range1.id]))[0].flag as string;
+    expect(restored.stdout).toContain(flag1);
+    expect((await engine.inspectContainer(containerOf(range1, 'web')))!.id).not.toBe(oldId);
+    expect(after.nodes.map((n) => n.addresses)).toEqual(before.nodes.map((n) => n.addresses));
+    expect(after.subnets).toEqual(before.subnets);
+    const events = (await http_().get(`/api/v1/ranges/${range1.id}/events`).expect(200)).body as Array<{ kind: string }>;
+    expect(events.map((e) => e.kind)).toEqual(expect.arrayContaining(['reset.requested', 'reset.started', 'reset.done']));
+  });
+
+  it('the reconciler marks a range whose container vanished degraded, removes orphans; retry completes the range', async () => {
+    const keys = labelKeys(config.DOCKER_LABEL_NAMESPACE);
+    await engine.removeContainer(containerOf(range2, 'attacker'));
+    // An orphan network of a range that does not exist, created "long ago".
+    const ghost = randomUUID();
+    await engine.createNetwork({
+      name: `cyder-${config.INSTANCE_NAME}-${ghost}-dmz`,
+      bridgeName: `cyrghost${ghost.slice(0, 7)}`,
+      subnet: '10.254.251.0/29',
+      labels: {
+        [keys.app]: APP_LABEL_VALUE,
+        [keys.instance]: config.INSTANCE_NAME,
+        [keys.kind]: 'range-network',
+        [keys.range]: ghost,
+        [keys.network]: 'dmz',
+        [keys.createdAt]: '2000-01-01T00:00:00.000Z',
+      },
+    });
+    const report = await worker.get(RangeReconciler).reconcile();
+    expect(report.degraded).toEqual([range2.id]);
+    expect(report.networksRemoved).toBe(1);
+    expect(await engine.listNetworks({ [keys.range]: ghost })).toEqual([]);
+    const degraded = await getRange(range2.id);
+    expect(degraded.status).toBe('degraded');
+    expect(degraded.failureReason).toContain('attacker');
+    expect(degraded.nodes.find((n) => n.name === 'attacker')).toMatchObject({ state: 'missing', container: 'missing' });
+    // Objects of live ranges are never orphans.
+    expect(await engine.listContainers({ [keys.range]: range1.id })).toHaveLength(3);
+
+    await http_().post(`/api/v1/ranges/${range1.id}/retry`).expect(409);
+    await http_().post(`/api/v1/ranges/${range2.id}/retry`).expect(202);
+    const healed = await waitRange(range2.id, (r) => r.status === 'ready' || r.status === 'failed', 'ready after retry');
+    expect(healed.status).toBe('ready');
+    expect(healed.nodes.map((n) => n.container)).toEqual(['running', 'running', 'running']);
+    expect(await engine.listContainers({ [keys.range]: range2.id })).toHaveLength(3);
+  });
+
+  it('the reconciler enqueues the provision job of a pending range whose job was lost', async () => {
+    const lostSession = randomUUID();
+    const summary = await new FixtureTemplateSource().describe('fixture-two-net');
+    const [row] = await dataSource.query(
+      `INSERT INTO ranges (session_id, team_id, template_id, template_hash, seed) VALUES ($1, $2, 'fixture-two-net', $3, 'lost-seed') RETURNING id`,
+      [lostSession, randomUUID(), summary.hash],
+    );
+    await dataSource.query(`INSERT INTO session_range_sets (session_id, status, generation, provision_at) VALUES ($1, 'provisioning', 1, now() - interval '10 minutes')`, [lostSession]);
+    const report = await worker.get(RangeReconciler).reconcile();
+    expect(report.requeued).toEqual([row.id]);
+    const ready = await waitRange(row.id, (r) => r.status === 'ready' || r.status === 'failed', 'ready');
+    expect(ready.status).toBe('ready');
+    expect((await worker.get(RangeReconciler).reconcile()).requeued).toEqual([]);
+    await http_().delete(`/api/v1/ranges/${row.id}`).expect(202);
+    expect((await waitRange(row.id, (r) => r.status === 'destroyed', 'destroyed')).subnets).toEqual({});
+  });
+
+  it('a failed range says why, fails its session set, and can be retried on its own', async () => {
+    const failSession = randomUUID();
+    const created = await http_().post(`/api/v1/sessions/${failSession}/ranges`).send({ templateId: 'fixture-never-ready', teamIds: [randomUUID()] }).expect(202);
+    const id = created.body.ranges[0].id as string;
+    const failed = await waitRange(id, (r) => r.status === 'failed', 'failed');
+    expect(failed.failureReason).toMatch(/^node web not ready after 1 s \(test -e \/never: exit 1\)/);
+    expect(failed.nodes.find((n) => n.name === 'web')).toMatchObject({ state: 'failed', health: 'unhealthy' });
+    // The flow's parent still runs (the failure does not block it) and marks the set failed.
+    let set = (await http_().get(`/api/v1/sessions/${failSession}/ranges`).expect(200)).body;
+    for (let i = 0; set.status !== 'failed' && i < 40; i++) {
+      await sleep(250);
+      set = (await http_().get(`/api/v1/sessions/${failSession}/ranges`).expect(200)).body;
+    }
+    expect(set.status).toBe('failed');
+
+    await http_().post(`/api/v1/ranges/${id}/reset`).expect(409);
+    await http_().post(`/api/v1/ranges/${id}/retry`).expect(202);
+    const again = await waitRange(id, (r) => r.status === 'failed', 'failed again', 60000);
+    expect(again.failureReason).toContain('node web not ready');
+    const events = (await http_().get(`/api/v1/ranges/${id}/events`).expect(200)).body as Array<{ kind: string }>;
+    expect(events.filter((e) => e.kind === 'provision.failed')).toHaveLength(2);
+    expect(events.filter((e) => e.kind === 'retry.requested')).toHaveLength(1);
+    // Its containers were kept for inspection; teardown removes them.
+    await http_().delete(`/api/v1/ranges/${id}`).expect(202);
+    expect((await waitRange(id, (r) => r.status === 'destroyed', 'destroyed')).subnets).toEqual({});
+  });
+
+  it('schedules pre-provisioning and teardown as delayed jobs', async () => {
+    const laterSession = randomUUID();
+    const startsAt = new Date(Date.now() + 3 * 3600_000);
+    const teardownAt = new Date(startsAt.getTime() + 3600_000);
+    const created = await http_()
+      .post(`/api/v1/sessions/${laterSession}/ranges`)
+      .send({ templateId: 'fixture-two-net', teamIds: [randomUUID()], startsAt: startsAt.toISOString(), leadMinutes: 45, teardownAt: teardownAt.toISOString() })
+      .expect(202);
+    expect(created.body.status).toBe('scheduled');
+    expect(created.body.provisionAt).toBe(new Date(startsAt.getTime() - 45 * 60_000).toISOString());
+    const rangeId = created.body.ranges[0].id as string;
+    const queue = worker.get(JobQueue).queue(QueueName.Ranges);
+    const provision = await queue.getJob(jobId('range', rangeId, 'provision', 0));
+    expect(await provision!.getState()).toBe('delayed');
+    expect(provision!.opts.delay).toBeGreaterThan(2 * 3600_000);
+    const teardown = await queue.getJob(jobId('range-set', laterSession, 'teardown', 1));
+    expect(await teardown!.getState()).toBe('delayed');
+    expect(teardown!.opts.delay).toBeGreaterThan(3 * 3600_000);
+    await http_().post(`/api/v1/sessions/${laterSession}/ranges`).send({ templateId: 'fixture-two-net', teamIds: [randomUUID()], provisionAt: startsAt.toISOString(), startsAt: startsAt.toISOString() }).expect(400);
+
+    // Torn down before it was ever provisioned: nothing was created, the range is destroyed.
+    await http_().delete(`/api/v1/ranges/${rangeId}`).expect(202);
+    const gone = await waitRange(rangeId, (r) => r.status === 'destroyed', 'destroyed');
+    expect(gone.nodes).toEqual([]);
+  });
+
+  it("tears a session's ranges down by itself at the scheduled end", async () => {
+    const shortSession = randomUUID();
+    const teardownAt = new Date(Date.now() + 3000);
+    const created = await http_()
+      .post(`/api/v1/sessions/${shortSession}/ranges`)
+      .send({ templateId: 'fixture-two-net', teamIds: [randomUUID()], teardownAt: teardownAt.toISOString() })
+      .expect(202);
+    expect(created.body.teardownAt).toBe(teardownAt.toISOString());
+    const id = created.body.ranges[0].id as string;
+    const gone = await waitRange(id, (r) => r.status === 'destroyed', 'destroyed by the scheduled teardown', 60000);
+    expect(gone.subnets).toEqual({});
+    const keys = labelKeys(config.DOCKER_LABEL_NAMESPACE);
+    expect(await engine.listContainers({ [keys.session]: shortSession })).toEqual([]);
+    expect(await engine.listNetworks({ [keys.session]: shortSession })).toEqual([]);
+    expect((await http_().get(`/api/v1/sessions/${shortSession}/ranges`).expect(200)).body.status).toBe('destroyed');
+  });
+
+  it('teardown leaves nothing with our labels and releases the subnets', async () => {
+    await http_().delete(`/api/v1/ranges/${range1.id}`).expect(202);
+    await http_().post(`/api/v1/ranges/${range2.id}/teardown`).expect(202);
+    for (const r of [range1, range2]) {
+      const gone = await waitRange(r.id, (x) => x.status === 'destroyed' || x.status === 'failed', 'destroyed');
+      expect(gone.status).toBe('destroyed');
+      expect(gone.subnets).toEqual({});
+    }
+    await http_().delete(`/api/v1/ranges/${range1.id}`).expect(409);
+    const keys = labelKeys(config.DOCKER_LABEL_NAMESPACE);
+    const ours = { [keys.app]: APP_LABEL_VALUE, [keys.instance]: config.INSTANCE_NAME };
+    expect(await engine.listContainers(ours)).toEqual([]);
+    expect(await engine.listNetworks(ours)).toEqual([]);
+    const held = await dataSource.query(`SELECT count(*)::int AS n FROM range_subnets WHERE range_id = ANY($1::uuid[])`, [[range1.id, range2.id]]);
+    expect(held[0].n).toBe(0);
+    const set = (await http_().get(`/api/v1/sessions/${sessionId}/ranges`).expect(200)).body;
+    expect(set.status).toBe('destroyed');
+    const events = (await http_().get(`/api/v1/ranges/${range1.id}/events`).expect(200)).body as Array<{ kind: string }>;
+    expect(events.at(-1)!.kind).toBe('teardown.done');
+  });
+});
