@@ -4,8 +4,10 @@ import { DatabaseModule } from '@app/database';
 import { DockerModule } from '@app/docker';
 import { QueueModule } from '@app/queue';
 import { HealthModule } from './health/health.module.js';
+import { ScenarioApiModule } from './scenario/scenario-api.module.js';
+import { ScoringApiModule } from './scoring/scoring.module.js';
 
 @Module({
-  imports: [ConfigModule, DatabaseModule, QueueModule, DockerModule, HealthModule],
+  imports: [ConfigModule, DatabaseModule, QueueModule, DockerModule, HealthModule, ScenarioApiModule, ScoringApiModule],
 })
 export class ApiModule {}

@@ -4,10 +4,12 @@ import { ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { DockerModule, RangeImageJobs } from '@app/docker';
 import { JobDispatcher, QueueModule } from '@app/queue';
+import { ScenarioModule } from '@app/scenario';
+import { ScoringModule } from '@app/scoring';
 import { PROCESSORS } from './processors.js';
 
 @Module({
-  imports: [ConfigModule, DatabaseModule, QueueModule, DockerModule, DiscoveryModule],
+  imports: [ConfigModule, DatabaseModule, QueueModule, DockerModule, DiscoveryModule, ScenarioModule, ScoringModule],
   providers: [JobDispatcher, RangeImageJobs, ...PROCESSORS],
 })
 export class WorkerModule {}

@@ -15,6 +15,10 @@ export enum QueueName {
 export enum JobName {
   /** Build every range image under docker/images that the engine does not have yet. */
   EnsureRangeImages = 'maintenance.ensure-range-images',
+  /** Run one attack step of a range's scenario when the clock reaches its offset. */
+  RunAttackStep = 'scenario.run-attack-step',
+  /** Evaluate a range's check objectives (repeatable while its clock runs, and on "check now"). */
+  EvaluateRange = 'scoring.evaluate-range',
 }
 
 export interface EnsureRangeImagesJobData {
@@ -23,15 +27,35 @@ export interface EnsureRangeImagesJobData {
   images?: string[];
 }
 
+export interface RunAttackStepJobData {
+  v: 1;
+  rangeId: string;
+  stepId: string;
+  /** The clock generation the job was scheduled under; a job of an older generation does nothing. */
+  clockId: string;
+  generation: number;
+}
+
+export interface EvaluateRangeJobData {
+  v: 1;
+  rangeId: string;
+  /** Why: the repeatable evaluation or a trainee's "check now". */
+  trigger: 'schedule' | 'check-now';
+}
+
 /** Which queue each job runs on and the type of its payload. */
 export interface JobContract {
   [JobName.EnsureRangeImages]: { queue: QueueName.Maintenance; data: EnsureRangeImagesJobData };
+  [JobName.RunAttackStep]: { queue: QueueName.Scoring; data: RunAttackStepJobData };
+  [JobName.EvaluateRange]: { queue: QueueName.Scoring; data: EvaluateRangeJobData };
 }
 
 export type JobDataOf<N extends JobName> = JobContract[N]['data'];
 
 export const JOB_QUEUE: { [N in JobName]: JobContract[N]['queue'] } = {
   [JobName.EnsureRangeImages]: QueueName.Maintenance,
+  [JobName.RunAttackStep]: QueueName.Scoring,
+  [JobName.EvaluateRange]: QueueName.Scoring,
 };
 
 export const ALL_QUEUES: QueueName[] = Object.values(QueueName);
