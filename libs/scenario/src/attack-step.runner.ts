@@ -2,6 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { AttackRunEntity, ScenarioClockEntity, ScoreEventEntity } from '@app/database';
 import { JobHandler, JobName, LiveEvents, type RunAttackStepJobData } from '@app/queue';
+import type { ExecResult } from '@app/docker';
+import type { AttackStep } from '@app/templates';
 import { DataSource } from 'typeorm';
 import { scenarioNowMs } from './clock-math.js';
 import { RangeScenarios, trimOutput } from './range-scenarios.js';
@@ -26,6 +28,16 @@ export class AttackStepRunner {
     private readonly config: AppConfig,
   ) {}
 
+  /** The precondition first (a failing one means blocked), then the step itself. */
+  private async execute(rangeId: string, step: AttackStep): Promise<{ status: AttackRunEntity['status']; result: ExecResult }> {
+    if (step.precondition) {
+      const pre = await this.scenarios.exec(rangeId, step.precondition.node, step.precondition.argv, step.timeoutSeconds);
+      if (pre.exitCode !== step.precondition.expectExitCode) return { status: 'blocked', result: pre };
+    }
+    const result = await this.scenarios.exec(rangeId, step.node, step.argv, step.timeoutSeconds);
+    return { status: result.exitCode === 0 ? 'executed' : 'failed', result };
+  }
+
   @JobHandler(JobName.RunAttackStep)
   async run(data: RunAttackStepJobData): Promise<AttackRunOutcome> {
     const clock = await this.dataSource.manager.findOne(ScenarioClockEntity, { where: { id: data.clockId } });
@@ -37,27 +49,15 @@ export class AttackStepRunner {
     const step = scenario.attack.find((s) => s.id === data.stepId);
     if (!step) return { skipped: 'unknown-step' };
 
-    let status: AttackRunEntity['status'];
-    let result;
-    if (step.precondition) {
-      const pre = await this.scenarios.exec(range.id, step.precondition.node, step.precondition.argv, step.timeoutSeconds);
-      if (pre.exitCode !== step.precondition.expectExitCode) {
-        status = 'blocked';
-        result = pre;
-      }
-    }
-    if (!result) {
-      result = await this.scenarios.exec(range.id, step.node, step.argv, step.timeoutSeconds);
-      status = result.exitCode === 0 ? 'executed' : 'failed';
-    }
     const ranAt = new Date();
     const scenarioMs = Math.round(scenarioNowMs(clock, ranAt));
+    const { status, result } = await this.execute(range.id, step);
     const inserted = await this.dataSource.transaction(async (manager) => {
       const insert = await manager
         .createQueryBuilder()
         .insert()
         .into(AttackRunEntity)
-        .values({ rangeId: range.id, stepId: step.id, status: status!, exitCode: result.exitCode, output: trimOutput(result), scenarioMs, ranAt })
+        .values({ rangeId: range.id, stepId: step.id, status, exitCode: result.exitCode, output: trimOutput(result), scenarioMs, ranAt })
         .orIgnore()
         .returning('id')
         .execute();
@@ -80,15 +80,15 @@ export class AttackStepRunner {
       return true;
     });
     if (!inserted) return { skipped: 'already-ran' };
-    this.logger.log(`range ${range.id} step ${step.id}: ${status!} (exit ${result.exitCode})`);
+    this.logger.log(`range ${range.id} step ${step.id}: ${status} (exit ${result.exitCode})`);
     await this.live.publish({
       sessionId: range.sessionId,
       rangeId: range.id,
       teamId: range.teamId,
       type: 'attack-step',
       at: ranAt.toISOString(),
-      data: { stepId: step.id, status: status!, title: step.title, scenarioMs },
+      data: { stepId: step.id, status, title: step.title, scenarioMs },
     });
-    return { status: status!, exitCode: result.exitCode };
+    return { status, exitCode: result.exitCode };
   }
 }
