@@ -1,6 +1,6 @@
 import { HttpException, HttpStatus, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@app/config';
-import { ObjectiveCheckEntity, ScoreEventEntity } from '@app/database';
+import { AttackRunEntity, ObjectiveCheckEntity, ScoreEventEntity } from '@app/database';
 import {
   type EvaluateRangeJobData,
   JobHandler,
@@ -77,7 +77,14 @@ export class EvaluationService implements OnApplicationShutdown {
         (e) => e.objectiveId,
       ),
     );
-    const pending = scenario.objectives.filter((o) => o.kind === 'check' && o.check && !met.has(o.id));
+    // A check that follows an attack step counts only once that step has run (executed, blocked or failed):
+    // "the implant is gone" means nothing before there was an implant.
+    const ran = new Set(
+      (await this.dataSource.manager.find(AttackRunEntity, { where: { rangeId }, select: { stepId: true } })).map((r) => r.stepId),
+    );
+    const pending = scenario.objectives.filter(
+      (o) => o.kind === 'check' && o.check && !met.has(o.id) && (!o.after || ran.has(o.after)),
+    );
     const verdicts = await Promise.all(pending.map(async (o) => ({ objective: o, verdict: await this.probe(rangeId, o) })));
     const clock = await this.clocks.clockOfRange(range);
     const speed = clock?.state === 'running' ? clock.speed : 1;
