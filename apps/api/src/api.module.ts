@@ -5,7 +5,9 @@ import { DockerModule } from '@app/docker';
 import { QueueModule } from '@app/queue';
 import { HealthModule } from './health/health.module.js';
 import { RangesApiModule } from './ranges/ranges-api.module.js';
+import { ScenarioApiModule } from './scenario/scenario-api.module.js';
 import { SchedulingApiModule } from './scheduling/scheduling-api.module.js';
+import { ScoringApiModule } from './scoring/scoring.module.js';
 import { TemplatesApiModule } from './templates/templates.module.js';
 
 @Module({
@@ -18,6 +20,8 @@ import { TemplatesApiModule } from './templates/templates.module.js';
     SchedulingApiModule,
     TemplatesApiModule,
     RangesApiModule,
+    ScenarioApiModule,
+    ScoringApiModule,
   ],
 })
 export class ApiModule {}

@@ -5,10 +5,12 @@ import { DatabaseModule } from '@app/database';
 import { DockerModule, RangeImageJobs } from '@app/docker';
 import { JobDispatcher, QueueModule } from '@app/queue';
 import { RangeJobs, RangesModule } from '@app/ranges';
+import { ScenarioModule } from '@app/scenario';
+import { ScoringModule } from '@app/scoring';
 import { PROCESSORS } from './processors.js';
 
 @Module({
-  imports: [ConfigModule, DatabaseModule, QueueModule, DockerModule, DiscoveryModule, RangesModule],
+  imports: [ConfigModule, DatabaseModule, QueueModule, DockerModule, DiscoveryModule, RangesModule, ScenarioModule, ScoringModule],
   providers: [JobDispatcher, RangeImageJobs, RangeJobs, ...PROCESSORS],
 })
 export class WorkerModule {}

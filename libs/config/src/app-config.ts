@@ -134,6 +134,30 @@ export class AppConfig {
   @Min(0)
   RANGE_ORPHAN_GRACE_SECONDS = 300;
 
+  /** Wall milliseconds between two evaluations of a running range's check objectives. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(500)
+  SCORING_EVALUATION_INTERVAL_MS = 10000;
+
+  /** A team's "check now" is honoured at most once per this many milliseconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  CHECK_NOW_MIN_INTERVAL_MS = 3000;
+
+  /** How long "check now" waits for its evaluation before answering 202. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  CHECK_NOW_WAIT_MS = 10000;
+
+  /** Credit for an attack step the defenders blocked (its precondition failed). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  BLOCKED_STEP_POINTS = 10;
+
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }

@@ -27,6 +27,10 @@ export enum JobName {
   CompleteSessionRanges = 'ranges.session-complete',
   /** Tear down every range of a session (scheduled at the session's end). */
   TeardownSessionRanges = 'ranges.session-teardown',
+  /** Run one attack step of a range's scenario when the clock reaches its offset. */
+  RunAttackStep = 'scenario.run-attack-step',
+  /** Evaluate a range's check objectives (repeatable while its clock runs, and on "check now"). */
+  EvaluateRange = 'scoring.evaluate-range',
 }
 
 export interface EnsureRangeImagesJobData {
@@ -49,6 +53,22 @@ export interface SessionRangesJobData {
   sessionId: string;
 }
 
+export interface RunAttackStepJobData {
+  v: 1;
+  rangeId: string;
+  stepId: string;
+  /** The clock generation the job was scheduled under; a job of an older generation does nothing. */
+  clockId: string;
+  generation: number;
+}
+
+export interface EvaluateRangeJobData {
+  v: 1;
+  rangeId: string;
+  /** Why: the repeatable evaluation or a trainee's "check now". */
+  trigger: 'schedule' | 'check-now';
+}
+
 /** Which queue each job runs on and the type of its payload. */
 export interface JobContract {
   [JobName.EnsureRangeImages]: { queue: QueueName.Maintenance; data: EnsureRangeImagesJobData };
@@ -58,6 +78,8 @@ export interface JobContract {
   [JobName.ReconcileRanges]: { queue: QueueName.Ranges; data: ReconcileRangesJobData };
   [JobName.CompleteSessionRanges]: { queue: QueueName.Ranges; data: SessionRangesJobData };
   [JobName.TeardownSessionRanges]: { queue: QueueName.Ranges; data: SessionRangesJobData };
+  [JobName.RunAttackStep]: { queue: QueueName.Scoring; data: RunAttackStepJobData };
+  [JobName.EvaluateRange]: { queue: QueueName.Scoring; data: EvaluateRangeJobData };
 }
 
 export type JobDataOf<N extends JobName> = JobContract[N]['data'];
@@ -70,6 +92,8 @@ export const JOB_QUEUE: { [N in JobName]: JobContract[N]['queue'] } = {
   [JobName.ReconcileRanges]: QueueName.Ranges,
   [JobName.CompleteSessionRanges]: QueueName.Ranges,
   [JobName.TeardownSessionRanges]: QueueName.Ranges,
+  [JobName.RunAttackStep]: QueueName.Scoring,
+  [JobName.EvaluateRange]: QueueName.Scoring,
 };
 
 export const ALL_QUEUES: QueueName[] = Object.values(QueueName);

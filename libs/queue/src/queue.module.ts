@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { Global, Logger, Module, type OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { FLOW_PRODUCER, JobQueue } from './job-queue.js';
+import { LiveEvents } from './live-events.js';
 import { ALL_QUEUES } from './queue-contract.js';
 import { RedisClient } from './redis-client.js';
 import { redisOptionsFromUrl } from './redis-options.js';
@@ -29,8 +30,8 @@ const registeredFlows = BullModule.registerFlowProducer({ name: FLOW_PRODUCER })
     registeredQueues,
     registeredFlows,
   ],
-  providers: [RedisClient, JobQueue],
-  exports: [RedisClient, JobQueue, registeredQueues, registeredFlows],
+  providers: [RedisClient, JobQueue, LiveEvents],
+  exports: [RedisClient, JobQueue, LiveEvents, registeredQueues, registeredFlows],
 })
 export class QueueModule implements OnModuleInit {
   private readonly logger = new Logger('Queue');

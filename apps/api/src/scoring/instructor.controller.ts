@@ -1,0 +1,76 @@
+import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Query, Sse, type MessageEvent } from '@nestjs/common';
+import { ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Actor, ApiActor, RequiresRole, Role } from '@app/access';
+import { LiveEvents } from '@app/queue';
+import { BoardService, ObjectiveService } from '@app/scoring';
+import { map, type Observable } from 'rxjs';
+import { GradeReportDto, GradeResultDto, NoteDto, SessionBoardDto, TimelineEntryDto } from './scoring.dto.js';
+
+/** What instructors watch and do: the board, timelines, the live stream, grading, notes, exports. */
+@ApiTags('instructor')
+@ApiActor()
+@RequiresRole(Role.Instructor)
+@Controller()
+export class InstructorController {
+  constructor(
+    private readonly board: BoardService,
+    private readonly objectives: ObjectiveService,
+    private readonly live: LiveEvents,
+  ) {}
+
+  @Get('sessions/:sessionId/board')
+  @ApiOkResponse({ type: SessionBoardDto })
+  async sessionBoard(@Param('sessionId', ParseUUIDPipe) sessionId: string): Promise<SessionBoardDto> {
+    return SessionBoardDto.from(await this.board.board(sessionId));
+  }
+
+  @Sse('sessions/:sessionId/stream')
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'Server-Sent Events: attack steps, objectives met, answers, hints, reports, clock changes' })
+  stream(@Param('sessionId', ParseUUIDPipe) sessionId: string): Observable<MessageEvent> {
+    return this.live.stream(sessionId).pipe(map((event) => ({ type: event.type, data: event })));
+  }
+
+  @Get('ranges/:rangeId/timeline')
+  @ApiOkResponse({ type: [TimelineEntryDto] })
+  async timeline(@Param('rangeId', ParseUUIDPipe) rangeId: string): Promise<TimelineEntryDto[]> {
+    return (await this.board.timeline(rangeId)).map(TimelineEntryDto.from);
+  }
+
+  @Post('ranges/:rangeId/notes')
+  @ApiOkResponse({ type: TimelineEntryDto })
+  async note(@Param('rangeId', ParseUUIDPipe) rangeId: string, @Body() body: NoteDto, @Actor() actor: string): Promise<TimelineEntryDto> {
+    const note = await this.board.addNote(rangeId, actor, body.text);
+    return TimelineEntryDto.from({ at: note.at, scenarioMs: null, kind: 'note', type: 'note', ref: note.id, phase: null, points: 0, summary: `${note.author}: ${note.text}` });
+  }
+
+  @Post('reports/:reportId/grade')
+  @HttpCode(200)
+  @ApiOkResponse({ type: GradeResultDto })
+  async grade(@Param('reportId', ParseUUIDPipe) reportId: string, @Body() body: GradeReportDto, @Actor() actor: string): Promise<GradeResultDto> {
+    return this.objectives.gradeReport(reportId, body.points, { ...(body.rubric ?? {}), ...(body.comment ? { comment: body.comment } : {}) }, actor);
+  }
+
+  @Get('sessions/:sessionId/export.json')
+  @ApiOkResponse({ description: 'After-action review: every team timeline and score' })
+  async exportJson(@Param('sessionId', ParseUUIDPipe) sessionId: string) {
+    const data = await this.board.exportSession(sessionId);
+    return { ...data, teams: data.teams.map((t) => ({ ...t, timeline: t.timeline.map(TimelineEntryDto.from) })) };
+  }
+
+  @Get('sessions/:sessionId/export.csv')
+  @Header('Content-Type', 'text/csv; charset=utf-8')
+  @ApiProduces('text/csv')
+  async exportCsv(@Param('sessionId', ParseUUIDPipe) sessionId: string): Promise<string> {
+    return this.board.exportSessionCsv(sessionId);
+  }
+
+  @Get('analytics/courses')
+  @RequiresRole(Role.Instructor, Role.Operator)
+  @ApiQuery({ name: 'course', required: false })
+  @ApiOkResponse({ description: 'Per course: achievement rate of each objective and the Plan/Do share; no personal data' })
+  async aggregate(@Query('course') course?: string) {
+    const all = await this.board.aggregateByCourse();
+    return course ? all.filter((c) => c.course === course) : all;
+  }
+}

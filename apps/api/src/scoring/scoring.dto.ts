@@ -1,0 +1,238 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import type { AnswerResult, CheckNowResult, ObjectiveState, ReportResult, SessionBoard, TimelineEntry } from '@app/scoring';
+
+export class AnswerDto {
+  @ApiProperty({ maxLength: 500 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  value!: string;
+}
+
+export class TimelineItemDto {
+  @ApiProperty({ description: 'When (free text or ISO time, as the team noted it)' })
+  @IsString()
+  @MaxLength(100)
+  at!: string;
+
+  @ApiProperty()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  event!: string;
+}
+
+export class SelfAnalysisDto {
+  @ApiProperty({ description: 'The item the team could not handle' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  item!: string;
+
+  @ApiProperty({ enum: ['plan', 'do'], description: 'A plan (contingency plan) problem or a doing problem' })
+  @IsIn(['plan', 'do'])
+  cause!: 'plan' | 'do';
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  note?: string;
+}
+
+export class IncidentReportDto {
+  @ApiProperty({ type: [TimelineItemDto] })
+  @IsArray()
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => TimelineItemDto)
+  timeline!: TimelineItemDto[];
+
+  @ApiProperty()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(5000)
+  impact!: string;
+
+  @ApiProperty({ type: [String], description: 'Indicators of compromise: addresses, paths, names, hashes' })
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @MaxLength(500, { each: true })
+  iocs!: string[];
+
+  @ApiProperty({ type: [String] })
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @MaxLength(2000, { each: true })
+  actions!: string[];
+
+  @ApiProperty({ type: [String] })
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @MaxLength(2000, { each: true })
+  recommendations!: string[];
+
+  @ApiProperty({ type: [SelfAnalysisDto] })
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => SelfAnalysisDto)
+  selfAnalysis!: SelfAnalysisDto[];
+}
+
+export class GradeReportDto {
+  @ApiProperty({ minimum: 0, description: 'Rubric points (at most the report objective points not given for IOCs)' })
+  @IsInt()
+  @Min(0)
+  points!: number;
+
+  @ApiPropertyOptional({ description: 'Rubric scores by section (timeline, impact, actions, recommendations, ...)' })
+  @IsOptional()
+  @IsObject()
+  rubric?: Record<string, unknown>;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(5000)
+  comment?: string;
+}
+
+export class NoteDto {
+  @ApiProperty()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(5000)
+  text!: string;
+}
+
+export class LocalizedTextDto {
+  @ApiProperty() ja!: string;
+  @ApiProperty() en!: string;
+}
+
+export class HintDto {
+  @ApiProperty() index!: number;
+  @ApiProperty({ type: LocalizedTextDto }) text!: LocalizedTextDto;
+  @ApiProperty() cost!: number;
+}
+
+export class ObjectiveStateDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ enum: ['detect', 'analyze', 'contain', 'eradicate', 'recover', 'report'] }) phase!: string;
+  @ApiProperty({ enum: ['answer', 'check', 'report'] }) kind!: string;
+  @ApiProperty({ type: LocalizedTextDto }) title!: LocalizedTextDto;
+  @ApiPropertyOptional({ type: LocalizedTextDto }) description?: LocalizedTextDto;
+  @ApiProperty() points!: number;
+  @ApiProperty() met!: boolean;
+  @ApiProperty({ nullable: true, type: Number }) metAtScenarioMs!: number | null;
+  @ApiProperty() pointsEarned!: number;
+  @ApiProperty() attemptsUsed!: number;
+  @ApiProperty({ nullable: true, type: Number }) attemptsLeft!: number | null;
+  @ApiProperty({ type: [HintDto] }) hintsTaken!: HintDto[];
+  @ApiProperty() hintsLeft!: number;
+  @ApiProperty({ nullable: true, type: Number }) nextHintCost!: number | null;
+  @ApiPropertyOptional({ description: 'Latest probe: holds, holdingSince, checkedAt, holdSeconds' }) check?: Record<string, unknown>;
+  @ApiPropertyOptional() reportSubmitted?: boolean;
+
+  static from(state: ObjectiveState): ObjectiveStateDto {
+    return Object.assign(new ObjectiveStateDto(), state);
+  }
+}
+
+export class AnswerResultDto {
+  @ApiProperty() correct!: boolean;
+  @ApiProperty({ description: 'Points this submission added (negative for a wrong answer)' }) pointsAwarded!: number;
+  @ApiProperty() attemptsLeft!: number;
+
+  static from(r: AnswerResult): AnswerResultDto {
+    return Object.assign(new AnswerResultDto(), r);
+  }
+}
+
+export class ReportResultDto {
+  @ApiProperty() reportId!: string;
+  @ApiProperty({ description: 'IOC id -> matched' }) iocResults!: Record<string, boolean>;
+  @ApiProperty() autoPoints!: number;
+
+  static from(r: ReportResult): ReportResultDto {
+    return Object.assign(new ReportResultDto(), r);
+  }
+}
+
+export class GradeResultDto {
+  @ApiProperty() reportId!: string;
+  @ApiProperty() rubricPoints!: number;
+  @ApiProperty() maxRubricPoints!: number;
+}
+
+export class CheckNowDto {
+  @ApiProperty({ enum: ['evaluated', 'queued'] }) status!: string;
+  @ApiProperty() jobId!: string;
+  @ApiProperty({ type: [ObjectiveStateDto] }) objectives!: ObjectiveStateDto[];
+
+  static from(r: CheckNowResult): CheckNowDto {
+    return Object.assign(new CheckNowDto(), { ...r, objectives: r.objectives.map(ObjectiveStateDto.from) });
+  }
+}
+
+export class TimelineEntryDto {
+  @ApiProperty() at!: string;
+  @ApiProperty({ nullable: true, type: Number }) scenarioMs!: number | null;
+  @ApiProperty({ enum: ['attack-step', 'score', 'note', 'report'] }) kind!: string;
+  @ApiProperty() type!: string;
+  @ApiProperty({ nullable: true, type: String }) ref!: string | null;
+  @ApiProperty({ nullable: true, type: String }) phase!: string | null;
+  @ApiProperty() points!: number;
+  @ApiProperty() summary!: string;
+
+  static from(e: TimelineEntry): TimelineEntryDto {
+    return Object.assign(new TimelineEntryDto(), { ...e, at: e.at.toISOString() });
+  }
+}
+
+export class PhaseProgressDto {
+  @ApiProperty() phase!: string;
+  @ApiProperty() met!: number;
+  @ApiProperty() total!: number;
+  @ApiProperty() points!: number;
+}
+
+export class TeamBoardDto {
+  @ApiProperty() rangeId!: string;
+  @ApiProperty() teamId!: string;
+  @ApiProperty({ nullable: true, type: String }) teamName!: string | null;
+  @ApiProperty({ description: 'Range health: ready, degraded, failed, ...' }) rangeStatus!: string;
+  @ApiProperty() score!: number;
+  @ApiProperty({ type: [PhaseProgressDto] }) progress!: PhaseProgressDto[];
+  @ApiProperty({ description: 'timeToDetectSeconds, timeToContainSeconds, timeToRecoverSeconds, pointsByPhase, ...' })
+  metrics!: Record<string, unknown>;
+  @ApiProperty({ nullable: true, description: 'at, kind, summary' }) lastEvent!: Record<string, unknown> | null;
+}
+
+export class SessionBoardDto {
+  @ApiProperty() sessionId!: string;
+  @ApiProperty({ nullable: true, type: Object }) clock!: Record<string, unknown> | null;
+  @ApiProperty({ type: [TeamBoardDto] }) teams!: TeamBoardDto[];
+
+  static from(board: SessionBoard): SessionBoardDto {
+    return Object.assign(new SessionBoardDto(), board);
+  }
+}

@@ -1,0 +1,69 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { Actor, ApiActor, RequiresRole, Role } from '@app/access';
+import { EvaluationService, ObjectiveService } from '@app/scoring';
+import { AnswerDto, AnswerResultDto, CheckNowDto, HintDto, IncidentReportDto, ObjectiveStateDto, ReportResultDto } from './scoring.dto.js';
+
+/** What a team works with: its objectives, answers, hints, reports and "check now". */
+@ApiTags('trainee')
+@ApiActor()
+@RequiresRole(Role.Trainee)
+@ApiNotFoundResponse({ description: 'Unknown range or objective' })
+@Controller('ranges/:rangeId')
+export class TraineeController {
+  constructor(
+    private readonly objectives: ObjectiveService,
+    private readonly evaluation: EvaluationService,
+  ) {}
+
+  @Get('objectives')
+  @ApiOkResponse({ type: [ObjectiveStateDto] })
+  async list(@Param('rangeId', ParseUUIDPipe) rangeId: string): Promise<ObjectiveStateDto[]> {
+    return (await this.objectives.list(rangeId)).map(ObjectiveStateDto.from);
+  }
+
+  @Post('objectives/:objectiveId/answers')
+  @HttpCode(200)
+  @ApiOkResponse({ type: AnswerResultDto })
+  @ApiConflictResponse({ description: 'Already met, attempt limit reached, or not an answer objective' })
+  async answer(
+    @Param('rangeId', ParseUUIDPipe) rangeId: string,
+    @Param('objectiveId') objectiveId: string,
+    @Body() body: AnswerDto,
+    @Actor() actor: string,
+  ): Promise<AnswerResultDto> {
+    return AnswerResultDto.from(await this.objectives.submitAnswer(rangeId, objectiveId, body.value, actor));
+  }
+
+  @Post('objectives/:objectiveId/hints')
+  @HttpCode(200)
+  @ApiOkResponse({ type: HintDto, description: 'The next hint; its cost is taken from the score' })
+  @ApiConflictResponse({ description: 'No hints left' })
+  async hint(
+    @Param('rangeId', ParseUUIDPipe) rangeId: string,
+    @Param('objectiveId') objectiveId: string,
+    @Actor() actor: string,
+  ): Promise<HintDto> {
+    return this.objectives.takeHint(rangeId, objectiveId, actor);
+  }
+
+  @Post('objectives/:objectiveId/report')
+  @ApiOkResponse({ type: ReportResultDto, description: 'IOCs are checked at once; the instructor grades the rest' })
+  @ApiConflictResponse({ description: 'Already submitted, or not a report objective' })
+  async report(
+    @Param('rangeId', ParseUUIDPipe) rangeId: string,
+    @Param('objectiveId') objectiveId: string,
+    @Body() body: IncidentReportDto,
+    @Actor() actor: string,
+  ): Promise<ReportResultDto> {
+    return ReportResultDto.from(await this.objectives.submitReport(rangeId, objectiveId, body, actor));
+  }
+
+  @Post('check-now')
+  @HttpCode(200)
+  @ApiOkResponse({ type: CheckNowDto })
+  @ApiTooManyRequestsResponse({ description: 'Asked again too soon; retryAfterSeconds says when' })
+  async checkNow(@Param('rangeId', ParseUUIDPipe) rangeId: string): Promise<CheckNowDto> {
+    return CheckNowDto.from(await this.evaluation.checkNow(rangeId));
+  }
+}

@@ -1,0 +1,94 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '@app/config';
+import { AttackRunEntity, ScenarioClockEntity, ScoreEventEntity } from '@app/database';
+import { JobHandler, JobName, LiveEvents, type RunAttackStepJobData } from '@app/queue';
+import type { ExecResult } from '@app/docker';
+import type { AttackStep } from '@app/templates';
+import { DataSource } from 'typeorm';
+import { scenarioNowMs } from './clock-math.js';
+import { RangeScenarios, trimOutput } from './range-scenarios.js';
+
+export type AttackRunOutcome =
+  | { skipped: 'stale-clock' | 'already-ran' | 'unknown-step' }
+  | { status: AttackRunEntity['status']; exitCode: number | null };
+
+/**
+ * Runs one attack step in its range when the clock reaches the step's offset.
+ * A failing precondition means the defenders closed the hole: the step is
+ * recorded as blocked, and blocking earns the team credit.
+ */
+@Injectable()
+export class AttackStepRunner {
+  private readonly logger = new Logger(AttackStepRunner.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly scenarios: RangeScenarios,
+    private readonly live: LiveEvents,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** The precondition first (a failing one means blocked), then the step itself. */
+  private async execute(rangeId: string, step: AttackStep): Promise<{ status: AttackRunEntity['status']; result: ExecResult }> {
+    if (step.precondition) {
+      const pre = await this.scenarios.exec(rangeId, step.precondition.node, step.precondition.argv, step.timeoutSeconds);
+      if (pre.exitCode !== step.precondition.expectExitCode) return { status: 'blocked', result: pre };
+    }
+    const result = await this.scenarios.exec(rangeId, step.node, step.argv, step.timeoutSeconds);
+    return { status: result.exitCode === 0 ? 'executed' : 'failed', result };
+  }
+
+  @JobHandler(JobName.RunAttackStep)
+  async run(data: RunAttackStepJobData): Promise<AttackRunOutcome> {
+    const clock = await this.dataSource.manager.findOne(ScenarioClockEntity, { where: { id: data.clockId } });
+    if (!clock || clock.generation !== data.generation || clock.state !== 'running') return { skipped: 'stale-clock' };
+    if (await this.dataSource.manager.exists(AttackRunEntity, { where: { rangeId: data.rangeId, stepId: data.stepId } })) {
+      return { skipped: 'already-ran' };
+    }
+    const { range, scenario } = await this.scenarios.get(data.rangeId);
+    const step = scenario.attack.find((s) => s.id === data.stepId);
+    if (!step) return { skipped: 'unknown-step' };
+
+    const ranAt = new Date();
+    const scenarioMs = Math.round(scenarioNowMs(clock, ranAt));
+    const { status, result } = await this.execute(range.id, step);
+    const inserted = await this.dataSource.transaction(async (manager) => {
+      const insert = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(AttackRunEntity)
+        .values({ rangeId: range.id, stepId: step.id, status, exitCode: result.exitCode, output: trimOutput(result), scenarioMs, ranAt })
+        .orIgnore()
+        .returning('id')
+        .execute();
+      if (insert.raw.length === 0) return false;
+      if (status === 'blocked' && this.config.BLOCKED_STEP_POINTS > 0) {
+        await manager.insert(ScoreEventEntity, {
+          sessionId: range.sessionId,
+          teamId: range.teamId,
+          rangeId: range.id,
+          type: 'step_blocked',
+          objectiveId: null,
+          phase: 'contain',
+          points: this.config.BLOCKED_STEP_POINTS,
+          at: ranAt,
+          scenarioMs,
+          actor: 'system:scenario',
+          details: { stepId: step.id } as never,
+        });
+      }
+      return true;
+    });
+    if (!inserted) return { skipped: 'already-ran' };
+    this.logger.log(`range ${range.id} step ${step.id}: ${status} (exit ${result.exitCode})`);
+    await this.live.publish({
+      sessionId: range.sessionId,
+      rangeId: range.id,
+      teamId: range.teamId,
+      type: 'attack-step',
+      at: ranAt.toISOString(),
+      data: { stepId: step.id, status, title: step.title, scenarioMs },
+    });
+    return { status, exitCode: result.exitCode };
+  }
+}

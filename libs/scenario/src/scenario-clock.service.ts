@@ -1,0 +1,219 @@
+import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { AppConfig } from '@app/config';
+import { AttackRunEntity, AuditTrail, RangeEntity, ScenarioClockEntity } from '@app/database';
+import { JobName, JobQueue, LiveEvents, QueueName, jobId } from '@app/queue';
+import type { RangeBlueprint } from '@app/templates';
+import { DataSource, In, IsNull, type EntityManager } from 'typeorm';
+import {
+  ClockTransitionError,
+  idleClock,
+  pauseClock,
+  resumeClock,
+  scenarioNowMs,
+  setClockSpeed,
+  startClock,
+  stopClock,
+  wallDelayUntil,
+  type ClockSnapshot,
+} from './clock-math.js';
+
+export type ClockAction = 'start' | 'pause' | 'resume' | 'stop' | 'speed';
+
+export interface ClockScope {
+  sessionId: string;
+  /** A range's own clock (Online A); the session clock when absent. */
+  rangeId?: string;
+}
+
+export interface ClockView {
+  id: string;
+  sessionId: string;
+  rangeId: string | null;
+  state: ClockSnapshot['state'];
+  speed: number;
+  scenarioMs: number;
+  generation: number;
+  updatedAt: Date;
+}
+
+/** Ranges whose containers exist, so attack steps and probes can run in them. */
+export const ACTIVE_RANGE_STATUSES = ['ready', 'degraded'] as const;
+
+export function evaluationSchedulerId(rangeId: string): string {
+  return `evaluate.${rangeId}`;
+}
+
+export function attackJobId(rangeId: string, stepId: string, generation: number): string {
+  return jobId('attack', rangeId, stepId, `g${generation}`);
+}
+
+function snapshot(clock: ScenarioClockEntity): ClockSnapshot {
+  return { state: clock.state, speed: clock.speed, elapsedMs: clock.elapsedMs, anchorAt: clock.anchorAt, generation: clock.generation };
+}
+
+/**
+ * Scenario clock control (start, pause, resume, stop, speed) for a session or
+ * a single range. The attack steps not yet run are delayed BullMQ jobs at their
+ * offsets; every change bumps the clock's generation and reschedules them, so a
+ * job of an older generation is removed or, if it still fires, does nothing.
+ */
+@Injectable()
+export class ScenarioClockService {
+  private readonly logger = new Logger(ScenarioClockService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly jobs: JobQueue,
+    private readonly audit: AuditTrail,
+    private readonly live: LiveEvents,
+    private readonly config: AppConfig,
+  ) {}
+
+  view(clock: ScenarioClockEntity, now = new Date()): ClockView {
+    return {
+      id: clock.id,
+      sessionId: clock.sessionId,
+      rangeId: clock.rangeId,
+      state: clock.state,
+      speed: clock.speed,
+      scenarioMs: Math.round(scenarioNowMs(snapshot(clock), now)),
+      generation: clock.generation,
+      updatedAt: clock.updatedAt,
+    };
+  }
+
+  async get(scope: ClockScope): Promise<ScenarioClockEntity | null> {
+    return this.dataSource.manager.findOne(ScenarioClockEntity, {
+      where: { sessionId: scope.sessionId, rangeId: scope.rangeId ?? IsNull() },
+    });
+  }
+
+  /** The clock that drives a range: its own when it has one, else its session's. */
+  async clockOfRange(range: RangeEntity, manager: EntityManager = this.dataSource.manager): Promise<ScenarioClockEntity | null> {
+    const own = await manager.findOne(ScenarioClockEntity, { where: { rangeId: range.id } });
+    return own ?? manager.findOne(ScenarioClockEntity, { where: { sessionId: range.sessionId, rangeId: IsNull() } });
+  }
+
+  async scenarioMsOfRange(range: RangeEntity, manager?: EntityManager, now = new Date()): Promise<number | null> {
+    const clock = await this.clockOfRange(range, manager);
+    return clock ? Math.round(scenarioNowMs(snapshot(clock), now)) : null;
+  }
+
+  async control(scope: ClockScope, action: ClockAction, actor: string, speed?: number): Promise<ClockView> {
+    const now = new Date();
+    const { clock, previousGeneration } = await this.dataSource.transaction(async (manager) => {
+      if (scope.rangeId) {
+        const range = await manager.findOne(RangeEntity, { where: { id: scope.rangeId } });
+        if (!range || range.sessionId !== scope.sessionId) {
+          throw new NotFoundException(`range ${scope.rangeId} does not exist in session ${scope.sessionId}`);
+        }
+      } else {
+        const ranges = await manager.count(RangeEntity, { where: { sessionId: scope.sessionId } });
+        if (ranges === 0) throw new NotFoundException(`session ${scope.sessionId} has no ranges`);
+      }
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(ScenarioClockEntity)
+        .values({ sessionId: scope.sessionId, rangeId: scope.rangeId ?? null, ...idleClock(now) })
+        .orIgnore()
+        .execute();
+      const locked = await manager.findOne(ScenarioClockEntity, {
+        where: { sessionId: scope.sessionId, rangeId: scope.rangeId ?? IsNull() },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!locked) throw new Error('scenario clock row vanished');
+      const before = snapshot(locked);
+      let after: ClockSnapshot;
+      try {
+        after = transition(before, action, now, speed);
+      } catch (err) {
+        if (err instanceof ClockTransitionError) throw new ConflictException(err.message);
+        throw err;
+      }
+      Object.assign(locked, after);
+      await manager.save(locked);
+      await this.audit.record(
+        { actor, action: `scenario.${action}`, subjectType: 'scenario_clock', subjectId: locked.id, details: { ...scope, speed: after.speed } },
+        manager,
+      );
+      return { clock: locked, previousGeneration: before.generation };
+    });
+    await this.reschedule(clock, previousGeneration);
+    await this.live.publish({
+      sessionId: clock.sessionId,
+      rangeId: clock.rangeId ?? undefined,
+      type: 'clock',
+      at: now.toISOString(),
+      data: { action, state: clock.state, speed: clock.speed },
+    });
+    return this.view(clock, now);
+  }
+
+  /** Ranges the clock drives: its range, or the session's active ranges without their own clock. */
+  async rangesOf(clock: ScenarioClockEntity): Promise<RangeEntity[]> {
+    if (clock.rangeId) {
+      const range = await this.dataSource.manager.findOne(RangeEntity, { where: { id: clock.rangeId } });
+      return range && (ACTIVE_RANGE_STATUSES as readonly string[]).includes(range.status) ? [range] : [];
+    }
+    const ranges = await this.dataSource.manager.find(RangeEntity, {
+      where: { sessionId: clock.sessionId, status: In([...ACTIVE_RANGE_STATUSES]) },
+    });
+    const own = await this.dataSource.manager.find(ScenarioClockEntity, {
+      where: { sessionId: clock.sessionId, rangeId: In(ranges.map((r) => r.id)) },
+    });
+    const withOwnClock = new Set(own.map((c) => c.rangeId));
+    return ranges.filter((r) => !withOwnClock.has(r.id));
+  }
+
+  /** Makes the queued jobs match the clock: steps due later delayed, evaluations repeating while it runs. */
+  async reschedule(clock: ScenarioClockEntity, previousGeneration: number): Promise<void> {
+    const now = new Date();
+    const scoring = this.jobs.queue(QueueName.Scoring);
+    for (const range of await this.rangesOf(clock)) {
+      const steps = (range.blueprint as unknown as RangeBlueprint | null)?.scenario?.attack ?? [];
+      const done = new Set(
+        (await this.dataSource.manager.find(AttackRunEntity, { where: { rangeId: range.id }, select: { stepId: true } })).map(
+          (r) => r.stepId,
+        ),
+      );
+      for (const step of steps) {
+        await scoring.remove(attackJobId(range.id, step.id, previousGeneration)).catch(() => 0);
+      }
+      if (clock.state === 'running') {
+        for (const step of steps.filter((s) => !done.has(s.id))) {
+          const delay = wallDelayUntil(snapshot(clock), step.offsetSeconds * 1000, now) ?? 0;
+          await this.jobs.enqueue(
+            JobName.RunAttackStep,
+            { v: 1, rangeId: range.id, stepId: step.id, clockId: clock.id, generation: clock.generation },
+            { jobId: attackJobId(range.id, step.id, clock.generation), delay, attempts: 2 },
+          );
+        }
+        await scoring.upsertJobScheduler(
+          evaluationSchedulerId(range.id),
+          { every: this.config.SCORING_EVALUATION_INTERVAL_MS },
+          { name: JobName.EvaluateRange, data: { v: 1, rangeId: range.id, trigger: 'schedule' }, opts: { attempts: 1 } },
+        );
+      } else {
+        await scoring.removeJobScheduler(evaluationSchedulerId(range.id));
+      }
+    }
+    this.logger.debug(`clock ${clock.id} (${clock.state}, ${clock.speed}x, g${clock.generation}) rescheduled`);
+  }
+}
+
+function transition(clock: ClockSnapshot, action: ClockAction, now: Date, speed?: number): ClockSnapshot {
+  switch (action) {
+    case 'start':
+      return startClock(clock, now, speed ?? clock.speed);
+    case 'pause':
+      return pauseClock(clock, now);
+    case 'resume':
+      return resumeClock(clock, now);
+    case 'stop':
+      return stopClock(clock, now);
+    case 'speed':
+      if (speed === undefined) throw new ClockTransitionError('a speed change needs a speed');
+      return setClockSpeed(clock, speed, now);
+  }
+}

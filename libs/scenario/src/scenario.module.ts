@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { AttackStepRunner } from './attack-step.runner.js';
+import { RangeScenarios } from './range-scenarios.js';
+import { ScenarioClockService } from './scenario-clock.service.js';
+
+@Module({
+  providers: [RangeScenarios, ScenarioClockService, AttackStepRunner],
+  exports: [RangeScenarios, ScenarioClockService, AttackStepRunner],
+})
+export class ScenarioModule {}

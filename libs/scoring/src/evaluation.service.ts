@@ -1,0 +1,162 @@
+import { HttpException, HttpStatus, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '@app/config';
+import { AttackRunEntity, ObjectiveCheckEntity, ScoreEventEntity } from '@app/database';
+import {
+  type EvaluateRangeJobData,
+  JobHandler,
+  JobName,
+  JobQueue,
+  QueueName,
+  RedisClient,
+  jobId,
+  redisOptionsFromUrl,
+} from '@app/queue';
+import { RangeScenarios, ScenarioClockService } from '@app/scenario';
+import type { Objective } from '@app/templates';
+import { QueueEvents } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { httpProbeArgv, judgeExec, judgeHttp, type ProbeVerdict } from './probe.js';
+import { ObjectiveService, type ObjectiveState } from './objective.service.js';
+import { ScoreLedger } from './score-ledger.js';
+
+export interface EvaluationSummary {
+  rangeId: string;
+  checked: number;
+  newlyMet: string[];
+}
+
+export interface CheckNowResult {
+  status: 'evaluated' | 'queued';
+  jobId: string;
+  objectives: ObjectiveState[];
+}
+
+/**
+ * Evaluates a range's check objectives by probing inside the range. Contain
+ * and eradicate probes must keep holding for holdSeconds of scenario time
+ * before the objective counts as met.
+ */
+@Injectable()
+export class EvaluationService implements OnApplicationShutdown {
+  private readonly logger = new Logger(EvaluationService.name);
+  private queueEvents: QueueEvents | null = null;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly scenarios: RangeScenarios,
+    private readonly clocks: ScenarioClockService,
+    private readonly ledger: ScoreLedger,
+    private readonly objectives: ObjectiveService,
+    private readonly jobs: JobQueue,
+    private readonly redis: RedisClient,
+    private readonly config: AppConfig,
+  ) {}
+
+  private async probe(rangeId: string, objective: Objective): Promise<ProbeVerdict> {
+    const check = objective.check!;
+    if (check.exec) {
+      const result = await this.scenarios.exec(rangeId, check.exec.node, check.exec.argv, check.exec.timeoutSeconds);
+      return judgeExec(check.exec, result);
+    }
+    if (check.http) {
+      const result = await this.scenarios.exec(rangeId, check.http.from, httpProbeArgv(check.http), check.http.timeoutSeconds + 2);
+      return judgeHttp(check.http, result);
+    }
+    return { holds: false, detail: 'objective has no probe' };
+  }
+
+  @JobHandler(JobName.EvaluateRange)
+  async evaluateJob(data: EvaluateRangeJobData): Promise<EvaluationSummary> {
+    return this.evaluate(data.rangeId);
+  }
+
+  async evaluate(rangeId: string): Promise<EvaluationSummary> {
+    const { range, scenario } = await this.scenarios.get(rangeId);
+    const met = new Set(
+      (await this.dataSource.manager.find(ScoreEventEntity, { where: { rangeId, type: 'objective_met' }, select: { objectiveId: true } })).map(
+        (e) => e.objectiveId,
+      ),
+    );
+    // A check that follows an attack step counts only once that step has run (executed, blocked or failed):
+    // "the implant is gone" means nothing before there was an implant.
+    const ran = new Set(
+      (await this.dataSource.manager.find(AttackRunEntity, { where: { rangeId }, select: { stepId: true } })).map((r) => r.stepId),
+    );
+    const pending = scenario.objectives.filter(
+      (o) => o.kind === 'check' && o.check && !met.has(o.id) && (!o.after || ran.has(o.after)),
+    );
+    const verdicts = await Promise.all(pending.map(async (o) => ({ objective: o, verdict: await this.probe(rangeId, o) })));
+    const clock = await this.clocks.clockOfRange(range);
+    const speed = clock?.state === 'running' ? clock.speed : 1;
+    const newlyMet: string[] = [];
+    const now = new Date();
+    await this.dataSource.transaction(async (manager) => {
+      for (const { objective, verdict } of verdicts) {
+        const previous = await manager.findOne(ObjectiveCheckEntity, { where: { rangeId, objectiveId: objective.id } });
+        const holdingSince = verdict.holds ? (previous?.holds && previous.holdingSince ? previous.holdingSince : now) : null;
+        await manager.upsert(
+          ObjectiveCheckEntity,
+          { rangeId, objectiveId: objective.id, holds: verdict.holds, holdingSince, checkedAt: now, detail: verdict.detail },
+          ['rangeId', 'objectiveId'],
+        );
+        if (!holdingSince) continue;
+        const heldScenarioMs = (now.getTime() - holdingSince.getTime()) * speed;
+        if (heldScenarioMs >= objective.check!.holdSeconds * 1000) {
+          const scenarioMs = await this.clocks.scenarioMsOfRange(range, manager, now);
+          if (await this.ledger.meetObjective(manager, range, objective, scenarioMs, 'system:scoring', { probe: verdict.detail })) {
+            newlyMet.push(objective.id);
+          }
+        }
+      }
+    });
+    for (const objectiveId of newlyMet) await this.ledger.announce(range, 'objective-met', { objectiveId });
+    return { rangeId, checked: pending.length, newlyMet };
+  }
+
+  /**
+   * A trainee's "check now": at most one per CHECK_NOW_MIN_INTERVAL_MS per
+   * range (429 with Retry-After otherwise), deduplicated by job id, and waited
+   * for so the answer carries the fresh objective states.
+   */
+  async checkNow(rangeId: string): Promise<CheckNowResult> {
+    await this.scenarios.get(rangeId);
+    const interval = this.config.CHECK_NOW_MIN_INTERVAL_MS;
+    if (interval > 0) {
+      const key = this.redis.key('check-now', rangeId);
+      const granted = await this.redis.redis.set(key, '1', 'PX', interval, 'NX');
+      if (granted !== 'OK') {
+        const wait = Math.max(1, Math.ceil((await this.redis.redis.pttl(key)) / 1000));
+        throw new HttpException(
+          { statusCode: 429, error: 'Too Many Requests', message: `check now is limited to one per ${interval} ms; retry in ${wait} s`, retryAfterSeconds: wait },
+          HttpStatus.TOO_MANY_REQUESTS,
+        );
+      }
+    }
+    const id = jobId('check-now', rangeId, Math.floor(Date.now() / Math.max(interval, 1000)));
+    const job = await this.jobs.enqueue(JobName.EvaluateRange, { v: 1, rangeId, trigger: 'check-now' }, { jobId: id, attempts: 1 });
+    let status: CheckNowResult['status'] = 'evaluated';
+    try {
+      await job.waitUntilFinished(await this.events(), this.config.CHECK_NOW_WAIT_MS);
+    } catch (err) {
+      this.logger.warn(`check now ${id}: ${(err as Error).message}`);
+      status = 'queued';
+    }
+    return { status, jobId: id, objectives: await this.objectives.list(rangeId) };
+  }
+
+  private async events(): Promise<QueueEvents> {
+    if (!this.queueEvents) {
+      this.queueEvents = new QueueEvents(QueueName.Scoring, {
+        connection: redisOptionsFromUrl(this.config.REDIS_URL),
+        prefix: `${this.config.REDIS_PREFIX}:bull`,
+      });
+      this.queueEvents.on('error', (err) => this.logger.warn(`queue events: ${err.message}`));
+      await this.queueEvents.waitUntilReady();
+    }
+    return this.queueEvents;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.queueEvents?.close();
+  }
+}
