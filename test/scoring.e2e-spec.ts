@@ -1,0 +1,253 @@
+import type { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { loadConfig } from '@app/config';
+import { JobName, JobQueue, QueueName } from '@app/queue';
+import { RangeScenarios } from '@app/scenario';
+import type { RangeBlueprint } from '@app/templates';
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { removeLabelledObjects } from './support/docker-cleanup.js';
+import { createApiApp, createWorkerContext } from './support/test-app.js';
+import { waitFor } from './support/waiting.js';
+
+/**
+ * Course A at 30x on the real engine and queue: two teams, one defended by a
+ * script that does what trainees are expected to do, one left alone. Then an
+ * Online A range on its own clock for pause/resume and the answer rules.
+ */
+const SPEED = 30;
+const PATCH_CGI = ['sh', '-c', `sed -i 's/^eval .*/case "$host" in *[!0-9.]*) echo rejected ;; *) ping -c 1 -W 1 "$host" ;; esac/' /run/app/ping.sh`];
+
+describe('Scenario and scoring (course A at high speed, real engine and queue)', () => {
+  let api: INestApplication;
+  let worker: INestApplicationContext;
+  let db: DataSource;
+  const sessionId = randomUUID();
+  const defended = randomUUID();
+  const idle = randomUUID();
+  const http = () => request(api.getHttpServer());
+  let ranges: Record<string, { id: string; blueprint: RangeBlueprint }>;
+
+  const runsOf = async (rangeId: string): Promise<Array<{ step_id: string; status: string }>> =>
+    db.query(`SELECT step_id, status FROM attack_runs WHERE range_id = $1 ORDER BY scenario_ms`, [rangeId]);
+  const exec = (rangeId: string, node: string, argv: string[]) => worker.get(RangeScenarios).exec(rangeId, node, argv, 10);
+
+  beforeAll(async () => {
+    Object.assign(process.env, { SCORING_EVALUATION_INTERVAL_MS: '1000', CHECK_NOW_MIN_INTERVAL_MS: '20000' });
+    worker = await createWorkerContext();
+    api = await createApiApp();
+    db = api.get(DataSource);
+    await http().post(`/api/v1/sessions/${sessionId}/ranges`).send({ templateId: 'course-a', teamIds: [defended, idle] }).expect(202);
+    await waitFor('both course A ranges ready', async () => {
+      const res = await http().get(`/api/v1/sessions/${sessionId}/ranges`);
+      const all = res.body.ranges as Array<{ status: string }>;
+      if (all.some((r) => r.status === 'failed')) throw new Error(`provisioning failed: ${JSON.stringify(res.body)}`);
+      return all.length === 2 && all.every((r) => r.status === 'ready');
+    }, 120000, 500);
+    const rows: Array<{ id: string; team_id: string; blueprint: RangeBlueprint }> = await db.query(
+      `SELECT id, team_id, blueprint FROM ranges WHERE session_id = $1`,
+      [sessionId],
+    );
+    ranges = Object.fromEntries(rows.map((r) => [r.team_id, { id: r.id, blueprint: r.blueprint }]));
+  }, 180000);
+
+  afterAll(async () => {
+    await api?.close();
+    await worker?.close();
+    await removeLabelledObjects(loadConfig());
+  });
+
+  it('refuses clock changes that make no sense, with the reason', async () => {
+    const res = await http().post(`/api/v1/sessions/${sessionId}/scenario`).send({ action: 'pause' }).expect(409);
+    expect(res.body.message).toBe('cannot pause the scenario clock: it is idle');
+    const bad = await http().post(`/api/v1/sessions/${sessionId}/scenario`).send({ action: 'start', speed: 61 }).expect(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['speed']);
+  });
+
+  it('the defending team meets every objective with the expected points and metrics; the idle team meets none', async () => {
+    const team = ranges[defended]!;
+    const v = team.blueprint.variables;
+    const started = await http().post(`/api/v1/sessions/${sessionId}/scenario`).set('X-Actor', 'instructor-1').send({ action: 'start', speed: SPEED }).expect(200);
+    expect(started.body).toMatchObject({ state: 'running', speed: SPEED });
+
+    // The defenders act as soon as the implant is in: fix the CGI, kill and delete the implant, clear cron, restore the page.
+    await waitFor('the implant step', async () => (await runsOf(team.id)).some((r) => r.step_id === 'implant'), 60000, 100);
+    for (const argv of [PATCH_CGI, ['crontab', '-r'], ['pkill', '-f', v.implant_name!], ['sh', '-c', 'rm -rf /tmp/.cache && cp /srv/www/index.html /run/www/index.html']]) {
+      await exec(team.id, 'web', argv);
+    }
+    const answers: Record<string, string> = {
+      'attacker-address': v.attacker_ip!,
+      'c2-domain': v.c2_domain!.toUpperCase(),
+      'vulnerable-program': '/cgi-bin/ping',
+      'implant-path': `/tmp/.cache/${v.implant_name}`,
+      'stolen-file': `/run/data/${v.customer_file}`,
+    };
+    for (const [objectiveId, value] of Object.entries(answers)) {
+      const res = await http().post(`/api/v1/ranges/${team.id}/objectives/${objectiveId}/answers`).set('X-Actor', 'trainee-1').send({ value }).expect(200);
+      expect({ objectiveId, correct: res.body.correct }).toEqual({ objectiveId, correct: true });
+    }
+    const report = await http()
+      .post(`/api/v1/ranges/${team.id}/objectives/incident-report/report`)
+      .send({
+        timeline: [{ at: 'T+4m', event: 'command injection through /cgi-bin/ping' }],
+        impact: 'Implant on the web server; customer data file exposed.',
+        iocs: [v.attacker_ip, v.c2_domain, v.c2_port, `/tmp/.cache/${v.implant_name}`, v.customer_file],
+        actions: ['patched the CGI', 'killed and deleted the implant', 'removed the cron entry'],
+        recommendations: ['input validation', 'egress filtering'],
+        selfAnalysis: [{ item: 'detection took too long', cause: 'do' }, { item: 'no egress policy', cause: 'plan' }],
+      })
+      .expect(201);
+    expect(Object.values(report.body.iocResults)).toEqual([true, true, true, true, true]);
+    await http().post(`/api/v1/reports/${report.body.reportId}/grade`).send({ points: 150, rubric: { timeline: 40, impact: 40, actions: 40, recommendations: 30 } }).expect(200);
+
+    // Wait for the whole attack to be over in both ranges and every check objective of the defenders to be met.
+    const attack = team.blueprint.scenario!.attack;
+    await waitFor('every attack step in both ranges', async () => {
+      const [a, b] = await Promise.all([runsOf(team.id), runsOf(ranges[idle]!.id)]);
+      return a.length === attack.length && b.length === attack.length;
+    }, 90000, 500);
+    const objectives = team.blueprint.scenario!.objectives;
+    await waitFor('every objective of the defending team met', async () => {
+      const res = await http().get(`/api/v1/ranges/${team.id}/objectives`).expect(200);
+      return (res.body as Array<{ met: boolean }>).every((o) => o.met);
+    }, 60000, 500);
+
+    const runs = await runsOf(team.id);
+    const blocked = runs.filter((r) => r.status === 'blocked').map((r) => r.step_id);
+    expect(blocked).toEqual(expect.arrayContaining(['deface', 'exfiltrate']));
+    expect(runs.filter((r) => r.status === 'failed')).toEqual([]);
+    const idleRuns = await runsOf(ranges[idle]!.id);
+    expect(idleRuns.map((r) => r.status)).toEqual(attack.map(() => 'executed'));
+
+    // Every objective's points, the two time bonuses (both met well inside their windows), 10 per blocked step.
+    const expected = objectives.reduce((sum, o) => sum + o.points, 0) + 50 + 50 + 10 * blocked.length;
+    const board = await http().get(`/api/v1/sessions/${sessionId}/board`).expect(200);
+    const row = (board.body.teams as Array<{ teamId: string; score: number; metrics: Record<string, number | null>; progress: Array<{ met: number; total: number }> }>).find(
+      (t) => t.teamId === defended,
+    )!;
+    expect(row.score).toBe(expected);
+    expect(row.progress.every((p) => p.met === p.total)).toBe(true);
+    const firstStepMs: number = (await db.query(`SELECT min(scenario_ms)::int AS ms FROM attack_runs WHERE range_id = $1 AND status = 'executed'`, [team.id]))[0].ms;
+    const firstDetect: number = (
+      await db.query(`SELECT min(scenario_ms)::int AS ms FROM score_events WHERE range_id = $1 AND type = 'objective_met' AND phase = 'detect'`, [team.id])
+    )[0].ms;
+    expect(row.metrics.timeToDetectSeconds).toBe(Math.round((firstDetect - firstStepMs) / 1000));
+    expect(row.metrics.timeToContainSeconds).toEqual(expect.any(Number));
+    expect(row.metrics.timeToRecoverSeconds).toEqual(expect.any(Number));
+
+    const idleRow = (board.body.teams as Array<{ teamId: string; score: number; metrics: { objectivesMet: string[] } }>).find((t) => t.teamId === idle)!;
+    expect(idleRow.metrics.objectivesMet).toEqual([]);
+    expect(idleRow.score).toBe(0);
+    const idleObjectives = await http().get(`/api/v1/ranges/${ranges[idle]!.id}/objectives`).expect(200);
+    expect((idleObjectives.body as Array<{ met: boolean }>).filter((o) => o.met)).toEqual([]);
+  }, 240000);
+
+  it('the board, the timeline and the exports agree with the score events', async () => {
+    const events: Array<{ range_id: string; total: number; n: number }> = await db.query(
+      `SELECT range_id, sum(points)::int AS total, count(*)::int AS n FROM score_events WHERE session_id = $1 GROUP BY range_id`,
+      [sessionId],
+    );
+    const board = await http().get(`/api/v1/sessions/${sessionId}/board`).expect(200);
+    const exported = await http().get(`/api/v1/sessions/${sessionId}/export.json`).expect(200);
+    for (const team of board.body.teams as Array<{ rangeId: string; score: number }>) {
+      const fromEvents = events.find((e) => e.range_id === team.rangeId);
+      expect(team.score).toBe(fromEvents?.total ?? 0);
+      const exportedTeam = (exported.body.teams as Array<{ rangeId: string; score: number; timeline: Array<{ kind: string; points: number }> }>).find(
+        (t) => t.rangeId === team.rangeId,
+      )!;
+      expect(exportedTeam.score).toBe(team.score);
+      const scoreEntries = exportedTeam.timeline.filter((e) => e.kind === 'score');
+      expect(scoreEntries).toHaveLength(fromEvents?.n ?? 0);
+      expect(scoreEntries.reduce((s, e) => s + e.points, 0)).toBe(team.score);
+    }
+    const csv = await http().get(`/api/v1/sessions/${sessionId}/export.csv`).expect(200).expect('Content-Type', /text\/csv/);
+    const lines = csv.text.trim().split('\r\n');
+    const timelineLength = (exported.body.teams as Array<{ timeline: unknown[] }>).reduce((s, t) => s + t.timeline.length, 0);
+    expect(lines).toHaveLength(1 + timelineLength);
+
+    const aggregate = await http().get('/api/v1/analytics/courses').expect(200);
+    const courseA = (aggregate.body as Array<{ course: string; teams: number; objectives: Array<{ objectiveId: string; achievementRate: number }>; selfAnalysis: { plan: number; do: number } }>).find(
+      (c) => c.teams === 2 && c.objectives.some((o) => o.objectiveId === 'attacker-address'),
+    )!;
+    expect(courseA.objectives.find((o) => o.objectiveId === 'attacker-address')!.achievementRate).toBe(0.5);
+    expect(courseA.selfAnalysis).toMatchObject({ plan: 1, do: 1 });
+    expect(JSON.stringify(aggregate.body)).not.toContain('trainee-1');
+  });
+
+  it('append-only: the ledger refuses updates and deletes', async () => {
+    await expect(db.query(`UPDATE score_events SET points = 1000 WHERE session_id = $1`, [sessionId])).rejects.toThrow(/append-only/);
+    await expect(db.query(`DELETE FROM score_events WHERE session_id = $1`, [sessionId])).rejects.toThrow(/append-only/);
+  });
+
+  describe('Online A on its own clock', () => {
+    const onlineSession = randomUUID();
+    const trainee = randomUUID();
+    let rangeId: string;
+    let blueprint: RangeBlueprint;
+
+    beforeAll(async () => {
+      await http().post(`/api/v1/sessions/${onlineSession}/ranges`).send({ templateId: 'online-a', teamIds: [trainee] }).expect(202);
+      await waitFor('the online A range ready', async () => {
+        const res = await http().get(`/api/v1/sessions/${onlineSession}/ranges`);
+        return res.body.ranges?.[0]?.status === 'ready' ? true : undefined;
+      }, 120000, 500);
+      [{ id: rangeId, blueprint }] = await db.query(`SELECT id, blueprint FROM ranges WHERE session_id = $1`, [onlineSession]);
+    }, 180000);
+
+    it('pause stops the attack steps and resume continues them', async () => {
+      const clock = `/api/v1/sessions/${onlineSession}/ranges/${rangeId}/scenario`;
+      await http().post(clock).send({ action: 'start', speed: 30 }).expect(200);
+      await waitFor('the first step', async () => (await runsOf(rangeId)).length >= 1, 30000, 100);
+      const paused = await http().post(clock).send({ action: 'pause' }).expect(200);
+      expect(paused.body.state).toBe('paused');
+      // A step already running when the clock paused may still finish: wait until none is active.
+      const scoring = worker.get(JobQueue).queue(QueueName.Scoring);
+      await waitFor('in-flight steps to finish', async () => {
+        const active = await scoring.getActive();
+        return !active.some((job) => job.name === JobName.RunAttackStep && job.data.rangeId === rangeId);
+      }, 60000, 200);
+      const ranWhenPaused = (await runsOf(rangeId)).length;
+      const steps = blueprint.scenario!.attack;
+      expect(ranWhenPaused).toBeLessThan(steps.length);
+      // Longer than the whole remaining scenario would take at 30x: nothing may run meanwhile.
+      const remainingMs = (steps[steps.length - 1]!.offsetSeconds * 1000 - paused.body.scenarioMs) / 30 + 1500;
+      await new Promise((r) => setTimeout(r, remainingMs));
+      expect((await runsOf(rangeId)).length).toBe(ranWhenPaused);
+      await http().post(clock).send({ action: 'resume' }).expect(200);
+      await waitFor('every step after resume', async () => (await runsOf(rangeId)).length === steps.length, 60000, 200);
+    }, 120000);
+
+    it('penalises wrong answers and holds the attempt limit', async () => {
+      const url = `/api/v1/ranges/${rangeId}/objectives/attacker-address/answers`;
+      for (let attempt = 1; attempt <= 5; attempt++) {
+        const res = await http().post(url).send({ value: '203.0.113.9' }).expect(200);
+        expect(res.body).toMatchObject({ correct: false, attemptsLeft: 5 - attempt });
+        expect(res.body.pointsAwarded).toBeLessThan(0);
+      }
+      const refused = await http().post(url).send({ value: blueprint.variables.attacker_ip }).expect(409);
+      expect(refused.body.message).toContain('attempt limit (5) is reached');
+      const state = (await http().get(`/api/v1/ranges/${rangeId}/objectives`).expect(200)).body.find((o: { id: string }) => o.id === 'attacker-address');
+      expect(state).toMatchObject({ met: false, attemptsUsed: 5, attemptsLeft: 0 });
+      expect(state.pointsEarned).toBe(5 * (await penaltyOf(rangeId, 'attacker-address')));
+    });
+
+    it('hints are ordered and cost points; check now is rate limited', async () => {
+      const first = await http().post(`/api/v1/ranges/${rangeId}/objectives/attacker-address/hints`).expect(200);
+      expect(first.body.index).toBe(0);
+      const hints = blueprint.scenario!.objectives.find((o) => o.id === 'attacker-address')!.hints;
+      expect(first.body.text).toEqual(hints[0]!.text);
+      const checked = await http().post(`/api/v1/ranges/${rangeId}/check-now`).expect(200);
+      expect(checked.body.status).toBe('evaluated');
+      const again = await http().post(`/api/v1/ranges/${rangeId}/check-now`).expect(429);
+      expect(again.body.retryAfterSeconds).toBeGreaterThan(0);
+    });
+
+    async function penaltyOf(id: string, objectiveId: string): Promise<number> {
+      const rows: Array<{ points: number }> = await db.query(
+        `SELECT points FROM score_events WHERE range_id = $1 AND objective_id = $2 AND type = 'answer_wrong' LIMIT 1`,
+        [id, objectiveId],
+      );
+      return rows[0]!.points;
+    }
+  });
+});
