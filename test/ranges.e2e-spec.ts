@@ -272,7 +272,8 @@ describe('ranges: provisioning isolated team ranges on the real engine', () => {
       },
     });
     const report = await worker.get(RangeReconciler).reconcile();
-    expect(report.degraded).toEqual([range2.id]);
+    // Other suites' ranges may share this database: only this suite's range is asserted on.
+    expect(report.degraded).toContain(range2.id);
     expect(report.networksRemoved).toBe(1);
     expect(await engine.listNetworks({ [keys.range]: ghost })).toEqual([]);
     const degraded = await getRange(range2.id);

@@ -52,6 +52,15 @@ describe('Scenario and scoring (course A at high speed, real engine and queue)',
   }, 180000);
 
   afterAll(async () => {
+    // Tear the ranges down the way an operator would (subnets released, rows destroyed), then sweep by label.
+    if (api && db) {
+      const live: Array<{ id: string }> = await db.query(`SELECT id FROM ranges WHERE status <> 'destroyed'`);
+      for (const { id } of live) await http().post(`/api/v1/ranges/${id}/teardown`);
+      await waitFor('every range destroyed', async () => {
+        const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM ranges WHERE status <> 'destroyed'`);
+        return n === 0;
+      }, 60000, 500).catch((err) => console.error(err.message));
+    }
     await api?.close();
     await worker?.close();
     await removeLabelledObjects(loadConfig());

@@ -11,7 +11,7 @@ import {
   jobId,
   redisOptionsFromUrl,
 } from '@app/queue';
-import { RangeScenarios, ScenarioClockService } from '@app/scenario';
+import { ACTIVE_RANGE_STATUSES, RangeScenarios, ScenarioClockService, evaluationSchedulerId } from '@app/scenario';
 import type { Objective } from '@app/templates';
 import { QueueEvents } from 'bullmq';
 import { DataSource } from 'typeorm';
@@ -72,6 +72,11 @@ export class EvaluationService implements OnApplicationShutdown {
 
   async evaluate(rangeId: string): Promise<EvaluationSummary> {
     const { range, scenario } = await this.scenarios.get(rangeId);
+    if (!(ACTIVE_RANGE_STATUSES as readonly string[]).includes(range.status)) {
+      // The range is gone or not up: nothing to probe, and its repeatable evaluation can stop.
+      await this.jobs.queue(QueueName.Scoring).removeJobScheduler(evaluationSchedulerId(rangeId));
+      return { rangeId, checked: 0, newlyMet: [] };
+    }
     const met = new Set(
       (await this.dataSource.manager.find(ScoreEventEntity, { where: { rangeId, type: 'objective_met' }, select: { objectiveId: true } })).map(
         (e) => e.objectiveId,
