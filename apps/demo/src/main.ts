@@ -1,0 +1,275 @@
+/**
+ * The whole product on this machine, for a newcomer: `npm run demo`.
+ *
+ * It starts its own api and worker (own database, Redis prefix and Docker label
+ * instance, all removed at the end), then, over the HTTP API like an operator,
+ * an instructor and trainees would:
+ *   1. schedules a course A session, enrolls 8 trainees of two organisations,
+ *      closes enrollment (two teams are formed);
+ *   2. provisions the two teams' isolated ranges;
+ *   3. runs the scenario at 60x;
+ *   4. a scripted defender works in team 1 (it reads its own range's answers
+ *      from the database, standing in for trainees who find them in the logs),
+ *      while nobody acts in team 2;
+ *   5. prints the instructor board;
+ *   6. tears everything down.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
+const SPEED = 60;
+const ADMIN_DATABASE_URL = process.env.DATABASE_URL || 'postgres://cyder:cyder@127.0.0.1:5432/cyder';
+const DEMO_DB = `cyder_demo_${process.pid}`;
+const demoUrl = new URL(ADMIN_DATABASE_URL);
+demoUrl.pathname = `/${DEMO_DB}`;
+
+const say = (line: string) => console.log(`[demo] ${line}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs: number, intervalMs = 500): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(intervalMs);
+  }
+}
+
+async function main(): Promise<void> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}/api/v1`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_OPTIONS: '',
+    DATABASE_URL: demoUrl.toString(),
+    REDIS_PREFIX: `cyder-demo-${process.pid}`,
+    INSTANCE_NAME: `demo-${process.pid}`,
+    API_PORT: String(port),
+    SCORING_EVALUATION_INTERVAL_MS: '1000',
+    LOG_LEVEL: 'warn',
+  };
+  const children: ChildProcess[] = [];
+  const admin = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${DEMO_DB}`);
+  const db = new pg.Client({ connectionString: demoUrl.toString() });
+  const run = (script: string) =>
+    new Promise<void>((resolve, reject) => {
+      const child = spawn(process.execPath, [path.join(ROOT, script)], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${script} exited ${code}`))));
+    });
+  const call = async (method: string, route: string, body?: unknown, expected = [200, 201, 202]) => {
+    const res = await fetch(`${base}${route}`, {
+      method,
+      headers: { 'content-type': 'application/json', 'x-actor': 'demo' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!expected.includes(res.status)) throw new Error(`${method} ${route} -> ${res.status}: ${text}`);
+    return text ? JSON.parse(text) : undefined;
+  };
+
+  try {
+    say(`own database ${DEMO_DB}, Redis prefix ${env.REDIS_PREFIX}, Docker label instance ${env.INSTANCE_NAME}`);
+    await run('dist/libs/database/src/cli/migrate.js');
+    await run('dist/libs/database/src/cli/seed.js');
+    for (const entry of ['dist/apps/worker/src/main.js', 'dist/apps/api/src/main.js']) {
+      children.push(spawn(process.execPath, [path.join(ROOT, entry)], { env, stdio: ['ignore', 'inherit', 'inherit'] }));
+    }
+    await waitFor('the API', async () => (await fetch(`${base}/health`)).status === 200, 60000);
+    say(`API up at ${base} (docs: http://127.0.0.1:${port}/api/docs)`);
+
+    // 1. Schedule a course A session in Tokyo, enroll two organisations' staff, close enrollment.
+    const venues = await call('GET', '/venues?prefecture=13&pageSize=10');
+    const instructors = await call('GET', '/instructors?course=A&pageSize=50');
+    const instructor = (instructors.items ?? instructors).find((i: { courseCodes: string[] }) => i.courseCodes.includes('A'));
+    const day = nextWeekdayInJst();
+    const session = await call('POST', '/sessions', {
+      courseCode: 'A',
+      venueId: (venues.items ?? venues)[0].id,
+      startsAt: new Date(`${day}T10:00:00+09:00`).toISOString(),
+      endsAt: new Date(`${day}T17:00:00+09:00`).toISOString(),
+      seats: 8,
+      teamSize: 4,
+      instructorIds: [instructor.id],
+    });
+    await call('POST', `/sessions/${session.id}/transitions`, { status: 'open' });
+    const city = await call('POST', '/organisations', { name: `Minato City Office (demo ${process.pid})`, typeCode: 'local_government' });
+    const agency = await call('POST', '/organisations', { name: `Coastal Water Works (demo ${process.pid})`, typeCode: 'critical_infrastructure_operator' });
+    for (let i = 1; i <= 8; i++) {
+      const organisationId = i <= 4 ? city.id : agency.id;
+      const trainee = await call('POST', '/trainees', { name: `Trainee ${i}`, email: `trainee${i}.${process.pid}@example.org`, organisationId });
+      await call('POST', `/sessions/${session.id}/enrollments`, { traineeId: trainee.id });
+    }
+    await call('POST', `/sessions/${session.id}/transitions`, { status: 'closed' });
+    const teams: Array<{ id: string; name: string }> = await call('GET', `/sessions/${session.id}/teams`);
+    say(`session ${session.id} (course A, ${day}) closed with teams: ${teams.map((t) => t.name).join(', ')}`);
+
+    // 2. Provision one isolated range per team.
+    await call('POST', `/sessions/${session.id}/transitions`, { status: 'provisioning' });
+    const started = Date.now();
+    await call('POST', `/sessions/${session.id}/ranges`, { templateId: 'course-a', teamIds: teams.map((t) => t.id) });
+    await waitFor('both ranges ready', async () => {
+      const view = await call('GET', `/sessions/${session.id}/ranges`);
+      if (view.ranges.some((r: { status: string }) => r.status === 'failed')) throw new Error(JSON.stringify(view));
+      return view.status === 'ready';
+    }, 180000);
+    say(`both ranges ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    await call('POST', `/sessions/${session.id}/transitions`, { status: 'ready' });
+    await call('POST', `/sessions/${session.id}/transitions`, { status: 'running' });
+
+    // 3. The scenario at 60x.
+    await call('POST', `/sessions/${session.id}/scenario`, { action: 'start', speed: SPEED });
+    say(`scenario started at ${SPEED}x (course A's attack takes 20 minutes: 20 s here)`);
+
+    // 4. Team 1 defends; team 2 does nothing.
+    await db.connect();
+    const rows = (await db.query(`SELECT id, team_id, blueprint FROM ranges WHERE session_id = $1`, [session.id])).rows;
+    const defender = rows.find((r) => r.team_id === teams[0]!.id)!;
+    const v = defender.blueprint.variables as Record<string, string>;
+    await waitFor('the implant step', async () => (await db.query(`SELECT 1 FROM attack_runs WHERE range_id = $1 AND step_id = 'implant'`, [defender.id])).rowCount, 90000, 200);
+    say(`${teams[0]!.name}: implant seen; patching the CGI, killing and deleting the implant, clearing cron`);
+    await defend(env, defender.id, v.implant_name!);
+    for (const [objective, value] of Object.entries({
+      'attacker-address': v.attacker_ip!,
+      'c2-domain': v.c2_domain!,
+      'vulnerable-program': '/cgi-bin/ping',
+      'implant-path': `/tmp/.cache/${v.implant_name}`,
+      'stolen-file': `/run/data/${v.customer_file}`,
+    })) {
+      const answer = await call('POST', `/ranges/${defender.id}/objectives/${objective}/answers`, { value });
+      say(`${teams[0]!.name}: answer ${objective} -> ${answer.correct ? 'correct' : 'wrong'} (${answer.pointsAwarded} points)`);
+    }
+    const report = await call('POST', `/ranges/${defender.id}/objectives/incident-report/report`, {
+      timeline: [{ at: 'T+4m', event: 'command injection in /cgi-bin/ping' }, { at: 'T+7m', event: 'implant beaconing to C2' }],
+      impact: 'Web server compromised; implant beaconing to C2.',
+      iocs: [v.attacker_ip, v.c2_domain, v.c2_port, `/tmp/.cache/${v.implant_name}`, v.customer_file],
+      actions: ['patched the CGI', 'killed and deleted the implant', 'removed the cron entry', 'restored the page'],
+      recommendations: ['validate input in CGI scripts', 'filter egress traffic'],
+      selfAnalysis: [{ item: 'late detection', cause: 'do' }],
+    });
+    await call('POST', `/reports/${report.reportId}/grade`, { points: 120, rubric: { timeline: 30, impact: 30, actions: 30, recommendations: 30 } });
+    say(`${teams[0]!.name}: report submitted (IOC points ${report.autoPoints}) and graded by the instructor (120)`);
+
+    const attackSteps = defender.blueprint.scenario.attack.length;
+    await waitFor('the end of the attack in both ranges', async () => {
+      const { rows: r } = await db.query(`SELECT count(*)::int AS n FROM attack_runs WHERE range_id = ANY($1)`, [rows.map((x) => x.id)]);
+      return r[0].n === attackSteps * 2;
+    }, 120000);
+    await sleep(5000); // a few evaluations after the last step
+    await call('POST', `/sessions/${session.id}/scenario`, { action: 'stop' });
+
+    // 5. The instructor board.
+    const board = await call('GET', `/sessions/${session.id}/board`);
+    printBoard(board, teams);
+
+    // 6. Teardown.
+    await call('POST', `/sessions/${session.id}/transitions`, { status: 'finished' });
+    for (const r of rows) await call('POST', `/ranges/${r.id}/teardown`);
+    await waitFor('teardown', async () => (await db.query(`SELECT 1 FROM ranges WHERE session_id = $1 AND status <> 'destroyed'`, [session.id])).rowCount === 0, 60000);
+    say('ranges torn down');
+  } finally {
+    await db.end().catch(() => undefined);
+    for (const child of children) child.kill('SIGTERM');
+    await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));
+    await cleanup(env);
+    await admin.query(`DROP DATABASE IF EXISTS ${DEMO_DB} WITH (FORCE)`);
+    await admin.end();
+    say('demo database, Redis keys and Docker objects removed');
+  }
+}
+
+/** What the trainees are expected to do on their web server, run through the engine as their shell would. */
+async function defend(env: NodeJS.ProcessEnv, rangeId: string, implant: string): Promise<void> {
+  const { loadConfig } = await import('../../../libs/config/src/index.js');
+  const { DockerEngine, labelKeys } = await import('../../../libs/docker/src/index.js');
+  const config = loadConfig(env);
+  const engine = new DockerEngine(config);
+  const keys = labelKeys(config.DOCKER_LABEL_NAMESPACE);
+  const [web] = await engine.listContainers({ [keys.range]: rangeId, [keys.node]: 'web' });
+  for (const argv of [
+    ['sh', '-c', `sed -i 's/^eval .*/case "$host" in *[!0-9.]*) echo rejected ;; *) ping -c 1 -W 1 "$host" ;; esac/' /run/app/ping.sh`],
+    ['crontab', '-r'],
+    ['pkill', '-f', implant],
+    ['sh', '-c', 'rm -rf /tmp/.cache && cp /srv/www/index.html /run/www/index.html'],
+  ]) {
+    await engine.exec(web!.id, argv);
+  }
+  engine.onApplicationShutdown();
+}
+
+async function cleanup(env: NodeJS.ProcessEnv): Promise<void> {
+  const { loadConfig } = await import('../../../libs/config/src/index.js');
+  const { APP_LABEL_VALUE, DockerEngine, labelKeys } = await import('../../../libs/docker/src/index.js');
+  const { redisOptionsFromUrl } = await import('../../../libs/queue/src/index.js');
+  const { Redis } = await import('ioredis');
+  const config = loadConfig(env);
+  const engine = new DockerEngine(config);
+  const keys = labelKeys(config.DOCKER_LABEL_NAMESPACE);
+  const selector = { [keys.app]: APP_LABEL_VALUE, [keys.instance]: config.INSTANCE_NAME };
+  for (const c of await engine.listContainers(selector)) await engine.removeContainer(c.id);
+  for (const n of await engine.listNetworks(selector)) await engine.removeNetwork(n.id).catch(() => undefined);
+  engine.onApplicationShutdown();
+  const redis = new Redis(redisOptionsFromUrl(config.REDIS_URL));
+  let cursor = '0';
+  do {
+    const [next, found] = await redis.scan(cursor, 'MATCH', `${config.REDIS_PREFIX}:*`, 'COUNT', 500);
+    cursor = next;
+    if (found.length) await redis.del(...found);
+  } while (cursor !== '0');
+  redis.disconnect();
+}
+
+function nextWeekdayInJst(): string {
+  // Course A runs July - February; a weekday a month ahead, moved into that window if needed.
+  const d = new Date(Date.now() + 30 * 86400_000);
+  const month = d.getUTCMonth() + 1;
+  if (month >= 3 && month <= 6) d.setUTCMonth(6, 15);
+  while ([0, 6].includes(d.getUTCDay()) || (d.getUTCMonth() === 0 && d.getUTCDate() <= 3) || (d.getUTCMonth() === 11 && d.getUTCDate() >= 29)) {
+    d.setUTCDate(d.getUTCDate() + 1);
+  }
+  return d.toISOString().slice(0, 10);
+}
+
+function printBoard(
+  board: { teams: Array<{ teamId: string; score: number; rangeStatus: string; progress: Array<{ phase: string; met: number; total: number }>; metrics: Record<string, unknown> }> },
+  teams: Array<{ id: string; name: string }>,
+): void {
+  const header = ['team', 'score', ...board.teams[0]!.progress.map((p) => p.phase), 'detect(s)', 'contain(s)', 'recover(s)', 'blocked', 'range'];
+  const rows = board.teams.map((t) => [
+    teams.find((x) => x.id === t.teamId)?.name ?? t.teamId.slice(0, 8),
+    String(t.score),
+    ...t.progress.map((p) => `${p.met}/${p.total}`),
+    String(t.metrics.timeToDetectSeconds ?? '-'),
+    String(t.metrics.timeToContainSeconds ?? '-'),
+    String(t.metrics.timeToRecoverSeconds ?? '-'),
+    String(t.metrics.stepsBlocked),
+    t.rangeStatus,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  console.log('\nInstructor board (times are scenario seconds from the first attack step):\n');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of rows) console.log(line(r));
+  console.log('');
+}
+
+main().catch((err) => {
+  console.error(`[demo] failed: ${(err as Error).message}`);
+  process.exit(1);
+});
