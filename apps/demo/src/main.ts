@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     INSTANCE_NAME: `demo-${process.pid}`,
     API_PORT: String(port),
     SCORING_EVALUATION_INTERVAL_MS: '1000',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: process.env.DEMO_VERBOSE ? 'debug' : 'warn',
   };
   const children: ChildProcess[] = [];
   const admin = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
@@ -141,7 +141,7 @@ async function main(): Promise<void> {
     const rows = (await db.query(`SELECT id, team_id, blueprint FROM ranges WHERE session_id = $1`, [session.id])).rows;
     const defender = rows.find((r) => r.team_id === teams[0]!.id)!;
     const v = defender.blueprint.variables as Record<string, string>;
-    await waitFor('the implant step', async () => (await db.query(`SELECT 1 FROM attack_runs WHERE range_id = $1 AND step_id = 'implant'`, [defender.id])).rowCount, 90000, 200);
+    await waitFor('the implant step', async () => ((await db.query(`SELECT 1 FROM attack_runs WHERE range_id = $1 AND step_id = 'implant'`, [defender.id])).rowCount ?? 0) > 0, 90000, 200);
     say(`${teams[0]!.name}: implant seen; patching the CGI, killing and deleting the implant, clearing cron`);
     await defend(env, defender.id, v.implant_name!);
     for (const [objective, value] of Object.entries({
@@ -176,6 +176,12 @@ async function main(): Promise<void> {
     // 5. The instructor board.
     const board = await call('GET', `/sessions/${session.id}/board`);
     printBoard(board, teams);
+    for (const r of rows) {
+      const runs = (await db.query(`SELECT step_id, status, exit_code, left(output, 80) AS output FROM attack_runs WHERE range_id = $1 ORDER BY scenario_ms`, [r.id])).rows;
+      const name = teams.find((t) => t.id === r.team_id)?.name;
+      say(`${name} attack steps: ${runs.map((x) => `${x.step_id} ${x.status}`).join(', ')}`);
+      if (process.env.DEMO_VERBOSE) for (const x of runs) say(`  ${x.step_id}: exit ${x.exit_code} ${JSON.stringify(x.output)}`);
+    }
 
     // 6. Teardown.
     await call('POST', `/sessions/${session.id}/transitions`, { status: 'finished' });
@@ -187,7 +193,7 @@ async function main(): Promise<void> {
     for (const child of children) child.kill('SIGTERM');
     await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));
     await cleanup(env);
-    await admin.query(`DROP DATABASE IF EXISTS ${DEMO_DB} WITH (FORCE)`);
+    if (!process.env.DEMO_KEEP_DATABASE) await admin.query(`DROP DATABASE IF EXISTS ${DEMO_DB} WITH (FORCE)`);
     await admin.end();
     say('demo database, Redis keys and Docker objects removed');
   }

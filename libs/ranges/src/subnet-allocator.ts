@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { RangeSubnetEntity } from '@app/database';
+import { DockerEngine } from '@app/docker';
 import { DataSource, type EntityManager } from 'typeorm';
 import { SubnetPool } from './subnet-pool.js';
 
@@ -18,6 +19,7 @@ export class SubnetAllocator {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly engine: DockerEngine,
     config: AppConfig,
   ) {
     this.pool = new SubnetPool(config.RANGE_SUBNET_POOL, config.RANGE_SUBNET_PREFIX);
@@ -32,10 +34,10 @@ export class SubnetAllocator {
       const missing = networks.filter((n) => !(n in result));
       if (missing.length === 0) return result;
       const used = (await manager.query('SELECT cidr::text AS cidr FROM range_subnets')) as Array<{ cidr: string }>;
-      const picked = this.pool.pickFree(
-        used.map((u) => u.cidr),
-        missing.length,
-      );
+      // Whatever else the engine has (another instance's ranges, a stray network) is avoided too:
+      // Docker refuses a subnet that overlaps any of its networks.
+      const onEngine = await this.engineSubnets();
+      const picked = this.pool.pickFree([...used.map((u) => u.cidr), ...onEngine], missing.length);
       await manager.insert(
         RangeSubnetEntity,
         missing.map((network, i) => ({ rangeId, network, cidr: picked[i]! })),
@@ -43,6 +45,11 @@ export class SubnetAllocator {
       missing.forEach((network, i) => (result[network] = picked[i]!));
       return result;
     });
+  }
+
+  private async engineSubnets(): Promise<string[]> {
+    const networks = await this.engine.docker.listNetworks();
+    return networks.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet).filter((s): s is string => Boolean(s && s.includes('.'))));
   }
 
   async ofRange(rangeId: string, manager: EntityManager = this.dataSource.manager): Promise<Record<string, string>> {

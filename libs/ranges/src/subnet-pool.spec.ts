@@ -43,3 +43,15 @@ describe('SubnetPool: the configured pool cut into equal subnets', () => {
     expect(() => parseIpv4('10.0.0.256')).toThrow();
   });
 });
+
+describe('SubnetPool.pickFree with networks of other sizes', () => {
+  it('skips every slot a larger or smaller foreign network overlaps', () => {
+    const pool = new SubnetPool('10.210.0.0/16', 26);
+    expect(pool.slotsOverlapping('10.210.0.64/26')).toEqual([1]);
+    expect(pool.slotsOverlapping('10.210.0.0/24')).toEqual([0, 1, 2, 3]);
+    expect(pool.slotsOverlapping('10.210.1.8/29')).toEqual([4]);
+    expect(pool.slotsOverlapping('172.17.0.0/16')).toEqual([]);
+    expect(pool.slotsOverlapping('10.0.0.0/8')).toHaveLength(1024);
+    expect(pool.pickFree(['10.210.0.0/24', '10.210.1.0/29', 'not-a-cidr'], 2)).toEqual(['10.210.1.64/26', '10.210.1.128/26']);
+  });
+});

@@ -70,13 +70,27 @@ export class SubnetPool {
     return (parsed.base - this.pool.base) / 2 ** (32 - this.prefix);
   }
 
-  /** The `count` lowest subnets not in `used`; throws when the pool is exhausted. */
+  /** Every slot of the pool that a CIDR of any size overlaps (none when it lies outside the pool). */
+  slotsOverlapping(cidr: string): number[] {
+    let other: Cidr;
+    try {
+      other = parseCidr(cidr);
+    } catch {
+      return []; // not an aligned IPv4 CIDR: nothing of ours to avoid
+    }
+    const start = Math.max(other.base, this.pool.base);
+    const end = Math.min(other.base + 2 ** (32 - other.prefix), this.pool.base + 2 ** (32 - this.pool.prefix)) - 1;
+    if (start > end) return [];
+    const block = 2 ** (32 - this.prefix);
+    const first = Math.floor((start - this.pool.base) / block);
+    const last = Math.floor((end - this.pool.base) / block);
+    return Array.from({ length: last - first + 1 }, (_, i) => first + i);
+  }
+
+  /** The `count` lowest subnets overlapping nothing in `used` (any sizes); throws when the pool is exhausted. */
   pickFree(used: Iterable<string>, count: number): string[] {
     const taken = new Set<number>();
-    for (const cidr of used) {
-      const slot = this.slotOf(cidr);
-      if (slot !== null) taken.add(slot);
-    }
+    for (const cidr of used) for (const slot of this.slotsOverlapping(cidr)) taken.add(slot);
     const picked: string[] = [];
     for (let slot = 0; slot < this.size && picked.length < count; slot++) {
       if (!taken.has(slot)) picked.push(this.subnet(slot));

@@ -8,6 +8,8 @@ import { DataSource } from 'typeorm';
 import { scenarioNowMs } from './clock-math.js';
 import { RangeScenarios, trimOutput } from './range-scenarios.js';
 
+const PRECONDITION_CONFIRM_DELAY_MS = 500;
+
 export type AttackRunOutcome =
   | { skipped: 'stale-clock' | 'already-ran' | 'unknown-step' }
   | { status: AttackRunEntity['status']; exitCode: number | null };
@@ -31,8 +33,15 @@ export class AttackStepRunner {
   /** The precondition first (a failing one means blocked), then the step itself. */
   private async execute(rangeId: string, step: AttackStep): Promise<{ status: AttackRunEntity['status']; result: ExecResult }> {
     if (step.precondition) {
-      const pre = await this.scenarios.exec(rangeId, step.precondition.node, step.precondition.argv, step.timeoutSeconds);
-      if (pre.exitCode !== step.precondition.expectExitCode) return { status: 'blocked', result: pre };
+      const { node, argv, expectExitCode } = step.precondition;
+      let pre = await this.scenarios.exec(rangeId, node, argv, step.timeoutSeconds);
+      if (pre.exitCode !== expectExitCode) {
+        // "Blocked" credits the team, so a single failed probe is not enough: confirm it once.
+        this.logger.debug(`range ${rangeId} step ${step.id}: precondition failed (exit ${pre.exitCode}: ${trimOutput(pre, 200)}); confirming`);
+        await new Promise((r) => setTimeout(r, PRECONDITION_CONFIRM_DELAY_MS));
+        pre = await this.scenarios.exec(rangeId, node, argv, step.timeoutSeconds);
+        if (pre.exitCode !== expectExitCode) return { status: 'blocked', result: pre };
+      }
     }
     const result = await this.scenarios.exec(rangeId, step.node, step.argv, step.timeoutSeconds);
     return { status: result.exitCode === 0 ? 'executed' : 'failed', result };

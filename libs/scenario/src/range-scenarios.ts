@@ -1,4 +1,4 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { RangeEntity } from '@app/database';
 import { DockerEngine, type ExecResult, labelKeys } from '@app/docker';
@@ -23,6 +23,8 @@ export function trimOutput(result: ExecResult, max = 2000): string {
  */
 @Injectable()
 export class RangeScenarios {
+  private readonly logger = new Logger(RangeScenarios.name);
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly engine: DockerEngine,
@@ -41,6 +43,8 @@ export class RangeScenarios {
     const [container] = await this.engine.listContainers({ [keys.range]: rangeId, [keys.node]: node });
     if (!container) return { exitCode: -1, stdout: '', stderr: `node ${node} has no container` };
     if (container.state !== 'running') return { exitCode: -1, stdout: '', stderr: `node ${node} is ${container.state}` };
-    return this.engine.exec(container.id, argv, { timeoutMs: timeoutSeconds * 1000 });
+    const result = await this.engine.exec(container.id, argv, { timeoutMs: timeoutSeconds * 1000 });
+    this.logger.debug(`exec ${node} (${container.id.slice(0, 12)}) ${JSON.stringify(argv)} -> ${result.exitCode}`);
+    return result;
   }
 }
