@@ -95,25 +95,30 @@ export class EvaluationService implements OnApplicationShutdown {
     const speed = clock?.state === 'running' ? clock.speed : 1;
     const newlyMet: string[] = [];
     const now = new Date();
-    await this.dataSource.transaction(async (manager) => {
-      for (const { objective, verdict } of verdicts) {
-        const previous = await manager.findOne(ObjectiveCheckEntity, { where: { rangeId, objectiveId: objective.id } });
-        const holdingSince = verdict.holds ? (previous?.holds && previous.holdingSince ? previous.holdingSince : now) : null;
-        await manager.upsert(
-          ObjectiveCheckEntity,
-          { rangeId, objectiveId: objective.id, holds: verdict.holds, holdingSince, checkedAt: now, detail: verdict.detail },
-          ['rangeId', 'objectiveId'],
-        );
-        if (!holdingSince) continue;
-        const heldScenarioMs = (now.getTime() - holdingSince.getTime()) * speed;
-        if (heldScenarioMs >= objective.check!.holdSeconds * 1000) {
-          const scenarioMs = await this.clocks.scenarioMsOfRange(range, manager, now);
-          if (await this.ledger.meetObjective(manager, range, objective, scenarioMs, 'system:scoring', { probe: verdict.detail })) {
+    if (verdicts.length === 0) return { rangeId, checked: 0, newlyMet };
+    // One read and one upsert per pass; a transaction only when an objective is met.
+    const previous = new Map(
+      (await this.dataSource.manager.find(ObjectiveCheckEntity, { where: { rangeId } })).map((c) => [c.objectiveId, c]),
+    );
+    const states = verdicts.map(({ objective, verdict }) => {
+      const before = previous.get(objective.id);
+      const holdingSince = verdict.holds ? (before?.holds && before.holdingSince ? before.holdingSince : now) : null;
+      return { objective, row: { rangeId, objectiveId: objective.id, holds: verdict.holds, holdingSince, checkedAt: now, detail: verdict.detail } };
+    });
+    await this.dataSource.manager.upsert(ObjectiveCheckEntity, states.map((s) => s.row), ['rangeId', 'objectiveId']);
+    const due = states.filter(
+      ({ objective, row }) => row.holdingSince && (now.getTime() - row.holdingSince.getTime()) * speed >= objective.check!.holdSeconds * 1000,
+    );
+    if (due.length) {
+      await this.dataSource.transaction(async (manager) => {
+        const scenarioMs = await this.clocks.scenarioMsOfRange(range, manager, now);
+        for (const { objective, row } of due) {
+          if (await this.ledger.meetObjective(manager, range, objective, scenarioMs, 'system:scoring', { probe: row.detail })) {
             newlyMet.push(objective.id);
           }
         }
-      }
-    });
+      });
+    }
     for (const objectiveId of newlyMet) await this.ledger.announce(range, 'objective-met', { objectiveId });
     return { rangeId, checked: pending.length, newlyMet };
   }

@@ -1,0 +1,175 @@
+/**
+ * Scoring benchmark (not a test). Provisions 30 ranges of a one-node template
+ * with six exec checks (bench/templates/scoring-bench.yaml), then measures, in
+ * the same run:
+ *   - one evaluation pass over the 30 running ranges (180 probes), against a
+ *     baseline of the same 180 execs straight through DockerEngine (no
+ *     database, no ledger);
+ *   - the latency of "check now" through the queue (enqueue, worker, wait),
+ *     p50/p95/max, against calling the evaluation directly.
+ * Own database, Redis prefix and Docker label instance, removed at the end.
+ *
+ *   npm run build && flock /tmp/cyder-e2e.lock npm run bench:scoring
+ */
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { randomBytes, randomUUID } from 'node:crypto';
+import path from 'node:path';
+import pg from 'pg';
+import { Redis } from 'ioredis';
+import { loadConfig, type AppConfig } from '@app/config';
+import { openDataSource, runMigrations } from '@app/database';
+import { APP_LABEL_VALUE, DockerEngine, labelKeys, repositoryRoot } from '@app/docker';
+import { redisOptionsFromUrl } from '@app/queue';
+import { RangeService } from '@app/ranges';
+import { ScenarioClockService } from '@app/scenario';
+import { EvaluationService } from '@app/scoring';
+import type { RangeBlueprint } from '@app/templates';
+import { DataSource } from 'typeorm';
+import { WorkerModule } from '../apps/worker/src/worker.module.js';
+
+const RANGES = Number(process.env.BENCH_RANGES || 30);
+const PASSES = 3;
+const CHECK_NOW_ROUNDS = 3;
+const runId = randomBytes(3).toString('hex');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+const ms = (n: number) => `${n.toFixed(0)} ms`;
+
+async function main(): Promise<void> {
+  const adminUrl = process.env.DATABASE_URL || 'postgres://cyder:cyder@127.0.0.1:5432/cyder';
+  const databaseName = `cyder_bench_scoring_${runId}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${databaseName}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${databaseName}`;
+  Object.assign(process.env, {
+    DATABASE_URL: url.toString(),
+    REDIS_PREFIX: `cyder-bench-${runId}`,
+    INSTANCE_NAME: `bench-${runId}`,
+    RANGE_TEMPLATES_DIR: path.join(repositoryRoot(), 'bench', 'templates'),
+    RANGE_RECONCILE_INTERVAL_MS: '0',
+    // The repeatable evaluation is kept out of the way: the bench times its own passes.
+    SCORING_EVALUATION_INTERVAL_MS: '3600000',
+    CHECK_NOW_MIN_INTERVAL_MS: '0',
+    WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY || '10',
+    LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
+  });
+  const config = loadConfig();
+  const ds = await openDataSource(config.DATABASE_URL);
+  await runMigrations(ds);
+  await ds.destroy();
+
+  const app = await NestFactory.createApplicationContext(WorkerModule, { logger: ['error', 'warn'] });
+  const cleanupTasks = async () => {
+    await app.close().catch(() => undefined);
+    await cleanup(config);
+    await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+    await admin.end();
+  };
+  try {
+    const db = app.get(DataSource);
+    const sessionId = randomUUID();
+    const started = performance.now();
+    await app.get(RangeService).provisionSession(sessionId, {
+      templateId: 'scoring-bench',
+      teamIds: Array.from({ length: RANGES }, () => randomUUID()),
+    });
+    for (;;) {
+      const [{ ready, failed }] = await db.query(
+        `SELECT count(*) FILTER (WHERE status = 'ready')::int AS ready, count(*) FILTER (WHERE status = 'failed')::int AS failed FROM ranges WHERE session_id = $1`,
+        [sessionId],
+      );
+      if (failed) throw new Error(`${failed} range(s) failed to provision`);
+      if (ready === RANGES) break;
+      await sleep(250);
+    }
+    console.log(`${RANGES} ranges ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    const ranges: Array<{ id: string; blueprint: RangeBlueprint }> = await db.query(`SELECT id, blueprint FROM ranges WHERE session_id = $1`, [sessionId]);
+    await app.get(ScenarioClockService).control({ sessionId }, 'start', 'bench', 1);
+
+    const evaluation = app.get(EvaluationService);
+    const engine = app.get(DockerEngine);
+    const keys = labelKeys(config.DOCKER_LABEL_NAMESPACE);
+    const containers = new Map<string, string>();
+    for (const r of ranges) {
+      const [c] = await engine.listContainers({ [keys.range]: r.id, [keys.node]: 'host' });
+      containers.set(r.id, c!.id);
+    }
+
+    const passTimes: number[] = [];
+    const rawTimes: number[] = [];
+    for (let i = 0; i < PASSES; i++) {
+      let t = performance.now();
+      const summaries = await Promise.all(ranges.map((r) => evaluation.evaluate(r.id)));
+      passTimes.push(performance.now() - t);
+      const probes = summaries.reduce((s, x) => s + x.checked, 0);
+      if (probes !== RANGES * 6) throw new Error(`a pass probed ${probes} checks, expected ${RANGES * 6}`);
+      t = performance.now();
+      await Promise.all(
+        ranges.flatMap((r) =>
+          r.blueprint.scenario!.objectives.map((o) => engine.exec(containers.get(r.id)!, o.check!.exec!.argv, { timeoutMs: 10000 })),
+        ),
+      );
+      rawTimes.push(performance.now() - t);
+    }
+
+    const checkNow: number[] = [];
+    const direct: number[] = [];
+    for (let round = 0; round < CHECK_NOW_ROUNDS; round++) {
+      for (const r of ranges) {
+        let t = performance.now();
+        const result = await evaluation.checkNow(r.id);
+        checkNow.push(performance.now() - t);
+        if (result.status !== 'evaluated') throw new Error(`check now ${result.jobId} was not evaluated in time`);
+        t = performance.now();
+        await evaluation.evaluate(r.id);
+        direct.push(performance.now() - t);
+      }
+    }
+
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    console.log(`\nEvaluation pass over ${RANGES} running ranges x 6 checks (${PASSES} passes, median)\n`);
+    console.log('| what | time | ratio |');
+    console.log('|---|---|---|');
+    console.log(`| raw DockerEngine.exec of the same ${RANGES * 6} probes | ${ms(median(rawTimes))} | 1.00x |`);
+    console.log(`| EvaluationService pass (probes, check states, ledger) | ${ms(median(passTimes))} | ${(median(passTimes) / median(rawTimes)).toFixed(2)}x |`);
+    const sortedNow = [...checkNow].sort((a, b) => a - b);
+    const sortedDirect = [...direct].sort((a, b) => a - b);
+    console.log(`\n"Check now" latency, ${checkNow.length} requests, one at a time (target p95 <= 2 s)\n`);
+    console.log('| path | p50 | p95 | max | p95 ratio |');
+    console.log('|---|---|---|---|---|');
+    console.log(`| evaluate() called directly | ${ms(percentile(sortedDirect, 50))} | ${ms(percentile(sortedDirect, 95))} | ${ms(sortedDirect.at(-1)!)} | 1.00x |`);
+    console.log(
+      `| checkNow(): rate limit, queue, worker, wait, objective states | ${ms(percentile(sortedNow, 50))} | ${ms(percentile(sortedNow, 95))} | ${ms(sortedNow.at(-1)!)} | ${(percentile(sortedNow, 95) / percentile(sortedDirect, 95)).toFixed(2)}x |`,
+    );
+  } finally {
+    await cleanupTasks();
+  }
+}
+
+async function cleanup(config: AppConfig): Promise<void> {
+  const engine = new DockerEngine(config);
+  const keys = labelKeys(config.DOCKER_LABEL_NAMESPACE);
+  const ours = { [keys.app]: APP_LABEL_VALUE, [keys.instance]: config.INSTANCE_NAME };
+  await Promise.all((await engine.listContainers(ours)).map((c) => engine.removeContainer(c.id)));
+  for (const n of await engine.listNetworks(ours)) await engine.removeNetwork(n.id).catch((e) => console.error(`cleanup ${n.name}: ${e.message}`));
+  engine.onApplicationShutdown();
+  const redis = new Redis(redisOptionsFromUrl(config.REDIS_URL));
+  let cursor = '0';
+  do {
+    const [next, found] = await redis.scan(cursor, 'MATCH', `${config.REDIS_PREFIX}:*`, 'COUNT', 500);
+    cursor = next;
+    if (found.length) await redis.del(...found);
+  } while (cursor !== '0');
+  redis.disconnect();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
