@@ -9,6 +9,9 @@ import { DockerEngine } from './docker-engine.js';
 import { APP_LABEL_VALUE, labelKeys } from './labels.js';
 import { tarArchive, type TarEntry } from './tar.js';
 
+/** Folder of files shared by every image (not an image itself: it has no Dockerfile). */
+const SHARED_DIR = '_shared';
+
 export interface RangeImage {
   /** Built-in name used by templates, e.g. "web". */
   name: string;
@@ -79,6 +82,14 @@ export class RangeImageBuilder {
     for (const rel of await walk(dir)) {
       const full = path.join(dir, rel);
       entries.push({ path: rel, content: await readFile(full), mode: (await stat(full)).mode & 0o777 });
+    }
+    // Files every image carries live once, in docker/images/_shared/rootfs; Dockerfiles COPY shared/ /.
+    const shared = path.join(this.imagesDir, SHARED_DIR, 'rootfs');
+    if (existsSync(shared)) {
+      for (const rel of await walk(shared)) {
+        const full = path.join(shared, rel);
+        entries.push({ path: `shared/${rel}`, content: await readFile(full), mode: (await stat(full)).mode & 0o777 });
+      }
     }
     if (!existsSync(this.busyboxPath)) {
       throw new Error(`BUSYBOX_PATH=${this.busyboxPath} does not exist: install Debian's busybox-static`);
