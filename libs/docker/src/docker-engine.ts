@@ -31,7 +31,9 @@ function isNotFound(err: unknown): boolean {
 @Injectable()
 export class DockerEngine implements ContainerRuntime, OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(DockerEngine.name);
-  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
+  // No socket cap: exec streams are hijacked connections that hold a socket for their whole run, and a
+  // capped pool deadlocks once more execs run at once than it has sockets.
+  private readonly agent = new http.Agent({ keepAlive: true });
   readonly docker: Docker;
   apiVersion = '';
 
