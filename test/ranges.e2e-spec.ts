@@ -86,6 +86,9 @@ describe('ranges: provisioning isolated team ranges on the real engine', () => {
     await http_().get(`/api/v1/ranges/${randomUUID()}`).expect(404);
     await http_().post(`/api/v1/ranges/${randomUUID()}/reset`).expect(404);
     await http_().get(`/api/v1/sessions/${randomUUID()}/ranges`).expect(404);
+    // Without teamIds the scheduled session's teams are used: an unknown session is a 404, and nothing is created.
+    const noSession = await http_().post(`/api/v1/sessions/${randomUUID()}/ranges`).send({ templateId: 'fixture-two-net' }).expect(404);
+    expect(noSession.body.message).toMatch(/session .* does not exist/);
   });
 
   it('provisions two teams as one flow: the set is ready when both ranges are, each hardened and labelled', async () => {

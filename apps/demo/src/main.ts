@@ -122,7 +122,7 @@ async function main(): Promise<void> {
     // 2. Provision one isolated range per team.
     await call('POST', `/sessions/${session.id}/transitions`, { status: 'provisioning' });
     const started = Date.now();
-    await call('POST', `/sessions/${session.id}/ranges`, { templateId: 'course-a', teamIds: teams.map((t) => t.id) });
+    await call('POST', `/sessions/${session.id}/ranges`, { templateId: 'course-a' }); // the session's own teams
     await waitFor('both ranges ready', async () => {
       const view = await call('GET', `/sessions/${session.id}/ranges`);
       if (view.ranges.some((r: { status: string }) => r.status === 'failed')) throw new Error(JSON.stringify(view));

@@ -1,6 +1,7 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { RangeEntity, RangeEventEntity, RangeNodeEntity, type RangeStatus, SessionRangeSetEntity } from '@app/database';
 import { jobId, JobName, JobQueue, QueueName } from '@app/queue';
+import { SessionTeamsReader } from '@app/scheduling';
 import { TemplateNotFoundError } from '@app/templates';
 import type { JobsOptions } from 'bullmq';
 import { randomBytes } from 'node:crypto';
@@ -11,7 +12,8 @@ import { TemplateCatalogue } from './template-catalogue.js';
 
 export interface ProvisionSessionInput {
   templateId: string;
-  teamIds: string[];
+  /** The teams to give a range; the scheduled session's teams when absent. */
+  teamIds?: string[];
   /** Absolute time to start provisioning. */
   provisionAt?: Date;
   /** The session's start; provisioning starts leadMinutes before it. */
@@ -65,11 +67,20 @@ export class RangeService {
     private readonly templates: TemplateCatalogue,
     private readonly events: RangeEventLog,
     private readonly provisioner: RangeProvisioner,
+    private readonly sessionTeams: SessionTeamsReader,
   ) {}
 
+  /** The teams formed for a scheduled session (libs/scheduling); 409 when none are formed yet. */
+  private async teamsOfScheduledSession(sessionId: string): Promise<string[]> {
+    const { teams } = await this.sessionTeams.teamsOfSession(sessionId);
+    if (teams.length === 0) throw new ConflictException(`session ${sessionId} has no teams yet: close its enrollment to form them`);
+    return teams.map((t) => t.id);
+  }
+
   async provisionSession(sessionId: string, input: ProvisionSessionInput, now = new Date()): Promise<SessionRangesView> {
-    const teamIds = [...new Set(input.teamIds)];
-    if (teamIds.length !== input.teamIds.length) throw new BadRequestException('teamIds lists a team twice');
+    const requested = input.teamIds ?? (await this.teamsOfScheduledSession(sessionId));
+    const teamIds = [...new Set(requested)];
+    if (teamIds.length !== requested.length) throw new BadRequestException('teamIds lists a team twice');
     if (input.provisionAt && input.startsAt) throw new BadRequestException('give provisionAt or startsAt (with leadMinutes), not both');
     if (input.leadMinutes !== undefined && !input.startsAt) throw new BadRequestException('leadMinutes needs startsAt');
     const provisionAt =

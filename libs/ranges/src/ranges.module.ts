@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { SchedulingModule } from '@app/scheduling';
 import { TemplatesModule } from '@app/templates';
 import { RangeEventLog } from './range-event-log.js';
 import { RangeLifecycle } from './range-lifecycle.js';
@@ -12,9 +13,10 @@ import { TemplateCatalogue } from './template-catalogue.js';
 const PROVIDERS = [RangeEventLog, RangeLifecycle, RangeLocks, RangeProvisioner, RangeReconciler, RangeService, SubnetAllocator, TemplateCatalogue];
 
 /**
- * Range provisioning. Needs DatabaseModule, QueueModule, DockerModule (global);
+ * Range provisioning. Needs DatabaseModule, QueueModule, DockerModule (global); reads a
+ * scheduled session's teams through libs/scheduling;
  * renders through the template catalogue (RANGE_TEMPLATE_SOURCE, which tests may
  * override with a fixture). RangeJobs is registered by the worker only.
  */
-@Module({ imports: [TemplatesModule], providers: PROVIDERS, exports: PROVIDERS })
+@Module({ imports: [TemplatesModule, SchedulingModule], providers: PROVIDERS, exports: PROVIDERS })
 export class RangesModule {}

@@ -9,13 +9,14 @@ export class ProvisionSessionRangesDto {
   @IsNotEmpty()
   templateId!: string;
 
-  @ApiProperty({ type: [String], format: 'uuid', description: 'One range is created per team' })
+  @ApiPropertyOptional({ type: [String], format: 'uuid', description: "One range is created per team; the scheduled session's teams when absent" })
+  @IsOptional()
   @IsArray()
   @ArrayNotEmpty()
   @ArrayMaxSize(200)
   @ArrayUnique()
   @IsUUID('all', { each: true })
-  teamIds!: string[];
+  teamIds?: string[];
 
   @ApiPropertyOptional({ format: 'date-time', description: 'When to provision; now when absent' })
   @IsOptional()
