@@ -17,12 +17,11 @@ import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { Redis } from 'ioredis';
 import type Docker from 'dockerode';
 import { AppConfig, loadConfig } from '@app/config';
 import { openDataSource, runMigrations, SessionRangeSetEntity } from '@app/database';
-import { APP_LABEL_VALUE, DockerEngine, labelKeys, RangeImageBuilder, tarArchive } from '@app/docker';
-import { redisOptionsFromUrl } from '@app/queue';
+import { APP_LABEL_VALUE, DockerEngine, labelKeys, removeInstanceObjects, RangeImageBuilder, tarArchive } from '@app/docker';
+import { deleteKeysWithPrefix } from '@app/queue';
 import { RangeLifecycle, RangeService, SubnetPool } from '@app/ranges';
 import { RANGE_TEMPLATE_SOURCE, type RangeBlueprint, type RangeTemplateSource } from '@app/templates';
 import { DataSource } from 'typeorm';
@@ -58,21 +57,8 @@ async function prepareEnvironment(): Promise<{ databaseName: string; adminUrl: s
 }
 
 async function cleanup(config: AppConfig, databaseName: string, adminUrl: string): Promise<void> {
-  const engine = new DockerEngine(config);
-  const keys = labelKeys(config.DOCKER_LABEL_NAMESPACE);
-  const ours = { [keys.app]: APP_LABEL_VALUE, [keys.instance]: config.INSTANCE_NAME };
-  await Promise.all((await engine.listContainers(ours)).map((c) => engine.removeContainer(c.id)));
-  for (const n of await engine.listNetworks(ours)) await engine.removeNetwork(n.id).catch((e) => console.error(`cleanup ${n.name}: ${e.message}`));
-  engine.onApplicationShutdown();
-  const redis = new Redis({ ...redisOptionsFromUrl(config.REDIS_URL), lazyConnect: true });
-  await redis.connect();
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', `${config.REDIS_PREFIX}:*`, 'COUNT', 500);
-    cursor = next;
-    if (found.length) await redis.del(...found);
-  } while (cursor !== '0');
-  redis.disconnect();
+  await removeInstanceObjects(config).catch((e) => console.error(`cleanup: ${(e as Error).message}`));
+  await deleteKeysWithPrefix(config.REDIS_URL, config.REDIS_PREFIX);
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);

@@ -16,11 +16,10 @@ import { NestFactory } from '@nestjs/core';
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import pg from 'pg';
-import { Redis } from 'ioredis';
 import { loadConfig, type AppConfig } from '@app/config';
 import { openDataSource, runMigrations } from '@app/database';
-import { APP_LABEL_VALUE, DockerEngine, labelKeys, repositoryRoot } from '@app/docker';
-import { redisOptionsFromUrl } from '@app/queue';
+import { DockerEngine, labelKeys, removeInstanceObjects, repositoryRoot } from '@app/docker';
+import { deleteKeysWithPrefix } from '@app/queue';
 import { RangeService } from '@app/ranges';
 import { ScenarioClockService } from '@app/scenario';
 import { EvaluationService } from '@app/scoring';
@@ -166,20 +165,8 @@ async function main(): Promise<void> {
 }
 
 async function cleanup(config: AppConfig): Promise<void> {
-  const engine = new DockerEngine(config);
-  const keys = labelKeys(config.DOCKER_LABEL_NAMESPACE);
-  const ours = { [keys.app]: APP_LABEL_VALUE, [keys.instance]: config.INSTANCE_NAME };
-  await Promise.all((await engine.listContainers(ours)).map((c) => engine.removeContainer(c.id)));
-  for (const n of await engine.listNetworks(ours)) await engine.removeNetwork(n.id).catch((e) => console.error(`cleanup ${n.name}: ${e.message}`));
-  engine.onApplicationShutdown();
-  const redis = new Redis(redisOptionsFromUrl(config.REDIS_URL));
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', `${config.REDIS_PREFIX}:*`, 'COUNT', 500);
-    cursor = next;
-    if (found.length) await redis.del(...found);
-  } while (cursor !== '0');
-  redis.disconnect();
+  await removeInstanceObjects(config).catch((e) => console.error(`cleanup: ${(e as Error).message}`));
+  await deleteKeysWithPrefix(config.REDIS_URL, config.REDIS_PREFIX);
 }
 
 main().catch((err) => {

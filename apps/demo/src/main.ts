@@ -220,24 +220,11 @@ async function defend(env: NodeJS.ProcessEnv, rangeId: string, implant: string):
 
 async function cleanup(env: NodeJS.ProcessEnv): Promise<void> {
   const { loadConfig } = await import('../../../libs/config/src/index.js');
-  const { APP_LABEL_VALUE, DockerEngine, labelKeys } = await import('../../../libs/docker/src/index.js');
-  const { redisOptionsFromUrl } = await import('../../../libs/queue/src/index.js');
-  const { Redis } = await import('ioredis');
+  const { removeInstanceObjects } = await import('../../../libs/docker/src/index.js');
+  const { deleteKeysWithPrefix } = await import('../../../libs/queue/src/index.js');
   const config = loadConfig(env);
-  const engine = new DockerEngine(config);
-  const keys = labelKeys(config.DOCKER_LABEL_NAMESPACE);
-  const selector = { [keys.app]: APP_LABEL_VALUE, [keys.instance]: config.INSTANCE_NAME };
-  for (const c of await engine.listContainers(selector)) await engine.removeContainer(c.id);
-  for (const n of await engine.listNetworks(selector)) await engine.removeNetwork(n.id).catch(() => undefined);
-  engine.onApplicationShutdown();
-  const redis = new Redis(redisOptionsFromUrl(config.REDIS_URL));
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', `${config.REDIS_PREFIX}:*`, 'COUNT', 500);
-    cursor = next;
-    if (found.length) await redis.del(...found);
-  } while (cursor !== '0');
-  redis.disconnect();
+  await removeInstanceObjects(config);
+  await deleteKeysWithPrefix(config.REDIS_URL, config.REDIS_PREFIX);
 }
 
 function nextWeekdayInJst(): string {

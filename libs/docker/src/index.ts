@@ -14,3 +14,4 @@ export { APP_LABEL_VALUE, labelFilter, labelKeys, type LabelKeys } from './label
 export { RangeImageBuilder, repositoryRoot, type EnsureImagesResult, type RangeImage } from './range-images.js';
 export { RangeImageJobs } from './range-image.jobs.js';
 export { tarArchive, type TarEntry } from './tar.js';
+export { removeInstanceObjects } from './instance-cleanup.js';

@@ -16,3 +16,4 @@ export { QueueModule } from './queue.module.js';
 export { RedisClient } from './redis-client.js';
 export { redisOptionsFromUrl } from './redis-options.js';
 export { LiveEvents, type LiveEvent } from './live-events.js';
+export { deleteKeysWithPrefix } from './prefix-cleanup.js';
