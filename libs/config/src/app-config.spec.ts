@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { repositoryRoot } from './repository-root.js';
 import { ConfigValidationError, loadConfig } from './app-config.js';
 
 describe('loadConfig', () => {
@@ -30,5 +33,19 @@ describe('loadConfig', () => {
     expect(lines.find((l) => l.includes('DATABASE_URL="mysql://x"'))).toContain('postgres://');
     expect(lines.find((l) => l.includes('REDIS_URL'))).toContain('redis://');
     expect(lines.find((l) => l.includes('API_PORT'))).toBeDefined();
+  });
+});
+
+describe('default folders', () => {
+  it('are this repository\'s docker/images and range-templates, resolved once by loadConfig', () => {
+    const config = loadConfig({});
+    expect(config.RANGE_IMAGES_DIR).toBe(path.join(repositoryRoot(), 'docker', 'images'));
+    expect(config.RANGE_TEMPLATES_DIR).toBe(path.join(repositoryRoot(), 'range-templates'));
+    expect(existsSync(path.join(config.RANGE_IMAGES_DIR, 'base', 'Dockerfile'))).toBe(true);
+  });
+
+  it('keep what the operator set', () => {
+    const config = loadConfig({ RANGE_IMAGES_DIR: '/srv/images', RANGE_TEMPLATES_DIR: '/srv/templates' });
+    expect([config.RANGE_IMAGES_DIR, config.RANGE_TEMPLATES_DIR]).toEqual(['/srv/images', '/srv/templates']);
   });
 });

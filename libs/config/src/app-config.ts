@@ -11,6 +11,8 @@ import {
   validateSync,
   type ValidationError,
 } from 'class-validator';
+import path from 'node:path';
+import { repositoryRoot } from './repository-root.js';
 
 const toBool = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value;
@@ -66,11 +68,11 @@ export class AppConfig {
   @Matches(/^[a-z0-9][a-z0-9-]{0,30}$/, { message: 'must be 1-31 lowercase letters, digits or -' })
   INSTANCE_NAME = 'dev';
 
-  /** Folder of the built-in range images; docker/images of this repository when empty. */
+  /** Folder of the built-in range images; docker/images of this repository when empty (filled in by loadConfig). */
   @IsString()
   RANGE_IMAGES_DIR = '';
 
-  /** Folder of the range templates (*.yaml); range-templates of this repository when empty. */
+  /** Folder of the range templates (*.yaml); range-templates of this repository when empty (filled in by loadConfig). */
   @IsString()
   RANGE_TEMPLATES_DIR = '';
 
@@ -189,7 +191,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const config = plainToInstance(AppConfig, plain, { exposeDefaultValues: true });
   const errors = validateSync(config, { forbidUnknownValues: true });
   if (errors.length > 0) throw new ConfigValidationError(describe(errors, plain));
+  resolveDefaultFolders(config);
   return config;
+}
+
+/** This repository's own folders where none is set, resolved once here so no lib has to find the repository. */
+function resolveDefaultFolders(config: AppConfig): void {
+  const defaults = { RANGE_IMAGES_DIR: ['docker', 'images'], RANGE_TEMPLATES_DIR: ['range-templates'] } as const;
+  const problems: string[] = [];
+  for (const [key, parts] of Object.entries(defaults) as Array<[keyof typeof defaults, readonly string[]]>) {
+    if (config[key]) continue;
+    try {
+      config[key] = path.join(repositoryRoot(), ...parts);
+    } catch (err) {
+      problems.push(`Invalid configuration: ${key} is not set and there is no default: ${(err as Error).message}`);
+    }
+  }
+  if (problems.length) throw new ConfigValidationError(problems);
 }
 
 type LogLevel = AppConfig['LOG_LEVEL'];

@@ -1,6 +1,5 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '@app/config';
-import { repositoryRoot } from '@app/docker';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { TemplateNotFoundError, type RangeBlueprint, type RangeTemplateSource, type TemplateSummary } from './blueprint.js';
@@ -37,8 +36,8 @@ export class TemplateCatalog implements RangeTemplateSource, OnModuleInit {
   private builtinImages: string[] = [];
 
   constructor(config: AppConfig) {
-    this.templatesDir = config.RANGE_TEMPLATES_DIR || path.join(repositoryRoot(), 'range-templates');
-    this.imagesDir = config.RANGE_IMAGES_DIR || path.join(repositoryRoot(), 'docker', 'images');
+    this.templatesDir = config.RANGE_TEMPLATES_DIR;
+    this.imagesDir = config.RANGE_IMAGES_DIR;
   }
 
   onModuleInit(): void {
