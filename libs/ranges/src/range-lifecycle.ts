@@ -1,13 +1,12 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RangeEntity, RangeNodeEntity, type RangeStatus, SessionRangeSetEntity } from '@app/database';
-import type { RangeBlueprint } from '@app/templates';
+import { RANGE_TEMPLATE_SOURCE, type RangeBlueprint, type RangeTemplateSource } from '@app/templates';
 import { UnrecoverableError } from 'bullmq';
 import { DataSource, In, Not } from 'typeorm';
 import { RangeEventLog } from './range-event-log.js';
 import { RangeLocks } from './range-lock.js';
 import { NetworkRemovalError, PermanentProvisionError, type NodeProgress, type ProvisionObserver, RangeProvisioner } from './range-provisioner.js';
 import { SubnetAllocator } from './subnet-allocator.js';
-import { TemplateCatalogue } from './template-catalogue.js';
 
 /** The range was torn down while a job was working on it. */
 export class RangeCancelledError extends Error {
@@ -34,7 +33,7 @@ export class RangeLifecycle {
     private readonly dataSource: DataSource,
     private readonly provisioner: RangeProvisioner,
     private readonly subnets: SubnetAllocator,
-    private readonly templates: TemplateCatalogue,
+    @Inject(RANGE_TEMPLATE_SOURCE) private readonly templates: RangeTemplateSource,
     private readonly events: RangeEventLog,
     private readonly locks: RangeLocks,
   ) {}

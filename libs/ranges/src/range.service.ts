@@ -1,14 +1,13 @@
-import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { RangeEntity, RangeEventEntity, RangeNodeEntity, type RangeStatus, SessionRangeSetEntity } from '@app/database';
 import { jobId, JobName, JobQueue, QueueName } from '@app/queue';
 import { SessionTeamsReader } from '@app/scheduling';
-import { TemplateNotFoundError } from '@app/templates';
+import { RANGE_TEMPLATE_SOURCE, type RangeTemplateSource, TemplateNotFoundError } from '@app/templates';
 import type { JobsOptions } from 'bullmq';
 import { randomBytes } from 'node:crypto';
 import { DataSource, In, Not } from 'typeorm';
 import { RangeEventLog } from './range-event-log.js';
 import { RangeProvisioner } from './range-provisioner.js';
-import { TemplateCatalogue } from './template-catalogue.js';
 
 export interface ProvisionSessionInput {
   templateId: string;
@@ -64,7 +63,7 @@ export class RangeService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly jobs: JobQueue,
-    private readonly templates: TemplateCatalogue,
+    @Inject(RANGE_TEMPLATE_SOURCE) private readonly templates: RangeTemplateSource,
     private readonly events: RangeEventLog,
     private readonly provisioner: RangeProvisioner,
     private readonly sessionTeams: SessionTeamsReader,

@@ -8,15 +8,15 @@ import { RangeProvisioner } from './range-provisioner.js';
 import { RangeReconciler } from './range-reconciler.js';
 import { RangeService } from './range.service.js';
 import { SubnetAllocator } from './subnet-allocator.js';
-import { TemplateCatalogue } from './template-catalogue.js';
 
-const PROVIDERS = [RangeEventLog, RangeLifecycle, RangeLocks, RangeProvisioner, RangeReconciler, RangeService, SubnetAllocator, TemplateCatalogue];
+const PROVIDERS = [RangeEventLog, RangeLifecycle, RangeLocks, RangeProvisioner, RangeReconciler, RangeService, SubnetAllocator];
 
 /**
  * Range provisioning. Needs DatabaseModule, QueueModule, DockerModule (global); reads a
  * scheduled session's teams through libs/scheduling;
- * renders through the template catalogue (RANGE_TEMPLATE_SOURCE, which tests may
- * override with a fixture). RangeJobs is registered by the worker only.
+ * renders through the RangeTemplateSource that TemplatesModule provides under
+ * RANGE_TEMPLATE_SOURCE (tests may override it with a fixture). RangeJobs and
+ * RangeImageJobs are registered by the worker only.
  */
 @Module({ imports: [TemplatesModule, SchedulingModule], providers: PROVIDERS, exports: PROVIDERS })
 export class RangesModule {}
