@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { RangeImageBuilder } from '@app/docker';
 import { type EnsureRangeImagesJobData, JobHandler, JobName } from '@app/queue';
-import { RangeImageBuilder } from './range-images.js';
 
-/** Worker side of the range image jobs. */
+/** Worker side of the range image jobs (libs/docker builds images and knows no job contract). */
 @Injectable()
 export class RangeImageJobs {
   constructor(private readonly images: RangeImageBuilder) {}
