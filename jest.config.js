@@ -1,5 +1,7 @@
 // Unit tests: *.spec.ts beside the code. ESM through ts-jest (run with --experimental-vm-modules).
 const aliases = {
+  // Unit-test fakes (*.spec-helper.ts, never built into dist).
+  '^@app/docker/testing$': '<rootDir>/libs/docker/src/in-memory-runtime.spec-helper.ts',
   '^@app/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
   '^(\\.{1,2}/.*)\\.js$': '$1',
 };

@@ -1,7 +1,7 @@
 /**
  * Range provisioning benchmark (not a test): provisions 1, 5 and 10 team
  * ranges of one template through the real worker path (flow, jobs, database,
- * DockerEngine), and, in the same run, raw dockerode creating the same
+ * the ContainerRuntime), and, in the same run, raw dockerode (its own client) creating the same
  * networks and containers (same options, files and readiness checks, no
  * database, no queue). Prints both, their ratio, the teardown times and the
  * memory of one range. Uses its own database, Redis prefix and Docker label
@@ -16,11 +16,12 @@ import 'reflect-metadata';
 import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { randomBytes, randomUUID } from 'node:crypto';
+import http from 'node:http';
 import pg from 'pg';
-import type Docker from 'dockerode';
+import Docker from 'dockerode';
 import { AppConfig, loadConfig } from '@app/config';
 import { openDataSource, runMigrations, SessionRangeSetEntity } from '@app/database';
-import { APP_LABEL_VALUE, DockerEngine, labelKeys, removeInstanceObjects, RangeImageBuilder, tarArchive } from '@app/docker';
+import { APP_LABEL_VALUE, CONTAINER_RUNTIME, type ContainerRuntime, labelKeys, removeInstanceObjects, RangeImageBuilder, tarArchive } from '@app/docker';
 import { deleteKeysWithPrefix } from '@app/queue';
 import { RangeLifecycle, RangeService, SubnetPool } from '@app/ranges';
 import { RANGE_TEMPLATE_SOURCE, type RangeBlueprint, type RangeTemplateSource } from '@app/templates';
@@ -82,14 +83,14 @@ async function provisionOurs(app: INestApplicationContext, teams: number): Promi
   }
 }
 
-async function rangeMemoryMiB(engine: DockerEngine, config: AppConfig, sessionId: string): Promise<{ mib: number; containers: number }> {
+async function rangeMemoryMiB(engine: ContainerRuntime, docker: Docker, config: AppConfig, sessionId: string): Promise<{ mib: number; containers: number }> {
   const keys = labelKeys(config.DOCKER_LABEL_NAMESPACE);
   const containers = await engine.listContainers({ [keys.instance]: config.INSTANCE_NAME, [keys.session]: sessionId });
   const firstRange = containers[0]?.labels[keys.range];
   const mine = containers.filter((c) => c.labels[keys.range] === firstRange);
   let bytes = 0;
   for (const c of mine) {
-    const stats = (await engine.docker.getContainer(c.id).stats({ stream: false })) as unknown as {
+    const stats = (await docker.getContainer(c.id).stats({ stream: false })) as unknown as {
       memory_stats: { usage?: number; stats?: Record<string, number> };
     };
     const cache = stats.memory_stats.stats?.total_inactive_file ?? stats.memory_stats.stats?.inactive_file ?? stats.memory_stats.stats?.cache ?? 0;
@@ -103,8 +104,14 @@ async function rangeMemoryMiB(engine: DockerEngine, config: AppConfig, sessionId
  * `ordered` false: everything at once (a lower bound that ignores the template's dependsOn);
  * true: containers created at once, each started once the nodes it depends on are ready.
  */
-async function provisionRaw(engine: DockerEngine, config: AppConfig, images: RangeImageBuilder, blueprints: RangeBlueprint[], ordered: boolean): Promise<number> {
-  const docker: Docker = engine.docker;
+async function provisionRaw(
+  docker: Docker,
+  engine: ContainerRuntime,
+  config: AppConfig,
+  images: RangeImageBuilder,
+  blueprints: RangeBlueprint[],
+  ordered: boolean,
+): Promise<number> {
   const keys = labelKeys(config.DOCKER_LABEL_NAMESPACE);
   const labels = { [keys.app]: APP_LABEL_VALUE, [keys.instance]: config.INSTANCE_NAME, [keys.kind]: 'bench-raw' };
   // Images are resolved before the clock starts, as a warm worker has them already.
@@ -192,14 +199,14 @@ async function provisionRaw(engine: DockerEngine, config: AppConfig, images: Ran
   return performance.now() - started;
 }
 
-async function teardownRaw(engine: DockerEngine, config: AppConfig): Promise<number> {
+async function teardownRaw(docker: Docker, config: AppConfig): Promise<number> {
   const keys = labelKeys(config.DOCKER_LABEL_NAMESPACE);
   const selector = { [keys.instance]: config.INSTANCE_NAME, [keys.kind]: 'bench-raw' };
   const started = performance.now();
-  const containers = await engine.docker.listContainers({ all: true, filters: { label: Object.entries(selector).map(([k, v]) => `${k}=${v}`) } });
-  await Promise.all(containers.map((c) => engine.docker.getContainer(c.Id).remove({ force: true })));
-  const networks = await engine.docker.listNetworks({ filters: { label: Object.entries(selector).map(([k, v]) => `${k}=${v}`) } });
-  await Promise.all(networks.map((n) => engine.docker.getNetwork(n.Id).remove()));
+  const containers = await docker.listContainers({ all: true, filters: { label: Object.entries(selector).map(([k, v]) => `${k}=${v}`) } });
+  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true })));
+  const networks = await docker.listNetworks({ filters: { label: Object.entries(selector).map(([k, v]) => `${k}=${v}`) } });
+  await Promise.all(networks.map((n) => docker.getNetwork(n.Id).remove()));
   return performance.now() - started;
 }
 
@@ -216,9 +223,13 @@ async function main(): Promise<void> {
   let app: INestApplicationContext | undefined;
   const rows: string[][] = [];
   let memory = { mib: 0, containers: 0 };
+  const rawAgent = new http.Agent({ keepAlive: true });
+  let raw: Docker;
   try {
     app = await NestFactory.createApplicationContext(process.env.BENCH_TEMPLATE ? WorkerModule : FixtureBenchModule, { logger: ['error', 'warn'] });
-    const engine = app.get(DockerEngine);
+    const engine = app.get<ContainerRuntime>(CONTAINER_RUNTIME);
+    // The baseline's own client, with the same keep-alive agent as ours.
+    raw = new Docker({ socketPath: config.DOCKER_SOCKET, agent: rawAgent } as Docker.DockerOptions);
     const lifecycle = app.get(RangeLifecycle);
     const source = app.get<RangeTemplateSource>(RANGE_TEMPLATE_SOURCE, { strict: false });
     const images = app.get(RangeImageBuilder);
@@ -230,8 +241,8 @@ async function main(): Promise<void> {
     const warm = await provisionOurs(app, 1);
     await lifecycle.teardownSession(warm.sessionId);
     const warmBp = await source.render(templateId, Object.fromEntries(summary.networks.map((n, j) => [n, pool.subnet(pool.size - 1 - j)])));
-    await provisionRaw(engine, config, images, [warmBp], false);
-    await teardownRaw(engine, config);
+    await provisionRaw(raw, engine, config, images, [warmBp], false);
+    await teardownRaw(raw, config);
 
     for (const teams of teamCounts) {
       const blueprints = await Promise.all(
@@ -239,13 +250,13 @@ async function main(): Promise<void> {
           source.render(templateId, Object.fromEntries(summary.networks.map((n, j) => [n, pool.subnet(pool.size - 1 - (i * summary.networks.length + j))]))),
         ),
       );
-      const rawUp = await provisionRaw(engine, config, images, blueprints, false);
-      const rawDown = await teardownRaw(engine, config);
-      const rawOrdered = await provisionRaw(engine, config, images, blueprints, true);
-      await teardownRaw(engine, config);
+      const rawUp = await provisionRaw(raw, engine, config, images, blueprints, false);
+      const rawDown = await teardownRaw(raw, config);
+      const rawOrdered = await provisionRaw(raw, engine, config, images, blueprints, true);
+      await teardownRaw(raw, config);
 
       const ours = await provisionOurs(app, teams);
-      if (teams === 1) memory = await rangeMemoryMiB(engine, config, ours.sessionId);
+      if (teams === 1) memory = await rangeMemoryMiB(engine, raw, config, ours.sessionId);
       const downStarted = performance.now();
       await lifecycle.teardownSession(ours.sessionId);
       const oursDown = performance.now() - downStarted;
@@ -264,6 +275,7 @@ async function main(): Promise<void> {
       ]);
     }
   } finally {
+    rawAgent.destroy();
     await app?.close();
     await cleanup(config, databaseName, adminUrl);
   }

@@ -3,7 +3,7 @@
  * with six exec checks (bench/templates/scoring-bench.yaml), then measures, in
  * the same run:
  *   - one evaluation pass over the 30 running ranges (180 probes), against a
- *     baseline of the same 180 execs straight through DockerEngine (no
+ *     baseline of the same 180 execs straight through the ContainerRuntime (no
  *     database, no ledger);
  *   - the latency of "check now" through the queue (enqueue, worker, wait),
  *     p50/p95/max, against calling the evaluation directly.
@@ -16,9 +16,9 @@ import { NestFactory } from '@nestjs/core';
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import pg from 'pg';
-import { loadConfig, type AppConfig } from '@app/config';
+import { loadConfig, repositoryRoot, type AppConfig } from '@app/config';
 import { openDataSource, runMigrations } from '@app/database';
-import { DockerEngine, labelKeys, removeInstanceObjects, repositoryRoot } from '@app/docker';
+import { CONTAINER_RUNTIME, type ContainerRuntime, labelKeys, removeInstanceObjects } from '@app/docker';
 import { deleteKeysWithPrefix } from '@app/queue';
 import { RangeService } from '@app/ranges';
 import { ScenarioClockService } from '@app/scenario';
@@ -106,7 +106,7 @@ async function main(): Promise<void> {
     await app.get(ScenarioClockService).control({ sessionId }, 'start', 'bench', 1);
 
     const evaluation = app.get(EvaluationService);
-    const engine = app.get(DockerEngine);
+    const engine = app.get<ContainerRuntime>(CONTAINER_RUNTIME);
     const keys = labelKeys(config.DOCKER_LABEL_NAMESPACE);
     const containers = new Map<string, string>();
     for (const r of ranges) {
@@ -148,7 +148,7 @@ async function main(): Promise<void> {
     console.log(`\nEvaluation pass over ${RANGES} running ranges x 6 checks (${PASSES} passes, median)\n`);
     console.log('| what | time | ratio |');
     console.log('|---|---|---|');
-    console.log(`| raw DockerEngine.exec of the same ${RANGES * 6} probes | ${ms(median(rawTimes))} | 1.00x |`);
+    console.log(`| raw ContainerRuntime.exec of the same ${RANGES * 6} probes | ${ms(median(rawTimes))} | 1.00x |`);
     console.log(`| EvaluationService pass (probes, check states, ledger) | ${ms(median(passTimes))} | ${(median(passTimes) / median(rawTimes)).toFixed(2)}x |`);
     const sortedNow = [...checkNow].sort((a, b) => a - b);
     const sortedDirect = [...direct].sort((a, b) => a - b);

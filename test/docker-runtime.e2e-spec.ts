@@ -11,14 +11,14 @@ describe('DockerEngine (real engine): isolated networks, hardened containers, ex
 
   beforeAll(async () => {
     config = loadConfig();
-    engine = new DockerEngine(config);
+    engine = DockerEngine.fromConfig(config);
     await engine.connectOrFail();
     image = (await new RangeImageBuilder(engine, config).ensure('base')).image.reference;
   });
 
   afterAll(async () => {
     await removeLabelledObjects(config);
-    engine.onApplicationShutdown();
+    engine.close();
   });
 
   it('creates internal networks whose bridge has no host address, with our labels', async () => {
@@ -49,13 +49,13 @@ describe('DockerEngine (real engine): isolated networks, hardened containers, ex
       tmpfs: { '/tmp': 'rw,size=8m', '/run': 'rw,size=1m' },
     });
     await engine.startContainer(id);
-    const inspected = await engine.docker.getContainer(id).inspect();
-    expect(inspected.HostConfig.CapDrop).toEqual(['ALL']);
-    expect(inspected.HostConfig.SecurityOpt).toContain('no-new-privileges');
-    expect(inspected.HostConfig.Privileged).toBe(false);
-    expect(inspected.HostConfig.ReadonlyRootfs).toBe(true);
-    expect(inspected.HostConfig.PortBindings ?? {}).toEqual({});
-    expect(inspected.HostConfig.Memory).toBe(32 * 1024 * 1024);
+    const { applied } = (await engine.inspectContainer(id))!;
+    expect(applied.capDrop).toEqual(['ALL']);
+    expect(applied.securityOpt).toContain('no-new-privileges');
+    expect(applied.privileged).toBe(false);
+    expect(applied.readOnlyRootfs).toBe(true);
+    expect(applied.portBindings).toEqual({});
+    expect(applied.memoryBytes).toBe(32 * 1024 * 1024);
 
     const ok = await engine.exec(id, ['sh', '-c', 'echo hello; echo oops >&2; exit 3']);
     expect(ok).toEqual({ exitCode: 3, stdout: 'hello\n', stderr: 'oops\n' });

@@ -3,7 +3,7 @@ import { Test } from '@nestjs/testing';
 import { Injectable, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { AppConfig, ConfigModule } from '@app/config';
-import { APP_LABEL_VALUE, DockerEngine, labelKeys, RangeImageBuilder } from '@app/docker';
+import { APP_LABEL_VALUE, CONTAINER_RUNTIME, type ContainerRuntime, labelKeys, RangeImageBuilder } from '@app/docker';
 import { JobDispatcher, JobName, JobQueue, MissingJobHandlerError, QueueName } from '@app/queue';
 import { QueueEvents } from 'bullmq';
 import { redisOptionsFromUrl } from '@app/queue';
@@ -34,10 +34,10 @@ describe('worker and queue (real Redis, real Docker engine)', () => {
       const base = await worker.get(RangeImageBuilder).describe('base');
       expect([...result.built, ...result.present]).toEqual([base.reference]);
 
-      const inspected = await worker.get(DockerEngine).docker.getImage(base.reference).inspect();
+      const inspected = (await worker.get<ContainerRuntime>(CONTAINER_RUNTIME).inspectImage(base.reference))!;
       const keys = labelKeys(config.DOCKER_LABEL_NAMESPACE);
-      expect(inspected.Config.Labels?.[keys.app]).toBe(APP_LABEL_VALUE);
-      expect(inspected.Config.Labels?.[keys.image]).toBe('base');
+      expect(inspected.labels[keys.app]).toBe(APP_LABEL_VALUE);
+      expect(inspected.labels[keys.image]).toBe('base');
 
       // Same job id again: BullMQ returns the existing job instead of adding a second one.
       const again = await jobs.enqueue(JobName.EnsureRangeImages, { v: 1, images: ['base'] }, { jobId: 'e2e-images-1' });

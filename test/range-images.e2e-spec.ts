@@ -46,7 +46,7 @@ describe('Range images on the real engine: injectable web CGI, log server, C2', 
 
   beforeAll(async () => {
     config = loadConfig();
-    engine = new DockerEngine(config);
+    engine = DockerEngine.fromConfig(config);
     await engine.connectOrFail();
     const builder = new RangeImageBuilder(engine, config);
     const names = ['web', 'logserver', 'attacker', 'workstation', 'c2', 'fileserver', 'router'];
@@ -82,7 +82,7 @@ describe('Range images on the real engine: injectable web CGI, log server, C2', 
 
   afterAll(async () => {
     await removeLabelledObjects(config);
-    engine.onApplicationShutdown();
+    engine.close();
   });
 
   it('built every range image, tagged by content hash', () => {
@@ -162,10 +162,9 @@ describe('Range images on the real engine: injectable web CGI, log server, C2', 
 
   it('every node\'s PID 1 exits cleanly on SIGTERM (no kill after the stop timeout)', async () => {
     for (const name of ['web', 'logserver', 'c2', 'attacker', 'soc']) {
-      const container = engine.docker.getContainer(ids[name]!);
-      await container.stop({ t: 20 });
-      const state = (await container.inspect()).State;
-      expect({ name, exitCode: state.ExitCode, oomKilled: state.OOMKilled }).toEqual({ name, exitCode: 0, oomKilled: false });
+      await engine.stopContainer(ids[name]!, 20);
+      const state = (await engine.inspectContainer(ids[name]!))!;
+      expect({ name, status: state.state, exitCode: state.exitCode, oomKilled: state.oomKilled }).toEqual({ name, status: 'exited', exitCode: 0, oomKilled: false });
     }
   });
 });

@@ -72,7 +72,7 @@ describe('Shipped templates played on the real engine', () => {
 
   beforeAll(async () => {
     config = loadConfig();
-    engine = new DockerEngine(config);
+    engine = DockerEngine.fromConfig(config);
     await engine.connectOrFail();
     builder = new RangeImageBuilder(engine, config);
     await builder.ensureAll();
@@ -82,7 +82,7 @@ describe('Shipped templates played on the real engine', () => {
 
   afterAll(async () => {
     await removeLabelledObjects(config);
-    engine.onApplicationShutdown();
+    engine.close();
   });
 
   it.each(Object.keys(DEFENCES))('%s: the attack works, leaves evidence, and the expected defence meets every check', async (id) => {

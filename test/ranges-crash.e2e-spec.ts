@@ -48,7 +48,7 @@ describe('ranges: a worker killed in the middle of provisioning', () => {
 
   beforeAll(async () => {
     config = loadConfig();
-    engine = new DockerEngine(config);
+    engine = DockerEngine.fromConfig(config);
     // The API only: no in-process worker, so the child processes do all the jobs.
     api = await createApiApp({
       imports: [FixtureTemplatesModule],
@@ -60,7 +60,7 @@ describe('ranges: a worker killed in the middle of provisioning', () => {
     for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
     await api?.close();
     await removeLabelledObjects(loadConfig());
-    engine?.onApplicationShutdown();
+    engine?.close();
   });
 
   it('after a restart there is one complete range, and no leftovers or duplicates', async () => {

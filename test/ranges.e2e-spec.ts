@@ -1,6 +1,6 @@
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { AppConfig, loadConfig } from '@app/config';
-import { APP_LABEL_VALUE, DockerEngine, labelKeys } from '@app/docker';
+import { APP_LABEL_VALUE, CONTAINER_RUNTIME, type ContainerRuntime, labelKeys } from '@app/docker';
 import { jobId, JobName, JobQueue, QueueName } from '@app/queue';
 import { containerName, RangeReconciler } from '@app/ranges';
 import { RANGE_TEMPLATE_SOURCE } from '@app/templates';
@@ -38,7 +38,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('ranges: provisioning isolated team ranges on the real engine', () => {
   let api: INestApplication;
   let worker: INestApplicationContext;
-  let engine: DockerEngine;
+  let engine: ContainerRuntime;
   let config: AppConfig;
   let dataSource: DataSource;
   const sessionId = randomUUID();
@@ -66,7 +66,7 @@ describe('ranges: provisioning isolated team ranges on the real engine', () => {
     config = loadConfig();
     worker = await createWorkerContext(fixture);
     api = await createApiApp(fixture);
-    engine = worker.get(DockerEngine);
+    engine = worker.get<ContainerRuntime>(CONTAINER_RUNTIME);
     dataSource = worker.get(DataSource);
   });
 
@@ -127,8 +127,8 @@ describe('ranges: provisioning isolated team ranges on the real engine', () => {
     }
 
     const keys = labelKeys(config.DOCKER_LABEL_NAMESPACE);
-    const ws = await engine.docker.getContainer(containerOf(range1, 'workstation')).inspect();
-    expect(ws.Config.Labels).toMatchObject({
+    const ws = (await engine.inspectContainer(containerOf(range1, 'workstation')))!;
+    expect(ws.labels).toMatchObject({
       [keys.app]: APP_LABEL_VALUE,
       [keys.instance]: config.INSTANCE_NAME,
       [keys.session]: sessionId,
@@ -137,15 +137,15 @@ describe('ranges: provisioning isolated team ranges on the real engine', () => {
       [keys.node]: 'workstation',
       [keys.templateHash]: summary.hash,
     });
-    expect(ws.HostConfig).toMatchObject({ CapDrop: ['ALL'], Privileged: false, ReadonlyRootfs: true, Memory: 32 * 1024 * 1024, PidsLimit: 64 });
-    expect(ws.HostConfig.SecurityOpt).toContain('no-new-privileges');
-    expect(Object.keys(ws.HostConfig.Tmpfs ?? {}).sort()).toEqual(['/run', '/tmp']);
-    expect(ws.HostConfig.Binds ?? []).toEqual([]);
-    expect(ws.HostConfig.PortBindings ?? {}).toEqual({});
-    expect(ws.HostConfig.NetworkMode).not.toMatch(/^(host|bridge|default)$/);
-    expect(ws.HostConfig.PidMode ?? '').toBe('');
-    const attacker = await engine.docker.getContainer(containerOf(range1, 'attacker')).inspect();
-    expect(attacker.HostConfig.CapAdd).toEqual(['NET_RAW']);
+    expect(ws.applied).toMatchObject({ capDrop: ['ALL'], privileged: false, readOnlyRootfs: true, memoryBytes: 32 * 1024 * 1024, pidsLimit: 64 });
+    expect(ws.applied.securityOpt).toContain('no-new-privileges');
+    expect(Object.keys(ws.applied.tmpfs).sort()).toEqual(['/run', '/tmp']);
+    expect(ws.applied.binds).toEqual([]);
+    expect(ws.applied.portBindings).toEqual({});
+    expect(ws.applied.networkMode).not.toMatch(/^(host|bridge|default)$/);
+    expect(ws.applied.pidMode).toBe('');
+    const attacker = (await engine.inspectContainer(containerOf(range1, 'attacker')))!;
+    expect(attacker.applied.capAdd).toEqual(['NET_RAW']);
 
     const networks = await engine.listNetworks({ [keys.app]: APP_LABEL_VALUE, [keys.instance]: config.INSTANCE_NAME, [keys.range]: range1.id });
     expect(networks.map((n) => n.labels[keys.network]).sort()).toEqual(['dmz', 'office']);

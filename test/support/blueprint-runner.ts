@@ -1,5 +1,5 @@
 import type { AppConfig } from '@app/config';
-import { APP_LABEL_VALUE, DockerEngine, labelKeys, RangeImageBuilder, type ExecResult } from '@app/docker';
+import { APP_LABEL_VALUE, type ContainerRuntime, labelKeys, RangeImageBuilder, type ExecResult } from '@app/docker';
 import type { AttackStep, ExecProbe, HttpProbe, Objective, RangeBlueprint } from '@app/templates';
 import { randomBytes } from 'node:crypto';
 
@@ -14,7 +14,7 @@ export class BlueprintRunner {
   private readonly tag = randomBytes(3).toString('hex');
 
   constructor(
-    private readonly engine: DockerEngine,
+    private readonly engine: ContainerRuntime,
     private readonly config: AppConfig,
     readonly blueprint: RangeBlueprint,
   ) {}

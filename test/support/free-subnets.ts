@@ -1,4 +1,4 @@
-import type { DockerEngine } from '@app/docker';
+import type { ContainerRuntime } from '@app/docker';
 
 const toInt = (ip: string) => ip.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
 const toIp = (n: number) => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
@@ -15,13 +15,8 @@ function range(cidr: string): [number, number] {
  * engine has now (other instances share this engine), for tests that create
  * networks without the provisioner's allocator.
  */
-export async function freeSubnets(engine: DockerEngine, count: number, prefix = 27, pool = '10.254.128.0/17'): Promise<string[]> {
-  const networks = await engine.docker.listNetworks();
-  const taken = networks
-    .flatMap((n) => n.IPAM?.Config ?? [])
-    .map((c) => c.Subnet)
-    .filter((s): s is string => !!s && /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(s))
-    .map(range);
+export async function freeSubnets(engine: ContainerRuntime, count: number, prefix = 27, pool = '10.254.128.0/17'): Promise<string[]> {
+  const taken = (await engine.engineSubnets()).filter((s) => /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(s)).map(range);
   const [first, last] = range(pool);
   const size = 2 ** (32 - prefix);
   const out: string[] = [];

@@ -204,7 +204,7 @@ async function defend(env: NodeJS.ProcessEnv, rangeId: string, implant: string):
   const { loadConfig } = await import('../../../libs/config/src/index.js');
   const { DockerEngine, labelKeys } = await import('../../../libs/docker/src/index.js');
   const config = loadConfig(env);
-  const engine = new DockerEngine(config);
+  const engine = DockerEngine.fromConfig(config);
   const keys = labelKeys(config.DOCKER_LABEL_NAMESPACE);
   const [web] = await engine.listContainers({ [keys.range]: rangeId, [keys.node]: 'web' });
   for (const argv of [
@@ -215,7 +215,7 @@ async function defend(env: NodeJS.ProcessEnv, rangeId: string, implant: string):
   ]) {
     await engine.exec(web!.id, argv);
   }
-  engine.onApplicationShutdown();
+  engine.close();
 }
 
 async function cleanup(env: NodeJS.ProcessEnv): Promise<void> {

@@ -1,7 +1,13 @@
+import { Inject } from '@nestjs/common';
+import type { Duplex } from 'node:stream';
+
 /**
  * The narrow container-runtime interface the range code uses, after
- * containerlab's: networks, containers, exec, delete, list by label. Nothing
- * else of the engine leaks into the domain, so it can be faked in unit tests.
+ * containerlab's: networks, containers, files, exec (collected or
+ * interactive), images, list by label. Consumers inject it by the
+ * CONTAINER_RUNTIME token and never see the engine's client, so unit tests
+ * fake it and one runtime can be built per engine (DockerEngine is the only
+ * implementation that knows Docker).
  */
 export interface NetworkSpec {
   name: string;
@@ -59,6 +65,39 @@ export interface ContainerInfo {
   networks: Record<string, { ipv4Address: string }>;
 }
 
+/** What the engine actually applied to a container, named after ContainerSpec (for audits and tests). */
+export interface AppliedContainerSettings {
+  user: string;
+  capAdd: string[];
+  capDrop: string[];
+  privileged: boolean;
+  securityOpt: string[];
+  readOnlyRootfs: boolean;
+  memoryBytes: number;
+  nanoCpus: number;
+  pidsLimit: number | null;
+  tmpfs: Record<string, string>;
+  binds: string[];
+  portBindings: Record<string, unknown>;
+  networkMode: string;
+  pidMode: string;
+}
+
+export interface ContainerDetails extends ContainerInfo {
+  /** Exit code of the last run (0 while it has never exited). */
+  exitCode: number;
+  oomKilled: boolean;
+  applied: AppliedContainerSettings;
+}
+
+/** A file to place into a container or a build context. */
+export interface ContainerFile {
+  /** Path inside the container (absolute) or the build context (relative). */
+  path: string;
+  content: string | Buffer;
+  mode?: number;
+}
+
 export interface ExecResult {
   exitCode: number;
   stdout: string;
@@ -72,17 +111,124 @@ export interface ExecOptions {
   stdin?: string;
 }
 
+export interface TerminalSize {
+  rows: number;
+  cols: number;
+}
+
+export interface InteractiveExecOptions {
+  user?: string;
+  env?: Record<string, string>;
+  workingDir?: string;
+  /** Applied right after the exec starts (the engine's API 1.41 has no size at create). */
+  size?: TerminalSize;
+}
+
+export interface InteractiveExecState {
+  running: boolean;
+  exitCode: number | null;
+  /**
+   * Process id of the exec's first process in the engine host's PID namespace
+   * (Docker's exec inspect `Pid`; 0 before it starts). Docker cannot kill an
+   * exec: ending the stream leaves the process running, so a caller that must
+   * stop it kills its process group from a second exec, after mapping this id
+   * (or finding the process by a marker it put in `env`).
+   */
+  pid: number;
+}
+
+/** A running exec with a TTY: a terminal. */
+export interface InteractiveExec {
+  readonly id: string;
+  /**
+   * The terminal, already attached when the exec is returned (input written
+   * before attach would be lost): bytes written are its input, bytes read its
+   * output (stdout and stderr, merged by the TTY). Ending or destroying it
+   * detaches; it does not stop the process.
+   */
+  readonly stream: Duplex;
+  resize(size: TerminalSize): Promise<void>;
+  inspect(): Promise<InteractiveExecState>;
+}
+
+export interface ImageBuild {
+  /** The build context: a Dockerfile at its root and whatever it copies. */
+  context: ContainerFile[];
+  /** Tag the built image gets, e.g. "cyder-range/web:3f2a9c1b0d4e". */
+  tag: string;
+  labels: Record<string, string>;
+}
+
+export interface ImageInfo {
+  id: string;
+  labels: Record<string, string>;
+}
+
+export interface EngineInfo {
+  /** Which engine this runtime talks to, as configured (e.g. "unix:///var/run/docker.sock"). */
+  endpoint: string;
+  version: string;
+  apiVersion: string;
+  os: string;
+  arch: string;
+  kernelVersion: string;
+  cpus: number;
+  memoryBytes: number;
+  containersRunning: number;
+}
+
+/** A failure the engine reported, with its HTTP status (404 missing, 409 conflict), so callers need no engine client. */
+export class EngineError extends Error {
+  override name = 'EngineError';
+  constructor(
+    message: string,
+    readonly statusCode: number | undefined,
+  ) {
+    super(message);
+  }
+
+  static is(err: unknown, statusCode: number): boolean {
+    return err instanceof EngineError && err.statusCode === statusCode;
+  }
+}
+
 export interface ContainerRuntime {
   ping(): Promise<void>;
+  info(): Promise<EngineInfo>;
+
   createNetwork(spec: NetworkSpec): Promise<NetworkInfo>;
   listNetworks(labels: Record<string, string | undefined>): Promise<NetworkInfo[]>;
   removeNetwork(idOrName: string): Promise<void>;
+  /** The IPv4 subnets of every network on the engine, ours or not (a new network must overlap none). */
+  engineSubnets(): Promise<string[]>;
+
+  /** Throws EngineError 409 when the name is taken. */
   createContainer(spec: ContainerSpec): Promise<string>;
+  /** Places files (with parents) into a created or running container. */
+  putFiles(containerId: string, files: ContainerFile[]): Promise<void>;
   startContainer(id: string): Promise<void>;
+  stopContainer(id: string, timeoutSeconds?: number): Promise<void>;
   restartContainer(id: string, timeoutSeconds?: number): Promise<void>;
   listContainers(labels: Record<string, string | undefined>): Promise<ContainerInfo[]>;
-  inspectContainer(id: string): Promise<ContainerInfo | null>;
+  inspectContainer(id: string): Promise<ContainerDetails | null>;
   removeContainer(id: string): Promise<void>;
+
+  /** Runs argv to completion and collects its output (bounded), or gives exit code 124 on timeout. */
   exec(containerId: string, argv: string[], options?: ExecOptions): Promise<ExecResult>;
+  /** Starts argv with a TTY and stdin attached, for a terminal. */
+  execInteractive(containerId: string, argv: string[], options?: InteractiveExecOptions): Promise<InteractiveExec>;
+
   imageExists(reference: string): Promise<boolean>;
+  inspectImage(reference: string): Promise<ImageInfo | null>;
+  /** Builds the context offline and tags it; throws with the build's error when it fails. */
+  buildImage(build: ImageBuild): Promise<void>;
+
+  /** Releases the connections to the engine. */
+  close(): void;
 }
+
+/** DI token of the application's ContainerRuntime (DockerModule provides it from AppConfig). */
+export const CONTAINER_RUNTIME = Symbol('CONTAINER_RUNTIME');
+
+/** Injects the ContainerRuntime: `constructor(@InjectRuntime() runtime: ContainerRuntime)`. */
+export const InjectRuntime = (): ParameterDecorator & PropertyDecorator => Inject(CONTAINER_RUNTIME);

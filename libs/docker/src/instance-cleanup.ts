@@ -9,7 +9,7 @@ import { APP_LABEL_VALUE, labelKeys } from './labels.js';
  * moment, so network removal is retried briefly. Returns what it removed.
  */
 export async function removeInstanceObjects(config: AppConfig): Promise<{ containers: number; networks: number }> {
-  const engine = new DockerEngine(config);
+  const engine = DockerEngine.fromConfig(config);
   try {
     const keys = labelKeys(config.DOCKER_LABEL_NAMESPACE);
     const selector = { [keys.app]: APP_LABEL_VALUE, [keys.instance]: config.INSTANCE_NAME };
@@ -29,6 +29,6 @@ export async function removeInstanceObjects(config: AppConfig): Promise<{ contai
     }
     return { containers: containers.length, networks: networks.length };
   } finally {
-    engine.onApplicationShutdown();
+    engine.close();
   }
 }

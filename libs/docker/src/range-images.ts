@@ -4,10 +4,8 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { DockerEngine } from './docker-engine.js';
+import { type ContainerFile, type ContainerRuntime, InjectRuntime } from './container-runtime.js';
 import { APP_LABEL_VALUE, labelKeys } from './labels.js';
-import { tarArchive, type TarEntry } from './tar.js';
 
 /** Folder of files shared by every image (not an image itself: it has no Dockerfile). */
 const SHARED_DIR = '_shared';
@@ -23,17 +21,6 @@ export interface RangeImage {
 export interface EnsureImagesResult {
   built: RangeImage[];
   present: RangeImage[];
-}
-
-/** The repository root, found from this file, so scripts work from any working directory. */
-export function repositoryRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(path.join(dir, 'package.json')) || !existsSync(path.join(dir, 'docker'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('cannot find the repository root (package.json beside docker/)');
-    dir = parent;
-  }
-  return dir;
 }
 
 async function walk(dir: string, prefix = ''): Promise<string[]> {
@@ -60,10 +47,10 @@ export class RangeImageBuilder {
   private building = new Map<string, Promise<RangeImage>>();
 
   constructor(
-    private readonly engine: DockerEngine,
+    @InjectRuntime() private readonly runtime: ContainerRuntime,
     private readonly config: AppConfig,
   ) {
-    this.imagesDir = config.RANGE_IMAGES_DIR || path.join(repositoryRoot(), 'docker', 'images');
+    this.imagesDir = config.RANGE_IMAGES_DIR;
     this.busyboxPath = config.BUSYBOX_PATH;
   }
 
@@ -75,10 +62,10 @@ export class RangeImageBuilder {
       .sort();
   }
 
-  private async context(name: string): Promise<TarEntry[]> {
+  private async context(name: string): Promise<ContainerFile[]> {
     const dir = path.join(this.imagesDir, name);
     if (!existsSync(path.join(dir, 'Dockerfile'))) throw new Error(`unknown range image "${name}"`);
-    const entries: TarEntry[] = [];
+    const entries: ContainerFile[] = [];
     for (const rel of await walk(dir)) {
       const full = path.join(dir, rel);
       entries.push({ path: rel, content: await readFile(full), mode: (await stat(full)).mode & 0o777 });
@@ -111,7 +98,7 @@ export class RangeImageBuilder {
   /** Builds the image unless a tag with its content hash is already there. */
   async ensure(name: string): Promise<{ image: RangeImage; built: boolean }> {
     const image = await this.describe(name);
-    if (await this.engine.imageExists(image.reference)) return { image, built: false };
+    if (await this.runtime.imageExists(image.reference)) return { image, built: false };
     // One build per image at a time within this process; the engine dedupes layers across processes.
     let pending = this.building.get(image.reference);
     if (!pending) {
@@ -133,23 +120,10 @@ export class RangeImageBuilder {
   private async build(image: RangeImage): Promise<RangeImage> {
     const started = Date.now();
     const labels = labelKeys(this.config.DOCKER_LABEL_NAMESPACE);
-    const tar = tarArchive(await this.context(image.name));
-    const stream = await this.engine.docker.buildImage(tar as unknown as NodeJS.ReadableStream, {
-      t: image.reference,
+    await this.runtime.buildImage({
+      context: await this.context(image.name),
+      tag: image.reference,
       labels: { [labels.app]: APP_LABEL_VALUE, [labels.image]: image.name, [`${labels.image}-hash`]: image.hash },
-      rm: true,
-      forcerm: true,
-      nocache: false,
-    });
-    await new Promise<void>((resolve, reject) => {
-      this.engine.docker.modem.followProgress(
-        stream,
-        (err: Error | null, output: Array<{ error?: string }>) => {
-          const failed = err?.message ?? output.find((o) => o.error)?.error;
-          if (failed) reject(new Error(`building ${image.reference} failed: ${failed}`));
-          else resolve();
-        },
-      );
     });
     this.logger.log(`built ${image.reference} in ${Date.now() - started} ms`);
     return image;

@@ -1,60 +1,20 @@
 import { Test } from '@nestjs/testing';
 import { AppConfig, loadConfig } from '@app/config';
-import { type ContainerInfo, type ContainerSpec, DockerEngine, labelKeys, type NetworkInfo, type NetworkSpec, RangeImageBuilder } from '@app/docker';
+import { CONTAINER_RUNTIME, EngineError, labelKeys, RangeImageBuilder } from '@app/docker';
+import { InMemoryRuntime } from '@app/docker/testing';
 import type { RangeBlueprint } from '@app/templates';
 import { NetworkRemovalError, type ProvisionObserver, RangeProvisioner } from './range-provisioner.js';
 
 const range = { id: '0b8f6a52-5f5e-4c39-9d55-8f1f0c4a9e11', sessionId: 's', teamId: 't', templateHash: 'h' };
 const keys = labelKeys('org.cyder-range');
+const IMAGE = 'cyder-range/base:x';
 
-/** An in-memory engine: enough of DockerEngine to see what the provisioner creates, finds and removes. */
-class FakeEngine {
-  networks: NetworkInfo[] = [];
-  containers: ContainerInfo[] = [];
-  created: string[] = [];
-  removeNetworkFailures = new Map<string, number>();
-
-  async listNetworks(labels: Record<string, string>) {
-    return this.networks.filter((n) => Object.entries(labels).every(([k, v]) => n.labels[k] === v));
-  }
-  async createNetwork(spec: NetworkSpec) {
-    const info: NetworkInfo = { id: `net-${spec.name}`, name: spec.name, labels: spec.labels, subnet: spec.subnet, internal: true, options: {}, containerIds: [] };
-    this.networks.push(info);
-    this.created.push(`network ${spec.labels[keys.network]}`);
-    return info;
-  }
-  async removeNetwork(id: string) {
-    const left = this.removeNetworkFailures.get(id) ?? 0;
-    if (left > 0) {
-      this.removeNetworkFailures.set(id, left - 1);
-      throw Object.assign(new Error('error while removing network: network has active endpoints'), { statusCode: 403 });
-    }
-    this.networks = this.networks.filter((n) => n.id !== id);
-  }
-  async listContainers(labels: Record<string, string>) {
-    return this.containers.filter((c) => Object.entries(labels).every(([k, v]) => c.labels[k] === v));
-  }
-  async createContainer(spec: ContainerSpec) {
-    const id = `c-${spec.name}-${this.created.length}`;
-    this.containers.push({ id, name: spec.name, labels: spec.labels, state: 'created', status: '', createdAt: new Date(), networks: {} });
-    this.created.push(`container ${spec.labels[keys.node]}`);
-    return id;
-  }
-  async startContainer(id: string) {
-    const container = this.containers.find((c) => c.id === id)!;
-    container.state = 'running';
-    this.created.push(`start ${container.labels[keys.node]}`);
-  }
-  async removeContainer(id: string) {
-    this.containers = this.containers.filter((c) => c.id !== id && c.name !== id);
-  }
-  async putFiles() {}
-  async exec() {
-    return { exitCode: 0, stdout: '', stderr: '' };
-  }
-  async imageExists() {
-    return true;
-  }
+/** What the provisioner created and started, in order, by network and node label. */
+function created(engine: InMemoryRuntime): string[] {
+  const shown = { createNetwork: 'network', createContainer: 'container', startContainer: 'start' } as const;
+  return engine.operations.flatMap((o) =>
+    o.op in shown ? [`${shown[o.op as keyof typeof shown]} ${o.labels[o.op === 'createNetwork' ? keys.network : keys.node]}`] : [],
+  );
 }
 
 const blueprint: RangeBlueprint = {
@@ -92,17 +52,17 @@ const observer = (): ProvisionObserver & { events: string[] } => {
   };
 };
 
-describe('RangeProvisioner (fake engine through Nest DI)', () => {
-  let engine: FakeEngine;
+describe('RangeProvisioner (in-memory runtime through Nest DI)', () => {
+  let engine: InMemoryRuntime;
   let provisioner: RangeProvisioner;
 
   beforeEach(async () => {
-    engine = new FakeEngine();
+    engine = new InMemoryRuntime([IMAGE]);
     const moduleRef = await Test.createTestingModule({
       providers: [
         RangeProvisioner,
-        { provide: DockerEngine, useValue: engine },
-        { provide: RangeImageBuilder, useValue: { ensure: async () => ({ image: { reference: 'cyder-range/base:x' }, built: false }) } },
+        { provide: CONTAINER_RUNTIME, useValue: engine },
+        { provide: RangeImageBuilder, useValue: { ensure: async () => ({ image: { reference: IMAGE }, built: false }) } },
         { provide: AppConfig, useValue: loadConfig({ INSTANCE_NAME: 'unit' }) },
       ],
     }).compile();
@@ -112,28 +72,28 @@ describe('RangeProvisioner (fake engine through Nest DI)', () => {
 
   it('creates networks, then every container, and starts a node only after the nodes it depends on', async () => {
     await provisioner.provision(range, blueprint, observer());
-    expect(engine.created.slice(0, 2).sort()).toEqual(['network dmz', 'network office']);
-    expect(engine.created.slice(2, 4).sort()).toEqual(['container attacker', 'container web']);
-    expect(engine.created.slice(4)).toEqual(['start web', 'start attacker']);
+    expect(created(engine).slice(0, 2).sort()).toEqual(['network dmz', 'network office']);
+    expect(created(engine).slice(2, 4).sort()).toEqual(['container attacker', 'container web']);
+    expect(created(engine).slice(4)).toEqual(['start web', 'start attacker']);
   });
 
   it('run again, it finds everything by label and creates nothing; a node left half-made is replaced', async () => {
     await provisioner.provision(range, blueprint, observer());
-    engine.created = [];
+    engine.operations = [];
     await provisioner.provision(range, blueprint, observer());
-    expect(engine.created).toEqual([]);
+    expect(created(engine)).toEqual([]);
 
     // A crash between create and start leaves a container that never started: it is made again.
     engine.containers.find((c) => c.labels[keys.node] === 'attacker')!.state = 'created';
     await provisioner.provision(range, blueprint, observer());
-    expect(engine.created).toEqual(['container attacker', 'start attacker']);
+    expect(created(engine)).toEqual(['container attacker', 'start attacker']);
     expect(engine.containers.filter((c) => c.labels[keys.node] === 'attacker')).toHaveLength(1);
   });
 
   it('retries a network that still "has active endpoints", reports it, and removes it', async () => {
     await provisioner.provision(range, blueprint, observer());
     const dmz = engine.networks.find((n) => n.labels[keys.network] === 'dmz')!;
-    engine.removeNetworkFailures.set(dmz.id, 2);
+    engine.failNext('removeNetwork', new EngineError('error while removing network: network has active endpoints', 403), 2, dmz.id);
     const seen = observer();
     expect(await provisioner.teardown(range.id, seen)).toEqual({ containers: 2, networks: 2 });
     expect(engine.networks).toEqual([]);
@@ -144,7 +104,7 @@ describe('RangeProvisioner (fake engine through Nest DI)', () => {
   it('gives up on a network that never goes, with an error naming it, and keeps track of it', async () => {
     await provisioner.provision(range, blueprint, observer());
     const dmz = engine.networks.find((n) => n.labels[keys.network] === 'dmz')!;
-    engine.removeNetworkFailures.set(dmz.id, 100);
+    engine.failNext('removeNetwork', new EngineError('error while removing network: network has active endpoints', 403), 100, dmz.id);
     const seen = observer();
     const failure = provisioner.teardown(range.id, seen);
     await expect(failure).rejects.toThrow(NetworkRemovalError);

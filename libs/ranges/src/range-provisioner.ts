@@ -1,6 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@app/config';
-import { type ContainerInfo, type ContainerSpec, DockerEngine, labelKeys, type LabelKeys, type NetworkInfo, RangeImageBuilder } from '@app/docker';
+import {
+  type ContainerInfo,
+  type ContainerRuntime,
+  type ContainerSpec,
+  EngineError,
+  InjectRuntime,
+  labelKeys,
+  type LabelKeys,
+  type NetworkInfo,
+  RangeImageBuilder,
+} from '@app/docker';
 import type { BlueprintNode, RangeBlueprint } from '@app/templates';
 import { dependencyLevels } from './dependency-levels.js';
 import {
@@ -51,13 +61,12 @@ const NETWORK_REMOVAL_BACKOFF_MS: readonly number[] = [250, 500, 1000, 2000, 400
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function errorMessage(err: unknown): string {
-  const e = err as { json?: { message?: string }; message?: string };
-  return e?.json?.message ?? e?.message ?? String(err);
+  return err instanceof Error ? err.message : String(err);
 }
 
 /**
  * Creates, resets and removes one range's Docker objects from its blueprint
- * through the narrow DockerEngine. Every step first looks for the objects by
+ * through the ContainerRuntime. Every step first looks for the objects by
  * label, so running it again after a crash completes the range instead of
  * duplicating it. Networks are created in parallel, then containers, each as
  * soon as the nodes it depends on are ready.
@@ -71,7 +80,7 @@ export class RangeProvisioner {
   networkRemovalBackoffMs: readonly number[] = NETWORK_REMOVAL_BACKOFF_MS;
 
   constructor(
-    private readonly engine: DockerEngine,
+    @InjectRuntime() private readonly engine: ContainerRuntime,
     private readonly images: RangeImageBuilder,
     config: AppConfig,
   ) {
@@ -275,7 +284,7 @@ export class RangeProvisioner {
     } catch (err) {
       // A name conflict means a container of ours that the label lookup did not return (a concurrent
       // or half-finished create): it is not running, so replace it.
-      if ((err as { statusCode?: number }).statusCode !== 409) throw err;
+      if (!EngineError.is(err, 409)) throw err;
       await this.engine.removeContainer(spec.name);
       id = await this.engine.createContainer(spec);
     }

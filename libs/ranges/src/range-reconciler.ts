@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { RangeEntity, RangeNodeEntity, SessionRangeSetEntity } from '@app/database';
-import { APP_LABEL_VALUE, DockerEngine } from '@app/docker';
+import { APP_LABEL_VALUE, type ContainerRuntime, InjectRuntime } from '@app/docker';
 import { jobId, JobName, JobQueue, QueueName } from '@app/queue';
 import type { RangeBlueprint } from '@app/templates';
 import { DataSource, In } from 'typeorm';
@@ -35,7 +35,7 @@ export class RangeReconciler {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly engine: DockerEngine,
+    @InjectRuntime() private readonly engine: ContainerRuntime,
     private readonly provisioner: RangeProvisioner,
     private readonly events: RangeEventLog,
     private readonly config: AppConfig,

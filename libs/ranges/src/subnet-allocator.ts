@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { RangeSubnetEntity } from '@app/database';
-import { DockerEngine } from '@app/docker';
+import { type ContainerRuntime, InjectRuntime } from '@app/docker';
 import { DataSource, type EntityManager } from 'typeorm';
 import { SubnetPool } from './subnet-pool.js';
 
@@ -19,7 +19,7 @@ export class SubnetAllocator {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly engine: DockerEngine,
+    @InjectRuntime() private readonly runtime: ContainerRuntime,
     config: AppConfig,
   ) {
     this.pool = new SubnetPool(config.RANGE_SUBNET_POOL, config.RANGE_SUBNET_PREFIX);
@@ -36,7 +36,7 @@ export class SubnetAllocator {
       const used = (await manager.query('SELECT cidr::text AS cidr FROM range_subnets')) as Array<{ cidr: string }>;
       // Whatever else the engine has (another instance's ranges, a stray network) is avoided too:
       // Docker refuses a subnet that overlaps any of its networks.
-      const onEngine = await this.engineSubnets();
+      const onEngine = await this.runtime.engineSubnets();
       const picked = this.pool.pickFree([...used.map((u) => u.cidr), ...onEngine], missing.length);
       await manager.insert(
         RangeSubnetEntity,
@@ -45,11 +45,6 @@ export class SubnetAllocator {
       missing.forEach((network, i) => (result[network] = picked[i]!));
       return result;
     });
-  }
-
-  private async engineSubnets(): Promise<string[]> {
-    const networks = await this.engine.docker.listNetworks();
-    return networks.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet).filter((s): s is string => Boolean(s && s.includes('.'))));
   }
 
   async ofRange(rangeId: string, manager: EntityManager = this.dataSource.manager): Promise<Record<string, string>> {

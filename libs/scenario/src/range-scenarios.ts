@@ -1,7 +1,7 @@
 import { Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { RangeEntity } from '@app/database';
-import { DockerEngine, type ExecResult, labelKeys } from '@app/docker';
+import { type ContainerRuntime, type ExecResult, InjectRuntime, labelKeys } from '@app/docker';
 import type { BlueprintScenario, RangeBlueprint } from '@app/templates';
 import { DataSource, type EntityManager } from 'typeorm';
 
@@ -27,7 +27,7 @@ export class RangeScenarios {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly engine: DockerEngine,
+    @InjectRuntime() private readonly engine: ContainerRuntime,
     private readonly config: AppConfig,
   ) {}
 

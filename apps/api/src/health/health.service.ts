@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@app/config';
-import { DockerEngine } from '@app/docker';
+import { type ContainerRuntime, InjectRuntime } from '@app/docker';
 import { RedisClient } from '@app/queue';
 import { DataSource } from 'typeorm';
 import type { DependencyHealthDto, HealthDto } from './health.dto.js';
@@ -12,7 +12,7 @@ export class HealthService {
     private readonly config: AppConfig,
     private readonly dataSource: DataSource,
     private readonly redis: RedisClient,
-    private readonly docker: DockerEngine,
+    @InjectRuntime() private readonly docker: ContainerRuntime,
   ) {}
 
   private async probe(setting: string, check: () => Promise<unknown>): Promise<DependencyHealthDto> {

@@ -6,7 +6,7 @@ import { RangeImageBuilder } from '../range-images.js';
 // Builds every range image under docker/images that the engine lacks (offline: no registry).
 try {
   const config = loadConfig();
-  const engine = new DockerEngine(config);
+  const engine = DockerEngine.fromConfig(config);
   await engine.connectOrFail();
   const builder = new RangeImageBuilder(engine, config);
   const started = Date.now();
@@ -14,7 +14,7 @@ try {
   for (const image of result.built) console.log(`built   ${image.reference}`);
   for (const image of result.present) console.log(`present ${image.reference}`);
   console.log(`range images ready in ${Date.now() - started} ms`);
-  engine.onApplicationShutdown();
+  engine.close();
 } catch (err) {
   exitOnBootFailure('images', err);
 }
