@@ -3,6 +3,7 @@ import { AppConfig, loadConfig } from '@app/config';
 import { CONTAINER_RUNTIME, EngineError, labelKeys, RangeImageBuilder } from '@app/docker';
 import { InMemoryRuntime } from '@app/docker/testing';
 import type { RangeBlueprint } from '@app/templates';
+import { containerName } from './naming.js';
 import { NetworkRemovalError, type ProvisionObserver, RangeProvisioner } from './range-provisioner.js';
 
 const range = { id: '0b8f6a52-5f5e-4c39-9d55-8f1f0c4a9e11', sessionId: 's', teamId: 't', templateHash: 'h' };
@@ -111,5 +112,22 @@ describe('RangeProvisioner (in-memory runtime through Nest DI)', () => {
     await expect(failure).rejects.toThrow(dmz.name);
     expect(engine.networks.map((n) => n.id)).toEqual([dmz.id]);
     expect(seen.events.some((e) => e.startsWith('network.removal-failed'))).toBe(true);
+  });
+
+  it('replaces a container that holds the node\'s name without its labels (the engine answers 409)', async () => {
+    const name = containerName('unit', range.id, 'web');
+    await engine.createContainer({ name, hostname: 'web', image: IMAGE, labels: {}, networks: [{ network: 'elsewhere' }], memoryBytes: 1, nanoCpus: 1, pidsLimit: 1, capAdd: [], readOnlyRootfs: true });
+    engine.operations = [];
+    await provisioner.provision(range, blueprint, observer());
+    const web = engine.containers.filter((c) => c.name === name);
+    expect(web).toHaveLength(1);
+    expect(web[0]!.labels[keys.node]).toBe('web');
+    expect(engine.operations.filter((o) => o.target === name).map((o) => o.op)).toEqual(['removeContainer', 'createContainer', 'startContainer']);
+  });
+
+  it('fails the range for good when an image reference is not on the engine', async () => {
+    const withReference: RangeBlueprint = { ...blueprint, nodes: blueprint.nodes.map((n) => ({ ...n, image: { reference: 'nginx:1.27' } })) };
+    await expect(provisioner.provision(range, withReference, observer())).rejects.toThrow(/image "nginx:1.27" is not on the engine/);
+    expect(engine.containers).toEqual([]);
   });
 });
