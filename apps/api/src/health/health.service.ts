@@ -12,7 +12,7 @@ export class HealthService {
     private readonly config: AppConfig,
     private readonly dataSource: DataSource,
     private readonly redis: RedisClient,
-    @InjectRuntime() private readonly docker: ContainerRuntime,
+    @InjectRuntime() private readonly runtime: ContainerRuntime,
   ) {}
 
   private async probe(setting: string, check: () => Promise<unknown>): Promise<DependencyHealthDto> {
@@ -37,7 +37,7 @@ export class HealthService {
     const [database, redis, docker] = await Promise.all([
       this.probe('DATABASE_URL', () => this.dataSource.query('SELECT 1')),
       this.probe('REDIS_URL', () => this.redis.redis.ping()),
-      this.probe('DOCKER_SOCKET', () => this.docker.ping()),
+      this.probe('DOCKER_SOCKET', () => this.runtime.ping()),
     ]);
     const allUp = [database, redis, docker].every((d) => d.status === 'up');
     return { status: allUp ? 'ok' : 'degraded', checkedAt: new Date().toISOString(), dependencies: { database, redis, docker } };

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { Seeder } from './index.js';
+import type { Seeder } from './seeder.js';
 
 // Prefectural capitals (the city where a prefecture-wide venue usually is), by JIS code.
 const CAPITALS = [
