@@ -1,5 +1,5 @@
 import { AppConfig, loadConfig } from '@app/config';
-import { APP_LABEL_VALUE, compareVersions, DockerEngine, EngineError, labelKeys, RangeImageBuilder } from '@app/docker';
+import { APP_LABEL_VALUE, compareVersions, type ContainerSpec, DockerEngine, EngineError, labelKeys, RangeImageBuilder } from '@app/docker';
 import { removeLabelledObjects } from './support/docker-cleanup.js';
 import { waitFor } from './support/waiting.js';
 
@@ -9,6 +9,19 @@ describe('DockerEngine (real engine): isolated networks, hardened containers, ex
   let image: string;
   const keys = () => labelKeys(config.DOCKER_LABEL_NAMESPACE);
   const labels = () => ({ [keys().app]: APP_LABEL_VALUE, [keys().instance]: config.INSTANCE_NAME, [keys().kind]: 'e2e-probe' });
+  /** A small container on the probe network that is never meant to start. */
+  const unstarted = (name: string, capAdd: string[] = []): ContainerSpec => ({
+    name,
+    hostname: 'unstarted',
+    image,
+    labels: labels(),
+    networks: [{ network: `${config.INSTANCE_NAME}-probe-net` }],
+    memoryBytes: 16 * 1024 * 1024,
+    nanoCpus: 100_000_000,
+    pidsLimit: 16,
+    capAdd,
+    readOnlyRootfs: true,
+  });
 
   beforeAll(async () => {
     config = loadConfig();
@@ -98,20 +111,7 @@ describe('DockerEngine (real engine): isolated networks, hardened containers, ex
     const missing = await engine.exec(`${config.INSTANCE_NAME}-no-such-node`, ['true']).catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(EngineError);
     expect((missing as EngineError).statusCode).toBe(404);
-    const taken = await engine
-      .createContainer({
-        name: node,
-        hostname: 'again',
-        image,
-        labels: labels(),
-        networks: [{ network: `${config.INSTANCE_NAME}-probe-net` }],
-        memoryBytes: 16 * 1024 * 1024,
-        nanoCpus: 100_000_000,
-        pidsLimit: 16,
-        capAdd: [],
-        readOnlyRootfs: true,
-      })
-      .catch((e: unknown) => e);
+    const taken = await engine.createContainer(unstarted(node)).catch((e: unknown) => e);
     expect(EngineError.is(taken, 409)).toBe(true);
     expect((taken as Error).message).not.toMatch(/HTTP code/);
 
@@ -134,20 +134,7 @@ describe('DockerEngine (real engine): isolated networks, hardened containers, ex
   });
 
   it('refuses dangerous capabilities whatever the caller asks', async () => {
-    await expect(
-      engine.createContainer({
-        name: `${config.INSTANCE_NAME}-probe-bad`,
-        hostname: 'bad',
-        image,
-        labels: labels(),
-        networks: [{ network: `${config.INSTANCE_NAME}-probe-net` }],
-        memoryBytes: 16 * 1024 * 1024,
-        nanoCpus: 100_000_000,
-        pidsLimit: 16,
-        capAdd: ['SYS_ADMIN'],
-        readOnlyRootfs: true,
-      }),
-    ).rejects.toThrow(/SYS_ADMIN/);
+    await expect(engine.createContainer(unstarted(`${config.INSTANCE_NAME}-probe-bad`, ['SYS_ADMIN']))).rejects.toThrow(/SYS_ADMIN/);
   });
 
   it('removes everything of this instance by label', async () => {

@@ -48,6 +48,9 @@ export interface DockerEngineOptions {
   setting: string;
 }
 
+/** Docker's KEY=value environment list. */
+const envList = (env: Record<string, string> = {}) => Object.entries(env).map(([k, v]) => `${k}=${v}`);
+
 function describeEndpoint(endpoint: DockerEndpoint): { url: string; settingValue: string } {
   switch (endpoint.kind) {
     case 'socket':
@@ -213,7 +216,7 @@ export class DockerEngine implements ContainerRuntime, OnModuleInit, OnApplicati
         Image: spec.image,
         Cmd: spec.cmd,
         Entrypoint: spec.entrypoint,
-        Env: Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${v}`),
+        Env: envList(spec.env),
         Labels: spec.labels,
         WorkingDir: spec.workingDir,
         User: spec.user,
@@ -346,7 +349,7 @@ export class DockerEngine implements ContainerRuntime, OnModuleInit, OnApplicati
         AttachStdout: true,
         AttachStderr: true,
         User: options.user,
-        Env: Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${v}`),
+        Env: envList(options.env),
       }),
     );
     const stream = await this.call(() => exec.start({ hijack: true, stdin: false }));
@@ -395,7 +398,7 @@ export class DockerEngine implements ContainerRuntime, OnModuleInit, OnApplicati
         Tty: true,
         User: options.user,
         WorkingDir: options.workingDir,
-        Env: Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${v}`),
+        Env: envList(options.env),
       }),
     );
     // With a TTY the stream is raw (no stdout/stderr frames): it is the terminal itself.
