@@ -26,7 +26,7 @@ describe('Range templates API (/api/v1/templates)', () => {
     expect(ids).toEqual(expect.arrayContaining(['course-a', 'course-b', 'course-c', 'online-a']));
     const courseA = res.body.find((t: { id: string }) => t.id === 'course-a');
     expect(courseA).toMatchObject({
-      version: '1.0.0',
+      version: '1.1.0',
       courses: ['A'],
       title: { ja: expect.any(String), en: expect.any(String) },
       networks: ['internet', 'dmz', 'office'],

@@ -1,14 +1,22 @@
 import type { ExecResult } from '@app/docker';
-import type { ExecProbe, HttpProbe } from '@app/templates';
+import { compileProbePattern, type ExecProbe, type HttpProbe } from '@app/templates';
 
 export interface ProbeVerdict {
   holds: boolean;
   detail: string;
 }
 
+/** Probe output past this is not matched: RE2 is linear, and this bounds the line. */
+const MAX_MATCHED_CHARACTERS = 64 * 1024;
+
+/** Template patterns run on RE2 (linear time whatever the pattern); one RE2 refuses never holds. */
 function matches(pattern: string | undefined, text: string, wanted: boolean): boolean {
   if (pattern === undefined) return true;
-  return new RegExp(pattern, 'm').test(text) === wanted;
+  try {
+    return compileProbePattern(pattern).test(text.slice(0, MAX_MATCHED_CHARACTERS)) === wanted;
+  } catch {
+    return false;
+  }
 }
 
 /** An exec probe holds when its exit code and output are what the objective expects. */

@@ -4,7 +4,7 @@
  * is rendered for one team's range into a RangeBlueprint. Provisioning only
  * ever sees blueprints, never YAML.
  */
-import type { AttackStep, LocalizedText, Objective } from './model.js';
+import { DEFAULT_SHELL_USER, defaultVisible, type AttackStep, type LocalizedText, type Objective } from './model.js';
 
 export type NodeRole =
   | 'workstation'
@@ -53,6 +53,17 @@ export interface BlueprintNode {
   attachments: BlueprintAttachment[];
   /** Whether trainees may open a shell on it. */
   shell: boolean;
+  /**
+   * The account a trainee's shell runs as. Absent in blueprints rendered
+   * before it existed: read it with shellUserOf().
+   */
+  shellUser?: string;
+  /**
+   * Whether trainees see the node (name, role, addresses); the attacker, the
+   * C2 and what the template hides stay out of every trainee response. Absent
+   * in blueprints rendered before it existed: read it with isVisibleToTrainees().
+   */
+  visible?: boolean;
   resources: { memoryMb: number; cpus: number; pids: number };
   capabilities: string[];
   env: Record<string, string>;
@@ -63,6 +74,16 @@ export interface BlueprintNode {
   readOnlyRoot: boolean;
   /** Names of nodes that must be ready before this one starts. */
   dependsOn: string[];
+}
+
+/** Whether trainees may see a node of a stored blueprint (older blueprints: the role's default). */
+export function isVisibleToTrainees(node: Pick<BlueprintNode, 'role' | 'visible'>): boolean {
+  return node.visible ?? defaultVisible(node.role);
+}
+
+/** The account a trainee's shell on a node runs as (older blueprints: the unprivileged default). */
+export function shellUserOf(node: Pick<BlueprintNode, 'shellUser'>): string {
+  return node.shellUser ?? DEFAULT_SHELL_USER;
 }
 
 export interface RangeBlueprint {

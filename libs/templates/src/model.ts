@@ -20,8 +20,14 @@ export type TemplateRole = 'workstation' | 'server' | 'attacker' | 'c2' | 'logse
 export const NODE_ROLES: readonly TemplateRole[] = ['workstation', 'server', 'attacker', 'c2', 'logserver', 'router', 'firewall'];
 /** Roles that may hold NET_ADMIN (same list as NET_ADMIN_ROLES in blueprint.ts). */
 export const ROUTING_ROLES: readonly TemplateRole[] = ['attacker', 'router', 'firewall'];
-/** Roles trainees may not open a shell on unless the template says so: the adversary's infrastructure. */
+/**
+ * The adversary's infrastructure: hidden from trainees and without a trainee
+ * shell unless the template says so (the attacker's address is itself an answer).
+ */
 export const ADVERSARY_ROLES: readonly TemplateRole[] = ['attacker', 'c2'];
+
+/** The account a trainee's terminal runs as unless the template names another for the node (every built-in image has it). */
+export const DEFAULT_SHELL_USER = 'trainee';
 
 /** Capabilities a template may ask for; everything else (SYS_ADMIN, ...) is refused. */
 export const ALLOWED_CAPABILITIES = [
@@ -35,6 +41,36 @@ export const ALLOWED_CAPABILITIES = [
   'NET_RAW',
   'NET_ADMIN',
 ] as const;
+
+/**
+ * Capabilities each role may hold. NET_RAW (raw sockets: spoofing, sniffing the
+ * segment) only where a service needs it (a server's ping CGI, the router) or
+ * on the adversary's side; NET_ADMIN only where the node routes or attacks.
+ * Workstations and log servers, where trainees work, get neither.
+ */
+const COMMON_CAPABILITIES = ['NET_BIND_SERVICE', 'CHOWN', 'SETUID', 'SETGID', 'KILL', 'DAC_OVERRIDE', 'FOWNER'] as const;
+export const ROLE_CAPABILITIES: Record<TemplateRole, readonly string[]> = {
+  workstation: COMMON_CAPABILITIES,
+  logserver: COMMON_CAPABILITIES,
+  server: [...COMMON_CAPABILITIES, 'NET_RAW'],
+  c2: [...COMMON_CAPABILITIES, 'NET_RAW'],
+  attacker: [...COMMON_CAPABILITIES, 'NET_RAW', 'NET_ADMIN'],
+  router: [...COMMON_CAPABILITIES, 'NET_RAW', 'NET_ADMIN'],
+  firewall: [...COMMON_CAPABILITIES, 'NET_RAW', 'NET_ADMIN'],
+};
+
+/** Whether trainees see a node (name, role, addresses) when the template does not say. */
+export function defaultVisible(role: TemplateRole): boolean {
+  return !ADVERSARY_ROLES.includes(role);
+}
+
+/**
+ * Whether trainees get a shell on a node when the template does not say: not
+ * on the adversary's side, and not where NET_ADMIN could rewire the range.
+ */
+export function defaultShell(role: TemplateRole, capabilities: readonly string[]): boolean {
+  return !ADVERSARY_ROLES.includes(role) && !capabilities.includes('NET_ADMIN');
+}
 
 export interface ResourceBounds {
   min: number;
@@ -79,6 +115,13 @@ export const ATTACK_STAGES = [
 ] as const;
 export type AttackStage = (typeof ATTACK_STAGES)[number];
 
+/** Innocuous words for `word` variables (names of implants, campaigns, accounts). */
+export const DEFAULT_WORDS = [
+  'amber', 'birch', 'cedar', 'delta', 'ember', 'falcon', 'garnet', 'harbor', 'indigo', 'jasper',
+  'kestrel', 'lotus', 'maple', 'nimbus', 'onyx', 'pepper', 'quartz', 'raven', 'sable', 'tundra',
+  'umber', 'violet', 'willow', 'yarrow', 'zephyr', 'cobalt', 'saffron', 'juniper', 'orchid', 'marble',
+];
+
 export const VARIABLE_KINDS = ['hex', 'pick', 'address', 'port', 'word', 'value'] as const;
 export type VariableKind = (typeof VARIABLE_KINDS)[number];
 
@@ -97,6 +140,7 @@ export interface TemplateAttachment {
 export interface TemplateFile {
   path: string;
   content: string;
+  /** Permission bits (0o644 by default); YAML may give "0644" or 0o644. */
   mode: number;
 }
 
@@ -106,7 +150,12 @@ export interface TemplateNode {
   image: { builtin: string } | { reference: string };
   role: TemplateRole;
   networks: TemplateAttachment[];
+  /** Whether trainees may open a terminal on the node. */
   shell: boolean;
+  /** The account the trainee's terminal runs as (DEFAULT_SHELL_USER unless the template names another). */
+  shellUser: string;
+  /** Whether trainees see the node (name, role, addresses). */
+  visible: boolean;
   resources: { memoryMb: number; cpus: number; pids: number };
   capabilities: string[];
   env: Record<string, string>;
@@ -242,9 +291,17 @@ export function formatIssue(issue: TemplateIssue): string {
   return issue.path ? `${issue.path}: ${issue.message}` : issue.message;
 }
 
+/** The line that says how many issues were left off a capped list. */
+export function omittedLine(omitted: number): string[] {
+  return omitted > 0 ? [`... and ${omitted} more error(s) not listed`] : [];
+}
+
 export class TemplateValidationError extends Error {
-  constructor(readonly issues: TemplateIssue[]) {
-    super(`template is invalid:\n${issues.map(formatIssue).join('\n')}`);
+  constructor(
+    readonly issues: TemplateIssue[],
+    readonly omittedIssues = 0,
+  ) {
+    super(`template is invalid:\n${[...issues.map(formatIssue), ...omittedLine(omittedIssues)].join('\n')}`);
     this.name = 'TemplateValidationError';
   }
 }

@@ -53,7 +53,7 @@ describe('TemplateCatalog on the shipped range-templates/', () => {
     writeFileSync(path.join(dir, 'broken.yaml'), toYaml(broken));
     const mismatch = validTemplate();
     writeFileSync(path.join(dir, 'other-name.yaml'), toYaml(mismatch));
-    const bad = new TemplateCatalog(loadConfig({ RANGE_TEMPLATES_DIR: dir }));
+    const bad = new TemplateCatalog(loadConfig({ RANGE_TEMPLATES_DIR: dir, RANGE_SUBNET_PREFIX: '24' }));
     expect(() => bad.reload()).toThrow(TemplateCatalogError);
     try {
       bad.reload();

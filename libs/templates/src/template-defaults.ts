@@ -1,5 +1,6 @@
 import {
-  ADVERSARY_ROLES,
+  DEFAULT_SHELL_USER,
+  DEFAULT_WORDS,
   READINESS_DEFAULTS,
   REPORT_SECTIONS,
   RESOURCE_LIMITS,
@@ -13,19 +14,16 @@ import {
   type RangeTemplate,
   type TemplateRole,
   type TemplateVariable,
+  defaultShell,
+  defaultVisible,
 } from './model.js';
-import type { TemplateDto, VariableDto } from './template.dto.js';
+import { parseFileMode, type TemplateDto, type VariableDto } from './template.dto.js';
 import { isBuiltinImageName } from './template-validator.js';
+
+export { DEFAULT_WORDS };
 
 /** Default port range of `port` variables: above the well-known and registered ports we use. */
 export const PORT_VARIABLE_DEFAULTS = { min: 20000, max: 60000 };
-
-/** Innocuous words for `word` variables (names of implants, campaigns, accounts). */
-export const DEFAULT_WORDS = [
-  'amber', 'birch', 'cedar', 'delta', 'ember', 'falcon', 'garnet', 'harbor', 'indigo', 'jasper',
-  'kestrel', 'lotus', 'maple', 'nimbus', 'onyx', 'pepper', 'quartz', 'raven', 'sable', 'tundra',
-  'umber', 'violet', 'willow', 'yarrow', 'zephyr', 'cobalt', 'saffron', 'juniper', 'orchid', 'marble',
-];
 
 /** Phases whose check must keep holding for a while before it counts (the attacker may come back). */
 const HOLDING_PHASES: Phase[] = ['contain', 'eradicate'];
@@ -75,8 +73,11 @@ export function applyDefaults(dto: TemplateDto): RangeTemplate {
           aliases: a.aliases ?? [],
           ...(a.hostOffset !== undefined ? { hostOffset: a.hostOffset } : {}),
         })),
-        // Trainees defend the organisation's machines; the adversary's own infrastructure is off limits.
-        shell: n.shell ?? !ADVERSARY_ROLES.includes(role),
+        // Trainees defend the organisation's machines; the adversary's own infrastructure, and
+        // what could rewire the range (NET_ADMIN), are off limits unless the template says so.
+        shell: n.shell ?? defaultShell(role, n.capabilities ?? []),
+        shellUser: n.shellUser ?? DEFAULT_SHELL_USER,
+        visible: n.visible ?? defaultVisible(role),
         resources: {
           memoryMb: n.resources?.memoryMb ?? RESOURCE_LIMITS.memoryMb.default,
           cpus: n.resources?.cpus ?? RESOURCE_LIMITS.cpus.default,
@@ -84,7 +85,7 @@ export function applyDefaults(dto: TemplateDto): RangeTemplate {
         },
         capabilities: n.capabilities ?? [],
         env: Object.fromEntries(Object.entries(n.env ?? {}).map(([k, v]) => [k, String(v)])),
-        files: (n.files ?? []).map((f) => ({ path: f.path, content: f.content, mode: f.mode ?? 0o644 })),
+        files: (n.files ?? []).map((f) => ({ path: f.path, content: f.content, mode: f.mode === undefined ? 0o644 : parseFileMode(f.mode)! })),
         ...(n.command ? { command: n.command } : {}),
         ...(n.readiness
           ? {

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { BlueprintNode, RangeBlueprint } from './blueprint.js';
+import { checkFilePath } from './file-path.js';
 import type { RangeTemplate, TemplateVariable } from './model.js';
 import { substitute, substituteDeep } from './substitution.js';
 
@@ -158,10 +159,18 @@ export function renderTemplate({ template, hash, subnets, seed }: RenderInput): 
       aliases: [...new Set([node.name, ...a.aliases.map(sub)])],
     })),
     shell: node.shell,
+    shellUser: node.shellUser,
+    visible: node.visible,
     resources: { ...node.resources },
     capabilities: [...node.capabilities],
     env: Object.fromEntries(Object.entries(node.env).map(([k, v]) => [k, sub(v)])),
-    files: node.files.map((f) => ({ path: sub(f.path), content: sub(f.content), mode: f.mode })),
+    files: node.files.map((f) => {
+      const path = sub(f.path);
+      // Validated before render; checked again on the rendered path, which variables may have changed.
+      const problem = checkFilePath(path, node.readOnlyRoot);
+      if (problem) throw new RenderError(`node "${node.name}": ${problem}`);
+      return { path, content: sub(f.content), mode: f.mode };
+    }),
     ...(node.command ? { command: node.command.map(sub) } : {}),
     ...(node.readiness ? { readiness: { ...node.readiness, argv: node.readiness.argv.map(sub) } } : {}),
     readOnlyRoot: node.readOnlyRoot,

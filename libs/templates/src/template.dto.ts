@@ -15,9 +15,14 @@ import {
   IsString,
   Matches,
   Max,
+  MaxLength,
   Min,
+  Validate,
   ValidateIf,
   ValidateNested,
+  ValidatorConstraint,
+  type ValidationArguments,
+  type ValidatorConstraintInterface,
 } from 'class-validator';
 import {
   ATTACK_STAGES,
@@ -41,6 +46,33 @@ import {
 const NAME = /^[a-z][a-z0-9-]{0,30}$/;
 const NAME_MESSAGE = 'must be 1-31 characters: a lowercase letter, then lowercase letters, digits or -';
 const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+/** A Unix account name (useradd's rule). */
+const USER_NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
+
+/** Reads a file mode: an integer up to 0o777, or an octal string ("0644", "644", "0o644"). */
+export function parseFileMode(mode: unknown): number | undefined {
+  if (typeof mode === 'number') return Number.isInteger(mode) && mode >= 0 && mode <= 0o777 ? mode : undefined;
+  if (typeof mode === 'string' && /^(0o?)?[0-7]{1,4}$/.test(mode)) {
+    const value = parseInt(mode.replace(/^0o/, ''), 8);
+    return value <= 0o777 ? value : undefined;
+  }
+  return undefined;
+}
+
+@ValidatorConstraint({ name: 'fileMode' })
+class FileModeConstraint implements ValidatorConstraintInterface {
+  validate(mode: unknown): boolean {
+    return parseFileMode(mode) !== undefined;
+  }
+
+  defaultMessage(args?: ValidationArguments): string {
+    const value: unknown = args?.value;
+    const hint = typeof value === 'number' && /^[0-7]{3,4}$/.test(String(value))
+      ? ` (${value} is read as a decimal number: quote it, "0${value}", or write 0o${value})`
+      : '';
+    return `mode must be permission bits up to 0777, as an octal string ("0644") or 0o644${hint}`;
+  }
+}
 
 export class LocalizedTextDto {
   @IsString()
@@ -70,7 +102,9 @@ export class AttachmentDto {
   @IsOptional()
   @IsArray()
   // A DNS name, or one built from variables (e.g. a C2 domain picked per range).
-  @Matches(/^([a-z0-9.-]|\$\{[A-Za-z_][A-Za-z0-9_]*\})+$/, { each: true, message: 'each alias must be a lowercase DNS name (it may hold ${variable})' })
+  @ArrayMaxSize(16)
+  @MaxLength(253, { each: true, message: 'each alias must be at most 253 characters' })
+  @Matches(/^(?:[a-z0-9.-]|\$\{[A-Za-z_][A-Za-z0-9_]*\})+$/, { each: true, message: 'each alias must be a lowercase DNS name (it may hold ${variable})' })
   aliases?: string[];
 
   @IsOptional()
@@ -101,17 +135,17 @@ export class ResourcesDto {
 }
 
 export class FileDto {
-  @Matches(/^\/[^\0]*$/, { message: 'path must be an absolute path' })
+  @IsString()
+  @MaxLength(1024)
+  @Matches(/^\//, { message: 'path must be an absolute path' })
   path!: string;
 
   @IsString()
   content!: string;
 
   @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(0o777)
-  mode?: number;
+  @Validate(FileModeConstraint)
+  mode?: number | string;
 }
 
 export class ReadinessDto {
@@ -144,6 +178,7 @@ export class NodeDto {
 
   @IsDefined({ message: 'missing image: name a built-in range image (docker/images/<name>) or an image reference' })
   @IsString()
+  @MaxLength(255, { message: 'image must be at most 255 characters (the longest image reference Docker accepts)' })
   @IsNotEmpty({ message: 'missing image: name a built-in range image (docker/images/<name>) or an image reference' })
   image!: string;
 
@@ -156,9 +191,21 @@ export class NodeDto {
   @Type(() => AttachmentDto)
   networks!: AttachmentDto[];
 
+  /** Whether trainees may open a terminal here (default: not on the attacker, the C2 or a node with NET_ADMIN). */
   @IsOptional()
   @IsBoolean()
   shell?: boolean;
+
+  /** The account a trainee's terminal runs as (default "trainee", unprivileged). */
+  @IsOptional()
+  @IsString()
+  @Matches(USER_NAME, { message: 'shellUser must be a Unix account name (lowercase letters, digits, _ or -, at most 32)' })
+  shellUser?: string;
+
+  /** Whether trainees see this node (default: all but the attacker and the C2). */
+  @IsOptional()
+  @IsBoolean()
+  visible?: boolean;
 
   @IsOptional()
   @ValidateNested()
