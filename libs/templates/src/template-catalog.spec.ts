@@ -44,7 +44,12 @@ describe('TemplateCatalog on the shipped range-templates/', () => {
     const { template } = catalog.get(id);
     for (const node of template.nodes) {
       const adversary = node.role === 'attacker' || node.role === 'c2';
-      expect({ node: node.name, visible: node.visible || !adversary, shell: !node.shell || (!adversary && node.visible) }).toEqual({ node: node.name, visible: true, shell: true });
+      // The adversary stays hidden and shell-less; a shell only on a node trainees see.
+      expect({ node: node.name, adversaryHidden: !adversary || !node.visible, shellOnVisible: !node.shell || (!adversary && node.visible) }).toEqual({
+        node: node.name,
+        adversaryHidden: true,
+        shellOnVisible: true,
+      });
       // No root shell where NET_ADMIN could rewire the range; NET_RAW only on servers (ping CGI) and routers.
       if (node.capabilities.includes('NET_ADMIN')) expect({ node: node.name, shell: node.shell }).toEqual({ node: node.name, shell: false });
       if (node.capabilities.includes('NET_RAW')) expect({ node: node.name, role: ['server', 'router'].includes(node.role) }).toEqual({ node: node.name, role: true });
