@@ -1,10 +1,17 @@
-import type { INestApplication } from '@nestjs/common';
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import type { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { loadConfig } from '@app/config';
+import { DockerEngine, labelKeys } from '@app/docker';
+import { containerName } from '@app/ranges';
+import { SharedTemplateCatalog } from '@app/templates';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { stringify } from 'yaml';
-import { createApiApp } from './support/test-app.js';
+import { removeLabelledObjects } from './support/docker-cleanup.js';
+import { createApiApp, createWorkerContext } from './support/test-app.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -103,10 +110,151 @@ describe('Range templates API (/api/v1/templates)', () => {
     expect(empty.body.errors.map((e: { field: string }) => e.field)).toEqual(['yaml']);
   });
 
-  it('documents the routes in OpenAPI', async () => {
+  it('takes a valid 150 KB template (over Express\'s 100 KB default), refuses one over 256 KB with 400 and a body past the limit with 413', async () => {
+    const base = readFileSync(path.join(root, 'range-templates', 'online-a.yaml'), 'utf8').replace('id: online-a', 'id: big-draft');
+    // Japanese text in a YAML comment: 3 bytes each in UTF-8, and JSON.stringify keeps it as is.
+    const padded = `${base}\n# ${'演習'.repeat(25_600)}\n`;
+    expect(Buffer.byteLength(padded)).toBeGreaterThan(150 * 1024);
+    expect(Buffer.byteLength(padded)).toBeLessThan(256 * 1024);
+    const ok = await http().post('/api/v1/templates/validate').send({ yaml: padded }).expect(200);
+    expect(ok.body.summary.id).toBe('big-draft');
+    // The same template with every non-ASCII character escaped (\uXXXX) is twice as long in JSON: still accepted.
+    const escaped = JSON.stringify({ yaml: padded }).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    expect(escaped.length).toBeGreaterThan(300 * 1024);
+    await http().post('/api/v1/templates/validate').set('Content-Type', 'application/json').send(escaped).expect(200);
+
+    const tooBig = await http().post('/api/v1/templates/validate').send({ yaml: `${base}\n# ${'x'.repeat(270 * 1024)}\n` }).expect(400);
+    expect(JSON.stringify(tooBig.body)).toMatch(/larger than 262144 bytes|must be shorter than or equal to 262144 characters/);
+    await http().post('/api/v1/templates/validate').send({ yaml: 'x'.repeat(1024 * 1024) }).expect(413);
+  });
+
+  it('caps the error list of a 10,000-node template at 100 and says how many more there are', async () => {
+    const nodes = Array.from({ length: 10_000 }, () => ({}));
+    const res = await http().post('/api/v1/templates/validate').send({ yaml: stringify({ id: 'many', nodes }) }).expect(400);
+    expect(res.body.errors).toHaveLength(100);
+    expect(res.body.omittedErrors).toBeGreaterThan(40_000);
+    expect(res.body.message).toBe(`Template is invalid (100 of ${100 + res.body.omittedErrors} errors listed)`);
+    expect(JSON.stringify(res.body).length).toBeLessThan(50_000);
+  });
+
+  it('documents the routes in OpenAPI, none of them for trainees', async () => {
     const res = await http().get('/api/docs-json').expect(200);
-    for (const route of ['/api/v1/templates', '/api/v1/templates/{id}', '/api/v1/templates/validate']) {
-      expect(res.body.paths[route]).toBeDefined();
+    const routes = {
+      '/api/v1/templates': ['get', ['operator', 'instructor']],
+      '/api/v1/templates/{id}': ['get', ['operator', 'instructor']],
+      '/api/v1/templates/validate': ['post', ['operator']],
+      '/api/v1/templates/reload': ['post', ['operator']],
+    } as const;
+    for (const [route, [method, roles]] of Object.entries(routes)) {
+      expect({ route, roles: res.body.paths[route]?.[method]?.['x-roles'] }).toEqual({ route, roles });
     }
+  });
+});
+
+/** A one-node range on the built-in base image: quick to provision. */
+const tinyTemplate = (version: string, extra = '') => `id: tiny
+version: "${version}"
+title: { ja: "極小", en: "Tiny" }
+description: { ja: "再読み込みの確認", en: "Reload check" }
+courses: [A]
+durationMinutes: 30
+networks: [{ name: lan }]
+variables: [{ name: flag, kind: hex, length: 8 }]
+nodes:
+  - { name: box, image: base, role: workstation, networks: [{ network: lan }], env: { FLAG: "\${flag}", RELEASE: "${version}" }, resources: { memoryMb: 32 } }
+${extra}`;
+
+describe('Reloading the catalogue over the API, in every process', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tpl-reload-'));
+  const saved = process.env.RANGE_TEMPLATES_DIR;
+  let api: INestApplication;
+  let worker: INestApplicationContext;
+  const http = () => request(api.getHttpServer());
+  const workerCatalog = () => worker.get(SharedTemplateCatalog).catalog;
+  const until = async (what: string, test: () => boolean | Promise<boolean>, ms = 10_000) => {
+    const deadline = Date.now() + ms;
+    while (!(await test())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+
+  beforeAll(async () => {
+    writeFileSync(path.join(dir, 'tiny.yaml'), tinyTemplate('1.0.0'));
+    process.env.RANGE_TEMPLATES_DIR = dir;
+    worker = await createWorkerContext();
+    api = await createApiApp();
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await worker?.close();
+    if (saved === undefined) delete process.env.RANGE_TEMPLATES_DIR;
+    else process.env.RANGE_TEMPLATES_DIR = saved;
+    await removeLabelledObjects(loadConfig());
+  });
+
+  it('adds and changes templates without a restart, in the API and the worker; a broken file is refused with every error and the last good catalogue stays', async () => {
+    const online = readFileSync(path.join(root, 'range-templates', 'online-a.yaml'), 'utf8');
+    writeFileSync(path.join(dir, 'online-a.yaml'), online);
+    const added = await http().post('/api/v1/templates/reload').expect(200);
+    expect(added.body).toMatchObject({ added: ['online-a'], changed: [], removed: [], unchanged: ['tiny'] });
+    expect(added.body.templates.map((t: { id: string }) => t.id)).toEqual(['online-a', 'tiny']);
+    await until('the worker to reload', () => workerCatalog().digest === added.body.digest);
+    expect(workerCatalog().get('online-a').hash).toBe(createHash('sha256').update(online).digest('hex'));
+
+    // Broken: every error of every file, nothing replaced anywhere.
+    writeFileSync(path.join(dir, 'online-a.yaml'), online.replace('role: server', 'role: toaster').replace('after: exploit\n    points: 150', 'points: 150'));
+    writeFileSync(path.join(dir, 'second.yaml'), tinyTemplate('1.0.0').replace('id: tiny', 'id: second').replace('image: base', 'image: "a..b"'));
+    const refused = await http().post('/api/v1/templates/reload').expect(400);
+    expect(refused.body.message).toBe('The template catalogue was not reloaded: the last good catalogue stays');
+    expect(refused.body.errors).toEqual([
+      { file: 'online-a.yaml', path: 'nodes[0].role', message: expect.stringMatching(/^role must be one of/) },
+      { file: 'online-a.yaml', path: 'objectives[2].after', message: expect.stringMatching(/^a contain check answers damage an attack step does/) },
+      { file: 'second.yaml', path: 'nodes[0].image', message: '"a..b" is not a valid image reference' },
+    ]);
+    expect(refused.body.templates.map((t: { id: string }) => t.id)).toEqual(['online-a', 'tiny']);
+    const listed = await http().get('/api/v1/templates').expect(200);
+    expect(listed.body.map((t: { id: string; hash: string }) => [t.id, t.hash])).toEqual(added.body.templates.map((t: { id: string; hash: string }) => [t.id, t.hash]));
+    expect(workerCatalog().digest).toBe(added.body.digest);
+  });
+
+  it('keeps a running range on the blueprint it was rendered from (its hash) through a reload and a reset', async () => {
+    writeFileSync(path.join(dir, 'online-a.yaml'), readFileSync(path.join(root, 'range-templates', 'online-a.yaml'), 'utf8'));
+    writeFileSync(path.join(dir, 'second.yaml'), tinyTemplate('1.0.0').replace('id: tiny', 'id: second'));
+    await http().post('/api/v1/templates/reload').expect(200);
+    const before = (await http().get('/api/v1/templates/tiny').expect(200)).body;
+
+    const sessionId = randomUUID();
+    const created = await http().post(`/api/v1/sessions/${sessionId}/ranges`).send({ templateId: 'tiny', teamIds: [randomUUID()] }).expect(202);
+    const rangeId = created.body.ranges[0].id as string;
+    const status = async () => (await http().get(`/api/v1/ranges/${rangeId}`).expect(200)).body;
+    await until('the range to be ready', async () => ['ready', 'failed'].includes((await status()).status), 90_000);
+    expect(await status()).toMatchObject({ status: 'ready', templateHash: before.hash });
+    const dataSource = worker.get(DataSource);
+    const blueprintOf = async () => (await dataSource.query(`SELECT blueprint FROM ranges WHERE id = $1`, [rangeId]))[0].blueprint;
+    const rendered = await blueprintOf();
+
+    writeFileSync(path.join(dir, 'tiny.yaml'), tinyTemplate('2.0.0'));
+    const reloaded = await http().post('/api/v1/templates/reload').expect(200);
+    expect(reloaded.body.changed).toEqual(['tiny']);
+    await until('the worker to reload', () => workerCatalog().digest === reloaded.body.digest);
+    const after = (await http().get('/api/v1/templates/tiny').expect(200)).body;
+    expect(after.hash).not.toBe(before.hash);
+
+    await http().post(`/api/v1/ranges/${rangeId}/reset`).expect(202);
+    await until('the reset to finish', async () => ['ready', 'failed'].includes((await status()).status) && (await status()).status !== 'resetting', 90_000);
+    expect(await status()).toMatchObject({ status: 'ready', templateHash: before.hash });
+    expect(await blueprintOf()).toEqual(rendered);
+    const config = loadConfig();
+    const box = await worker.get(DockerEngine).docker.getContainer(containerName(config.INSTANCE_NAME, rangeId, 'box')).inspect();
+    expect(box.Config.Labels[labelKeys(config.DOCKER_LABEL_NAMESPACE).templateHash]).toBe(before.hash);
+    expect(box.Config.Env).toEqual(expect.arrayContaining(['RELEASE=1.0.0', `FLAG=${rendered.variables.flag}`]));
+
+    // A new range renders the reloaded template.
+    const next = await http().post(`/api/v1/sessions/${randomUUID()}/ranges`).send({ templateId: 'tiny', teamIds: [randomUUID()] }).expect(202);
+    expect(next.body.ranges.map((r: { templateHash: string }) => r.templateHash)).toEqual([after.hash]);
+    await http().post(`/api/v1/ranges/${rangeId}/teardown`).expect(202);
+    await http().post(`/api/v1/ranges/${next.body.ranges[0].id}/teardown`).expect(202);
   });
 });

@@ -17,4 +17,5 @@ export { applyDefaults, DEFAULT_WORDS, PORT_VARIABLE_DEFAULTS } from './template
 export { renderTemplate, dependencyOrder, RenderError, type RenderInput } from './template-renderer.js';
 export { checkTemplateSource, loadTemplateSource, templateHash, type CheckedTemplate } from './load-template.js';
 export { TemplateCatalog, TemplateCatalogError, type CatalogEntry, type CatalogProblem, type CatalogReload } from './template-catalog.js';
+export { SharedTemplateCatalog } from './shared-template-catalog.js';
 export { TemplatesModule } from './templates.module.js';

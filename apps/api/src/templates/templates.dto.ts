@@ -56,8 +56,16 @@ export class TemplateDetailDto extends TemplateSummaryDto {
   source!: string;
 }
 
+/**
+ * The validate route's body limit: a template of MAX_TEMPLATE_BYTES, JSON-escaped.
+ * Escaping at most triples valid YAML text (a 2-byte UTF-8 character becomes
+ * "\u00e9", 6 bytes), so a template the parser would accept is never refused
+ * with 413 for its envelope.
+ */
+export const VALIDATE_BODY_LIMIT_BYTES = 3 * MAX_TEMPLATE_BYTES + 1024;
+
 export class ValidateTemplateBodyDto {
-  @ApiProperty({ description: 'The template as YAML text' })
+  @ApiProperty({ description: `The template as YAML text (at most ${MAX_TEMPLATE_BYTES} bytes)` })
   @IsString()
   @MaxLength(MAX_TEMPLATE_BYTES)
   yaml!: string;
@@ -89,8 +97,50 @@ export class TemplateInvalidDto {
   @ApiProperty({ example: false })
   valid!: boolean;
 
-  @ApiProperty({ type: [TemplateIssueDto], description: 'Every problem, each with its path' })
+  @ApiProperty({ type: [TemplateIssueDto], description: 'Every problem, each with its path (at most 100)' })
   errors!: TemplateIssueDto[];
+
+  @ApiProperty({ example: 0, description: 'How many more problems there are beyond those listed' })
+  omittedErrors!: number;
+}
+
+export class TemplateReloadDto {
+  @ApiProperty({ description: 'sha256 over every template id and hash: every process reports the same one' })
+  digest!: string;
+
+  @ApiProperty({ type: [String] })
+  added!: string[];
+
+  @ApiProperty({ type: [String], description: 'Templates whose file changed (ranges already rendered keep their blueprint and its hash)' })
+  changed!: string[];
+
+  @ApiProperty({ type: [String] })
+  removed!: string[];
+
+  @ApiProperty({ type: [String] })
+  unchanged!: string[];
+
+  @ApiProperty({ type: [TemplateSummaryDto] })
+  templates!: TemplateSummaryDto[];
+}
+
+export class TemplateFileIssueDto extends TemplateIssueDto {
+  @ApiProperty({ example: 'course-a.yaml' })
+  file!: string;
+}
+
+export class TemplateReloadRefusedDto {
+  @ApiProperty({ example: 400 })
+  statusCode!: number;
+
+  @ApiProperty({ example: 'The template catalogue was not reloaded: the last good catalogue stays' })
+  message!: string;
+
+  @ApiProperty({ type: [TemplateFileIssueDto], description: 'Every problem of every file' })
+  errors!: TemplateFileIssueDto[];
+
+  @ApiProperty({ type: [TemplateSummaryDto], description: 'The catalogue still in use' })
+  templates!: TemplateSummaryDto[];
 }
 
 export function toSummary(template: RangeTemplate, hash: string): TemplateSummaryDto {
