@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { loadConfig } from '@app/config';
 import { readFileSync } from 'node:fs';
-import { formatIssue } from '../model.js';
+import { formatIssue, omittedLine } from '../model.js';
 import { TemplateCatalog, TemplateCatalogError } from '../template-catalog.js';
 
 // Validates range templates: the whole catalogue (no arguments) or the given files,
@@ -26,9 +26,9 @@ if (files.length === 0) {
     if (!(err instanceof TemplateCatalogError)) throw err;
   }
   for (const file of files) {
-    const { template, issues } = catalog.check(readFileSync(file, 'utf8'));
+    const { template, issues, omittedIssues } = catalog.check(readFileSync(file, 'utf8'));
     console.log(`${template ? 'ok     ' : 'INVALID'} ${file}`);
-    for (const issue of issues) console.log(`  ${formatIssue(issue)}`);
+    for (const line of [...issues.map(formatIssue), ...omittedLine(omittedIssues)]) console.log(`  ${line}`);
     failed ||= !template;
   }
 }
