@@ -1,6 +1,6 @@
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { loadConfig } from '@app/config';
-import { DockerEngine, labelKeys } from '@app/docker';
+import { CONTAINER_RUNTIME, labelKeys, type ContainerRuntime } from '@app/docker';
 import { containerName } from '@app/ranges';
 import { SharedTemplateCatalog } from '@app/templates';
 import { createHash, randomUUID } from 'node:crypto';
@@ -247,9 +247,11 @@ describe('Reloading the catalogue over the API, in every process', () => {
     expect(await status()).toMatchObject({ status: 'ready', templateHash: before.hash });
     expect(await blueprintOf()).toEqual(rendered);
     const config = loadConfig();
-    const box = await worker.get(DockerEngine).docker.getContainer(containerName(config.INSTANCE_NAME, rangeId, 'box')).inspect();
-    expect(box.Config.Labels[labelKeys(config.DOCKER_LABEL_NAMESPACE).templateHash]).toBe(before.hash);
-    expect(box.Config.Env).toEqual(expect.arrayContaining(['RELEASE=1.0.0', `FLAG=${rendered.variables.flag}`]));
+    const runtime = worker.get<ContainerRuntime>(CONTAINER_RUNTIME);
+    const box = await runtime.inspectContainer(containerName(config.INSTANCE_NAME, rangeId, 'box'));
+    expect(box?.labels[labelKeys(config.DOCKER_LABEL_NAMESPACE).templateHash]).toBe(before.hash);
+    const env = await runtime.exec(containerName(config.INSTANCE_NAME, rangeId, 'box'), ['sh', '-c', 'echo "$RELEASE $FLAG"']);
+    expect(env.stdout.trim()).toBe(`1.0.0 ${rendered.variables.flag}`);
 
     // A new range renders the reloaded template.
     const next = await http().post(`/api/v1/sessions/${randomUUID()}/ranges`).send({ templateId: 'tiny', teamIds: [randomUUID()] }).expect(202);
