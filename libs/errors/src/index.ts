@@ -1,0 +1,16 @@
+export {
+  ConflictError,
+  DomainError,
+  ERROR_KINDS,
+  ForbiddenError,
+  InvalidInputError,
+  isDomainError,
+  isPermanentError,
+  joinFieldErrors,
+  NotFoundError,
+  RateLimitedError,
+  UnavailableError,
+  type ErrorDetails,
+  type ErrorKind,
+  type FieldError,
+} from './domain-error.js';
