@@ -1,11 +1,12 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AnnualPlanEntity, AuditTrail, CourseEntity, SessionEntity } from '@app/database';
 import { DataSource, In } from 'typeorm';
-import { planFiscalYear, type Interval, type PlanFailure, type PlannerTarget } from './domain/annual-planner.js';
+import { planFiscalYear, type Interval, type PlannerTarget } from './domain/annual-planner.js';
 import { jstInstant } from './domain/fiscal-calendar.js';
 import { pageWindow, toPage } from './paging.js';
 import { SessionService } from './session.service.js';
 import type { AnnualPlanView, Page, PageRequest } from './views.js';
+import { PlanRefusedError, SchedulingNotFoundError, SchedulingRuleError } from './errors.js';
 
 export interface AnnualPlanRequest {
   fiscalYear: number;
@@ -16,18 +17,6 @@ export interface AnnualPlanRequest {
   venueIds?: string[];
   /** Days without training, "YYYY-MM-DD" (e.g. national holidays). */
   blackoutDates?: string[];
-}
-
-/** The refusal of an impossible plan: which constraint failed, for which course and month. */
-export class PlanRefusedError extends ConflictException {
-  constructor(readonly failures: PlanFailure[]) {
-    super({
-      statusCode: 409,
-      error: 'Conflict',
-      message: `the plan cannot be made: ${failures.map((f) => `${f.course}${f.month ? ` ${f.month}` : ''}: ${f.constraint}: ${f.message}`).join('; ')}`,
-      failures,
-    });
-  }
 }
 
 /**
@@ -48,10 +37,10 @@ export class AnnualPlanner {
       await m.query(`SELECT pg_advisory_xact_lock(hashtext('cyder.annual-planner'))`);
       const codes = request.courses.map((c) => c.course);
       const duplicates = codes.filter((c, i) => codes.indexOf(c) !== i);
-      if (duplicates.length) throw new ConflictException(`course ${duplicates.join(', ')} is listed twice`);
+      if (duplicates.length) throw new SchedulingRuleError(`course ${duplicates.join(', ')} is listed twice`);
       const courses = await m.find(CourseEntity, { where: { code: In(codes) } });
       const unknown = codes.filter((c) => !courses.some((k) => k.code === c));
-      if (unknown.length) throw new NotFoundException(`course ${unknown.join(', ')} does not exist`);
+      if (unknown.length) throw new SchedulingNotFoundError(`course ${unknown.join(', ')} does not exist`);
 
       const targets: PlannerTarget[] = request.courses.map((t) => {
         const course = courses.find((c) => c.code === t.course)!;
@@ -73,12 +62,12 @@ export class AnnualPlanner {
       const regions: Array<{ id: string; name: string }> = await m.query(`SELECT id, name FROM regions ORDER BY sort_order, name`);
       const venues: Array<{ id: string; name: string; prefecture_code: number; seat_capacity: number; range_host_capacity: number }> =
         await m.query(`SELECT * FROM venues ${request.venueIds ? 'WHERE id = ANY($1)' : ''} ORDER BY name`, request.venueIds ? [request.venueIds] : []);
-      if (request.venueIds && venues.length !== new Set(request.venueIds).size) throw new NotFoundException('unknown venue among venueIds');
+      if (request.venueIds && venues.length !== new Set(request.venueIds).size) throw new SchedulingNotFoundError('unknown venue among venueIds');
       const instructors: Array<{ id: string; course_codes: string[]; active: boolean }> = await m.query(
         `SELECT id, course_codes, active FROM instructors WHERE ${request.instructorIds ? 'id = ANY($1)' : 'active'} ORDER BY id`,
         request.instructorIds ? [request.instructorIds] : [],
       );
-      if (request.instructorIds && instructors.length !== new Set(request.instructorIds).size) throw new NotFoundException('unknown instructor among instructorIds');
+      if (request.instructorIds && instructors.length !== new Set(request.instructorIds).size) throw new SchedulingNotFoundError('unknown instructor among instructorIds');
 
       // Existing bookings in (and around) the fiscal year.
       const from = jstInstant(request.fiscalYear, 3, 1);
@@ -136,7 +125,7 @@ export class AnnualPlanner {
 
   async get(id: string): Promise<AnnualPlanView> {
     const plan = await this.dataSource.getRepository(AnnualPlanEntity).findOne({ where: { id } });
-    if (!plan) throw new NotFoundException(`annual plan ${id} does not exist`);
+    if (!plan) throw new SchedulingNotFoundError(`annual plan ${id} does not exist`);
     return this.view(plan);
   }
 
@@ -155,8 +144,8 @@ export class AnnualPlanner {
   async publish(id: string, actor: string): Promise<AnnualPlanView> {
     await this.dataSource.transaction(async (m) => {
       const plan = await m.findOne(AnnualPlanEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!plan) throw new NotFoundException(`annual plan ${id} does not exist`);
-      if (plan.status !== 'draft') throw new ConflictException(`the plan is already ${plan.status}`);
+      if (!plan) throw new SchedulingNotFoundError(`annual plan ${id} does not exist`);
+      if (plan.status !== 'draft') throw new SchedulingRuleError(`the plan is already ${plan.status}`);
       const drafts = await m.find(SessionEntity, { where: { planId: id, status: 'draft' }, order: { startsAt: 'ASC' } });
       for (const s of drafts) await this.sessions.transition(s.id, 'open', actor, 'annual plan published', m);
       await m.update(AnnualPlanEntity, { id }, { status: 'published', publishedAt: new Date() });
@@ -169,8 +158,8 @@ export class AnnualPlanner {
   async discard(id: string, actor: string): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       const plan = await m.findOne(AnnualPlanEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!plan) throw new NotFoundException(`annual plan ${id} does not exist`);
-      if (plan.status !== 'draft') throw new ConflictException('a published plan cannot be discarded; cancel its sessions instead');
+      if (!plan) throw new SchedulingNotFoundError(`annual plan ${id} does not exist`);
+      if (plan.status !== 'draft') throw new SchedulingRuleError('a published plan cannot be discarded; cancel its sessions instead');
       const [, removed] = await m.query(`DELETE FROM sessions WHERE plan_id = $1 AND status = 'draft'`, [id]);
       await m.delete(AnnualPlanEntity, { id });
       await this.audit.record({ actor, action: 'plan.discard', subjectType: 'annual-plan', subjectId: id, details: { removedSessions: removed } }, m);

@@ -1,6 +1,7 @@
-import { ConflictException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { maxTeams } from './domain/team-formation.js';
+import { DoubleBookingError, SchedulingRuleError } from './errors.js';
 
 export interface BookingRequest {
   /** The session being changed, so it does not conflict with itself. */
@@ -33,8 +34,9 @@ export class BookingGuard {
         [req.venue.id, self, req.startsAt, req.endsAt],
       );
       if (clash) {
-        throw new ConflictException(
+        throw new DoubleBookingError(
           `venue ${req.venue.name} is already booked by ${clash.course_code} session ${clash.id} (${iso(clash.starts_at)} - ${iso(clash.ends_at)})`,
+          'venue',
         );
       }
       const needed = maxTeams(req.seats, req.teamSize);
@@ -45,7 +47,7 @@ export class BookingGuard {
         [req.venue.id, self, req.startsAt, req.endsAt],
       );
       if (needed + teams > req.venue.rangeHostCapacity) {
-        throw new ConflictException(
+        throw new SchedulingRuleError(
           `${req.courseCode} with ${req.seats} seats in teams of ${req.teamSize} needs up to ${needed} team ranges at once; the range host of venue ${req.venue.name} runs at most ${req.venue.rangeHostCapacity}${teams ? ` and already has ${teams} booked then` : ''}`,
         );
       }
@@ -59,8 +61,9 @@ export class BookingGuard {
         [req.instructorIds, self, req.startsAt, req.endsAt],
       );
       if (clash) {
-        throw new ConflictException(
+        throw new DoubleBookingError(
           `instructor ${clash.name} is already teaching ${clash.course_code} session ${clash.id} (${iso(clash.starts_at)} - ${iso(clash.ends_at)})`,
+          'instructor',
         );
       }
     }

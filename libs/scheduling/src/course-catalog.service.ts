@@ -1,7 +1,8 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AuditTrail, CourseEntity, OrganisationTypeEntity, PrefectureEntity } from '@app/database';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import type { CourseView } from './views.js';
+import { SchedulingNotFoundError, SchedulingRuleError } from './errors.js';
 
 export type CourseUpdate = Partial<
   Pick<
@@ -35,27 +36,27 @@ export class CourseCatalogService {
 
   async get(code: string, manager: EntityManager = this.dataSource.manager): Promise<CourseView> {
     const row = await manager.findOne(CourseEntity, { where: { code } });
-    if (!row) throw new NotFoundException(`course ${code} does not exist`);
+    if (!row) throw new SchedulingNotFoundError(`course ${code} does not exist`);
     return courseView(row);
   }
 
   async update(code: string, input: CourseUpdate, actor: string): Promise<CourseView> {
     await this.dataSource.transaction(async (m) => {
       const course = await m.findOne(CourseEntity, { where: { code }, lock: { mode: 'pessimistic_write' } });
-      if (!course) throw new NotFoundException(`course ${code} does not exist`);
+      if (!course) throw new SchedulingNotFoundError(`course ${code} does not exist`);
       if (input.admittedOrganisationTypes) {
         const known = await m.count(OrganisationTypeEntity, { where: { code: In(input.admittedOrganisationTypes) } });
-        if (known !== new Set(input.admittedOrganisationTypes).size) throw new NotFoundException(`unknown organisation type among ${input.admittedOrganisationTypes.join(', ')}`);
+        if (known !== new Set(input.admittedOrganisationTypes).size) throw new SchedulingNotFoundError(`unknown organisation type among ${input.admittedOrganisationTypes.join(', ')}`);
       }
       if (input.prefectureCodes?.length) {
         const known = await m.count(PrefectureEntity, { where: { code: In(input.prefectureCodes) } });
-        if (known !== new Set(input.prefectureCodes).size) throw new NotFoundException(`unknown prefecture code among ${input.prefectureCodes.join(', ')}`);
+        if (known !== new Set(input.prefectureCodes).size) throw new SchedulingNotFoundError(`unknown prefecture code among ${input.prefectureCodes.join(', ')}`);
       }
       if (course.placement === 'listed_prefectures' && input.prefectureCodes && input.prefectureCodes.length === 0) {
-        throw new ConflictException(`${code} runs only in listed prefectures; the list cannot be empty`);
+        throw new SchedulingRuleError(`${code} runs only in listed prefectures; the list cannot be empty`);
       }
       if (course.selfPaced && input.defaultTeamSize !== undefined && input.defaultTeamSize !== 1) {
-        throw new ConflictException(`${code} is self-paced: one trainee per team`);
+        throw new SchedulingRuleError(`${code} is self-paced: one trainee per team`);
       }
       await m.update(CourseEntity, { code }, { ...input });
       await this.audit.record({ actor, action: 'course.update', subjectType: 'course', subjectId: code, details: { ...input } }, m);

@@ -1,4 +1,4 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import {
   AuditTrail,
   CourseEntity,
@@ -13,6 +13,7 @@ import { pageWindow, toPage } from './paging.js';
 import { countEnrollments, loadEnrollments } from './session-queries.js';
 import { TeamFormationService } from './team-formation.service.js';
 import type { CancellationView, EnrollmentView, Page, PageRequest } from './views.js';
+import { EnrollmentRefusedError, SchedulingNotFoundError } from './errors.js';
 
 /** Statuses in which a trainee may still cancel (before provisioning starts). */
 const CANCELLABLE: readonly string[] = ['open', 'closed'];
@@ -33,7 +34,7 @@ export class EnrollmentService {
   /** A session's enrollments in arrival order, paged. */
   async list(sessionId: string, filter: PageRequest & { status?: EnrollmentStatus } = {}): Promise<Page<EnrollmentView>> {
     if (!(await this.dataSource.getRepository(SessionEntity).exists({ where: { id: sessionId } }))) {
-      throw new NotFoundException(`session ${sessionId} does not exist`);
+      throw new SchedulingNotFoundError(`session ${sessionId} does not exist`);
     }
     const { page, pageSize } = pageWindow(filter);
     const items = await loadEnrollments(this.dataSource.manager, sessionId, { status: filter.status, page, pageSize });
@@ -45,18 +46,18 @@ export class EnrollmentService {
       // Eligibility first, before the lock: a session's course never changes, so the checks that
       // need no lock do not lengthen the queue on a popular session.
       const unlocked = await m.findOne(SessionEntity, { where: { id: sessionId } });
-      if (!unlocked) throw new NotFoundException(`session ${sessionId} does not exist`);
+      if (!unlocked) throw new SchedulingNotFoundError(`session ${sessionId} does not exist`);
       const [trainee] = await m.query(
         `SELECT t.id, t.name, o.id AS organisation_id, o.name AS organisation_name, o.type_code
          FROM trainees t JOIN organisations o ON o.id = t.organisation_id WHERE t.id = $1`,
         [traineeId],
       );
-      if (!trainee) throw new NotFoundException(`trainee ${traineeId} does not exist`);
+      if (!trainee) throw new SchedulingNotFoundError(`trainee ${traineeId} does not exist`);
       const course = await m.findOneByOrFail(CourseEntity, { code: unlocked.courseCode });
       if (!course.admittedOrganisationTypes.includes(trainee.type_code)) {
         const admitted = await m.find(OrganisationTypeEntity, { where: { code: In(course.admittedOrganisationTypes) }, order: { sortOrder: 'ASC' } });
         const type = await m.findOneBy(OrganisationTypeEntity, { code: trainee.type_code });
-        throw new ConflictException(
+        throw new EnrollmentRefusedError(
           `not eligible: ${course.code} admits ${admitted.map((t) => t.name.toLowerCase()).join(', ')} only; ${trainee.organisation_name} is a ${type?.name.toLowerCase() ?? trainee.type_code}`,
         );
       }
@@ -68,9 +69,9 @@ export class EnrollmentService {
          RETURNING status, seats, enrollment_counter AS arrival, starts_at, ends_at`,
         [sessionId],
       );
-      if (!session) throw new NotFoundException(`session ${sessionId} does not exist`);
-      if (session.status === 'draft') throw new ConflictException('the session is not published yet (draft): enrollment opens when it is published');
-      if (session.status !== 'open') throw new ConflictException(`enrollment is closed: the session is ${session.status}`);
+      if (!session) throw new SchedulingNotFoundError(`session ${sessionId} does not exist`);
+      if (session.status === 'draft') throw new EnrollmentRefusedError('the session is not published yet (draft): enrollment opens when it is published');
+      if (session.status !== 'open') throw new EnrollmentRefusedError(`enrollment is closed: the session is ${session.status}`);
       const [state]: [{ confirmed: number; waitlisted: number; existing: EnrollmentStatus | null }] = await m.query(
         `SELECT (SELECT count(*) FROM enrollments WHERE session_id = $1 AND status = 'confirmed')::int AS confirmed,
                 (SELECT count(*) FROM enrollments WHERE session_id = $1 AND status = 'waitlisted')::int AS waitlisted,
@@ -78,7 +79,7 @@ export class EnrollmentService {
         [sessionId, traineeId],
       );
       if (state.existing && state.existing !== 'cancelled') {
-        throw new ConflictException(`trainee ${traineeId} is already enrolled in this session (${state.existing})`);
+        throw new EnrollmentRefusedError(`trainee ${traineeId} is already enrolled in this session (${state.existing})`);
       }
       // One classroom at a time; self-paced windows (weeks long) overlap with anything and do not count.
       const [overlap] = course.selfPaced
@@ -89,7 +90,7 @@ export class EnrollmentService {
                AND tstzrange(s.starts_at, s.ends_at) && tstzrange($3, $4) LIMIT 1`,
             [traineeId, sessionId, session.starts_at, session.ends_at],
           );
-      if (overlap) throw new ConflictException(`trainee ${traineeId} is already enrolled in ${overlap.course_code} session ${overlap.id} at the same time`);
+      if (overlap) throw new EnrollmentRefusedError(`trainee ${traineeId} is already enrolled in ${overlap.course_code} session ${overlap.id} at the same time`);
 
       const status: EnrollmentStatus = state.confirmed < session.seats ? 'confirmed' : 'waitlisted';
       // A cancelled enrollment comes back at the end of the queue (new arrival number).
@@ -129,12 +130,12 @@ export class EnrollmentService {
   async cancel(sessionId: string, enrollmentId: string, actor: string): Promise<CancellationView> {
     return this.dataSource.transaction(async (m) => {
       const session = await m.findOne(SessionEntity, { where: { id: sessionId }, lock: { mode: 'pessimistic_write' } });
-      if (!session) throw new NotFoundException(`session ${sessionId} does not exist`);
+      if (!session) throw new SchedulingNotFoundError(`session ${sessionId} does not exist`);
       const enrollment = await m.findOne(EnrollmentEntity, { where: { id: enrollmentId, sessionId } });
-      if (!enrollment) throw new NotFoundException(`enrollment ${enrollmentId} does not exist in session ${sessionId}`);
-      if (enrollment.status === 'cancelled') throw new ConflictException('the enrollment is already cancelled');
+      if (!enrollment) throw new SchedulingNotFoundError(`enrollment ${enrollmentId} does not exist in session ${sessionId}`);
+      if (enrollment.status === 'cancelled') throw new EnrollmentRefusedError('the enrollment is already cancelled');
       if (!CANCELLABLE.includes(session.status)) {
-        throw new ConflictException(`enrollments can be cancelled only before provisioning; the session is ${session.status}`);
+        throw new EnrollmentRefusedError(`enrollments can be cancelled only before provisioning; the session is ${session.status}`);
       }
       await m.update(EnrollmentEntity, { id: enrollmentId }, { status: 'cancelled', cancelledAt: new Date() });
       const course = await m.findOneByOrFail(CourseEntity, { code: session.courseCode });

@@ -1,5 +1,5 @@
 export { SchedulingModule } from './scheduling.module.js';
-export { AnnualPlanner, PlanRefusedError, type AnnualPlanRequest } from './annual-planner.service.js';
+export { AnnualPlanner, type AnnualPlanRequest } from './annual-planner.service.js';
 export { CourseCatalogService, type CourseUpdate } from './course-catalog.service.js';
 export { EnrollmentService } from './enrollment.service.js';
 export { PeopleService, type InstructorInput, type TraineeInput } from './people.service.js';
@@ -13,3 +13,13 @@ export { planFiscalYear, type PlanConstraint, type PlanFailure, type PlannedSess
 export { fiscalYearOfInstant, jstInstant, jstParts } from './domain/fiscal-calendar.js';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './paging.js';
 export type * from './views.js';
+export {
+  DoubleBookingError,
+  EnrollmentRefusedError,
+  InvalidScheduleError,
+  PlanRefusedError,
+  SchedulingNotFoundError,
+  SchedulingRuleError,
+  SessionTransitionError,
+  TeamChangeRefusedError,
+} from './errors.js';

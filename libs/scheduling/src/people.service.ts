@@ -1,8 +1,9 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AuditTrail, CourseEntity, InstructorEntity, OrganisationEntity, TraineeEntity } from '@app/database';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { pageWindow, SqlWhere, toPage } from './paging.js';
 import type { InstructorView, Page, PageRequest, TraineeView } from './views.js';
+import { SchedulingNotFoundError } from './errors.js';
 
 export interface TraineeInput {
   name: string;
@@ -47,7 +48,7 @@ export class PeopleService {
       `SELECT t.*, o.name AS organisation_name, o.type_code FROM trainees t JOIN organisations o ON o.id = t.organisation_id WHERE t.id = $1`,
       [id],
     );
-    if (!row) throw new NotFoundException(`trainee ${id} does not exist`);
+    if (!row) throw new SchedulingNotFoundError(`trainee ${id} does not exist`);
     return traineeView(row);
   }
 
@@ -66,7 +67,7 @@ export class PeopleService {
 
   async updateTrainee(id: string, input: Partial<TraineeInput>, actor: string): Promise<TraineeView> {
     await this.dataSource.transaction(async (m) => {
-      if (!(await m.exists(TraineeEntity, { where: { id } }))) throw new NotFoundException(`trainee ${id} does not exist`);
+      if (!(await m.exists(TraineeEntity, { where: { id } }))) throw new SchedulingNotFoundError(`trainee ${id} does not exist`);
       if (input.organisationId) await this.requireOrganisation(m, input.organisationId);
       await m.update(TraineeEntity, { id }, input);
       await this.audit.record({ actor, action: 'trainee.update', subjectType: 'trainee', subjectId: id, details: { fields: Object.keys(input) } }, m);
@@ -101,7 +102,7 @@ export class PeopleService {
 
   async getInstructor(id: string): Promise<InstructorView> {
     const row = await this.dataSource.getRepository(InstructorEntity).findOne({ where: { id } });
-    if (!row) throw new NotFoundException(`instructor ${id} does not exist`);
+    if (!row) throw new SchedulingNotFoundError(`instructor ${id} does not exist`);
     return instructorView(row);
   }
 
@@ -120,7 +121,7 @@ export class PeopleService {
 
   async updateInstructor(id: string, input: Partial<InstructorInput>, actor: string): Promise<InstructorView> {
     await this.dataSource.transaction(async (m) => {
-      if (!(await m.exists(InstructorEntity, { where: { id } }))) throw new NotFoundException(`instructor ${id} does not exist`);
+      if (!(await m.exists(InstructorEntity, { where: { id } }))) throw new SchedulingNotFoundError(`instructor ${id} does not exist`);
       if (input.courseCodes) await this.requireCourses(m, input.courseCodes);
       await m.update(InstructorEntity, { id }, input);
       await this.audit.record(
@@ -132,12 +133,12 @@ export class PeopleService {
   }
 
   private async requireOrganisation(m: EntityManager, id: string): Promise<void> {
-    if (!(await m.exists(OrganisationEntity, { where: { id } }))) throw new NotFoundException(`organisation ${id} does not exist`);
+    if (!(await m.exists(OrganisationEntity, { where: { id } }))) throw new SchedulingNotFoundError(`organisation ${id} does not exist`);
   }
 
   private async requireCourses(m: EntityManager, codes: string[]): Promise<void> {
     const known = await m.count(CourseEntity, { where: { code: In(codes) } });
-    if (known !== new Set(codes).size) throw new NotFoundException(`unknown course among ${codes.join(', ')}`);
+    if (known !== new Set(codes).size) throw new SchedulingNotFoundError(`unknown course among ${codes.join(', ')}`);
   }
 }
 

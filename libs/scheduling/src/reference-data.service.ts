@@ -1,4 +1,4 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import {
   AuditTrail,
   OrganisationEntity,
@@ -11,6 +11,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { maxTeams } from './domain/team-formation.js';
 import { pageWindow, SqlWhere, toPage } from './paging.js';
 import type { OrganisationTypeView, OrganisationView, Page, PageRequest, PrefectureView, RegionView, VenueView } from './views.js';
+import { SchedulingNotFoundError, SchedulingRuleError } from './errors.js';
 
 export interface RegionInput {
   code?: string;
@@ -53,7 +54,7 @@ export class ReferenceDataService {
 
   async getRegion(id: string): Promise<RegionView> {
     const region = (await this.listRegions()).find((r) => r.id === id);
-    if (!region) throw new NotFoundException(`region ${id} does not exist`);
+    if (!region) throw new SchedulingNotFoundError(`region ${id} does not exist`);
     return region;
   }
 
@@ -70,7 +71,7 @@ export class ReferenceDataService {
   async updateRegion(id: string, input: RegionInput, actor: string): Promise<RegionView> {
     await this.dataSource.transaction(async (m) => {
       const region = await m.findOne(RegionEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!region) throw new NotFoundException(`region ${id} does not exist`);
+      if (!region) throw new SchedulingNotFoundError(`region ${id} does not exist`);
       const patch: Partial<RegionEntity> = {};
       if (input.code !== undefined) patch.code = input.code;
       if (input.name !== undefined) patch.name = input.name;
@@ -85,11 +86,11 @@ export class ReferenceDataService {
   async deleteRegion(id: string, actor: string): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       const region = await m.findOne(RegionEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!region) throw new NotFoundException(`region ${id} does not exist`);
+      if (!region) throw new SchedulingNotFoundError(`region ${id} does not exist`);
       const prefectures = await m.count(PrefectureEntity, { where: { regionId: id } });
-      if (prefectures > 0) throw new ConflictException(`region ${region.name} still has ${prefectures} prefecture(s); move them to another region first`);
+      if (prefectures > 0) throw new SchedulingRuleError(`region ${region.name} still has ${prefectures} prefecture(s); move them to another region first`);
       const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM sessions WHERE region_id = $1`, [id]);
-      if (n > 0) throw new ConflictException(`region ${region.name} is used by ${n} session(s)`);
+      if (n > 0) throw new SchedulingRuleError(`region ${region.name} is used by ${n} session(s)`);
       await m.delete(RegionEntity, { id });
       await this.audit.record({ actor, action: 'region.delete', subjectType: 'region', subjectId: id, details: { code: region.code } }, m);
     });
@@ -97,7 +98,7 @@ export class ReferenceDataService {
 
   private async movePrefectures(m: EntityManager, regionId: string, codes: number[]): Promise<void> {
     const found = await m.count(PrefectureEntity, { where: codes.map((code) => ({ code })) });
-    if (found !== new Set(codes).size) throw new NotFoundException(`unknown prefecture code among ${codes.join(', ')} (1-47)`);
+    if (found !== new Set(codes).size) throw new SchedulingNotFoundError(`unknown prefecture code among ${codes.join(', ')} (1-47)`);
     await m.query(`UPDATE prefectures SET region_id = $1 WHERE code = ANY($2)`, [regionId, codes]);
   }
 
@@ -129,7 +130,7 @@ export class ReferenceDataService {
 
   async getOrganisation(id: string): Promise<OrganisationView> {
     const row = await this.dataSource.getRepository(OrganisationEntity).findOne({ where: { id } });
-    if (!row) throw new NotFoundException(`organisation ${id} does not exist`);
+    if (!row) throw new SchedulingNotFoundError(`organisation ${id} does not exist`);
     return { id: row.id, name: row.name, typeCode: row.typeCode, prefectureCode: row.prefectureCode, createdAt: row.createdAt };
   }
 
@@ -163,7 +164,7 @@ export class ReferenceDataService {
       `SELECT v.*, p.name AS prefecture_name FROM venues v JOIN prefectures p ON p.code = v.prefecture_code WHERE v.id = $1`,
       [id],
     );
-    if (!row) throw new NotFoundException(`venue ${id} does not exist`);
+    if (!row) throw new SchedulingNotFoundError(`venue ${id} does not exist`);
     return venueView(row);
   }
 
@@ -180,7 +181,7 @@ export class ReferenceDataService {
   async updateVenue(id: string, input: VenueInput, actor: string): Promise<VenueView> {
     await this.dataSource.transaction(async (m) => {
       const venue = await m.findOne(VenueEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!venue) throw new NotFoundException(`venue ${id} does not exist`);
+      if (!venue) throw new SchedulingNotFoundError(`venue ${id} does not exist`);
       if (input.prefectureCode !== undefined) await this.requirePrefecture(m, input.prefectureCode);
       const next = { ...venue, ...input };
       // Live sessions must still fit the venue after the change.
@@ -189,11 +190,11 @@ export class ReferenceDataService {
         [id],
       );
       for (const s of live) {
-        if (s.seats > next.seatCapacity) throw new ConflictException(`session ${s.id} has ${s.seats} seats; the venue would have only ${next.seatCapacity}`);
+        if (s.seats > next.seatCapacity) throw new SchedulingRuleError(`session ${s.id} has ${s.seats} seats; the venue would have only ${next.seatCapacity}`);
         if (maxTeams(s.seats, s.team_size) > next.rangeHostCapacity) {
-          throw new ConflictException(`session ${s.id} needs up to ${maxTeams(s.seats, s.team_size)} team ranges; the range host would run only ${next.rangeHostCapacity}`);
+          throw new SchedulingRuleError(`session ${s.id} needs up to ${maxTeams(s.seats, s.team_size)} team ranges; the range host would run only ${next.rangeHostCapacity}`);
         }
-        if (next.prefectureCode !== s.prefecture_code) throw new ConflictException(`session ${s.id} is booked at this venue; its prefecture cannot change`);
+        if (next.prefectureCode !== s.prefecture_code) throw new SchedulingRuleError(`session ${s.id} is booked at this venue; its prefecture cannot change`);
       }
       await m.update(VenueEntity, { id }, input);
       await this.audit.record({ actor, action: 'venue.update', subjectType: 'venue', subjectId: id, details: { ...input } }, m);
@@ -202,11 +203,11 @@ export class ReferenceDataService {
   }
 
   private async requireType(m: EntityManager, code: string): Promise<void> {
-    if (!(await m.exists(OrganisationTypeEntity, { where: { code } }))) throw new NotFoundException(`organisation type ${code} does not exist`);
+    if (!(await m.exists(OrganisationTypeEntity, { where: { code } }))) throw new SchedulingNotFoundError(`organisation type ${code} does not exist`);
   }
 
   private async requirePrefecture(m: EntityManager, code: number): Promise<void> {
-    if (!(await m.exists(PrefectureEntity, { where: { code } }))) throw new NotFoundException(`prefecture ${code} does not exist (1-47)`);
+    if (!(await m.exists(PrefectureEntity, { where: { code } }))) throw new SchedulingNotFoundError(`prefecture ${code} does not exist (1-47)`);
   }
 }
 

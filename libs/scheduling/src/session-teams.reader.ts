@@ -1,8 +1,9 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { CourseEntity, SessionEntity } from '@app/database';
 import { DataSource, type EntityManager } from 'typeorm';
 import { loadTeams } from './team-queries.js';
 import type { SessionTeams } from './views.js';
+import { SchedulingNotFoundError } from './errors.js';
 
 /**
  * The read side range provisioning (libs/ranges) uses: a session with its teams and members.
@@ -14,7 +15,7 @@ export class SessionTeamsReader {
 
   async teamsOfSession(sessionId: string, manager: EntityManager = this.dataSource.manager): Promise<SessionTeams> {
     const session = await manager.findOne(SessionEntity, { where: { id: sessionId } });
-    if (!session) throw new NotFoundException(`session ${sessionId} does not exist`);
+    if (!session) throw new SchedulingNotFoundError(`session ${sessionId} does not exist`);
     const course = await manager.findOneByOrFail(CourseEntity, { code: session.courseCode });
     return {
       session: {

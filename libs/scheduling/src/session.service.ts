@@ -1,4 +1,4 @@
-import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import {
   AuditTrail,
   CourseEntity,
@@ -15,12 +15,13 @@ import { DataSource, In, type EntityManager } from 'typeorm';
 import { BookingGuard } from './booking-guard.js';
 import { promoteWaitlisted } from './enrollment-rules.js';
 import { courseWindowRefusal, fiscalYearOfInstant } from './domain/fiscal-calendar.js';
-import { transitionRefusal } from './domain/session-status.js';
+import { SESSION_TRANSITIONS, transitionRefusal } from './domain/session-status.js';
 import { maxTeams } from './domain/team-formation.js';
 import { toPage } from './paging.js';
 import { countSessions, loadSession, loadSessions, sessionWhere } from './session-queries.js';
 import { TeamFormationService } from './team-formation.service.js';
 import type { Page, SessionFilter, SessionView } from './views.js';
+import { InvalidScheduleError, SchedulingNotFoundError, SchedulingRuleError, SessionTransitionError } from './errors.js';
 
 export interface SessionInput {
   courseCode: string;
@@ -68,7 +69,7 @@ export class SessionService {
 
   async get(id: string, manager: EntityManager = this.dataSource.manager): Promise<SessionView> {
     const view = await loadSession(manager, id);
-    if (!view) throw new NotFoundException(`session ${id} does not exist`);
+    if (!view) throw new SchedulingNotFoundError(`session ${id} does not exist`);
     return view;
   }
 
@@ -99,7 +100,7 @@ export class SessionService {
     await this.dataSource.transaction(async (m) => {
       const session = await this.lock(m, id);
       if (session.status !== 'draft' && session.status !== 'open') {
-        throw new ConflictException(`a ${session.status} session cannot be changed; only draft and open sessions can`);
+        throw new SchedulingRuleError(`a ${session.status} session cannot be changed; only draft and open sessions can`);
       }
       const current = await m.find(SessionInstructorEntity, { where: { sessionId: id } });
       const values = await this.resolve(
@@ -118,10 +119,10 @@ export class SessionService {
       );
       const [{ confirmed }] = await m.query(`SELECT count(*)::int AS confirmed FROM enrollments WHERE session_id = $1 AND status = 'confirmed'`, [id]);
       if (values.seats < confirmed) {
-        throw new ConflictException(`${confirmed} trainees are already confirmed; seats cannot go below that (cancel enrollments first)`);
+        throw new SchedulingRuleError(`${confirmed} trainees are already confirmed; seats cannot go below that (cancel enrollments first)`);
       }
       if (session.status === 'open' && values.instructorIds.length === 0 && session.venueId) {
-        throw new ConflictException('an open in-person session needs at least one instructor');
+        throw new SchedulingRuleError('an open in-person session needs at least one instructor');
       }
       const { instructorIds, ...columns } = values;
       await m.update(SessionEntity, { id }, columns);
@@ -149,7 +150,7 @@ export class SessionService {
       const session = await this.lock(m, id);
       const from = session.status;
       const refusal = transitionRefusal(from, to);
-      if (refusal) throw new ConflictException(refusal);
+      if (refusal) throw new SessionTransitionError(refusal, from, to, SESSION_TRANSITIONS[from]);
       const course = await m.findOneOrFail(CourseEntity, { where: { code: session.courseCode } });
       await this.guard(m, session, course, to);
       if (from === 'closed' && to === 'open' && !course.selfPaced) await m.delete(TeamEntity, { sessionId: id });
@@ -157,7 +158,7 @@ export class SessionService {
         const teams = await this.teams.form(m, session, actor);
         const venue = session.venueId ? await m.findOneByOrFail(VenueEntity, { id: session.venueId }) : null;
         if (venue && teams > venue.rangeHostCapacity) {
-          throw new ConflictException(`${teams} teams exceed the range host of venue ${venue.name} (${venue.rangeHostCapacity} at once)`);
+          throw new SchedulingRuleError(`${teams} teams exceed the range host of venue ${venue.name} (${venue.rangeHostCapacity} at once)`);
         }
       }
       if (to === 'cancelled') await m.update(SessionInstructorEntity, { sessionId: id }, { active: false });
@@ -171,15 +172,15 @@ export class SessionService {
   /** Preconditions of entering a status, beyond the state machine itself. */
   async guard(m: EntityManager, session: SessionEntity, course: CourseEntity, to: SessionStatus): Promise<void> {
     if (to === 'open' && session.status === 'draft' && !course.selfPaced) {
-      if (!session.venueId) throw new ConflictException(`${course.code} is held in person: choose a venue before publishing`);
+      if (!session.venueId) throw new SchedulingRuleError(`${course.code} is held in person: choose a venue before publishing`);
       const instructors = await m.count(SessionInstructorEntity, { where: { sessionId: session.id } });
       if (instructors < course.instructorsPerSession) {
-        throw new ConflictException(`${course.code} needs ${course.instructorsPerSession} instructor(s) before publishing; the session has ${instructors}`);
+        throw new SchedulingRuleError(`${course.code} needs ${course.instructorsPerSession} instructor(s) before publishing; the session has ${instructors}`);
       }
     }
     if (to === 'closed' && session.status === 'open') {
       const [{ confirmed }] = await m.query(`SELECT count(*)::int AS confirmed FROM enrollments WHERE session_id = $1 AND status = 'confirmed'`, [session.id]);
-      if (confirmed === 0) throw new ConflictException('no trainee is confirmed: there is nobody to form teams with (cancel the session instead)');
+      if (confirmed === 0) throw new SchedulingRuleError('no trainee is confirmed: there is nobody to form teams with (cancel the session instead)');
     }
     if (to === 'provisioning') {
       const [{ unplaced }] = await m.query(
@@ -188,8 +189,8 @@ export class SessionService {
         [session.id],
       );
       const teams = await m.count(TeamEntity, { where: { sessionId: session.id } });
-      if (teams === 0) throw new ConflictException('the session has no teams to provision');
-      if (unplaced > 0) throw new ConflictException(`${unplaced} confirmed trainee(s) are in no team; form the teams again or move them first`);
+      if (teams === 0) throw new SchedulingRuleError('the session has no teams to provision');
+      if (unplaced > 0) throw new SchedulingRuleError(`${unplaced} confirmed trainee(s) are in no team; form the teams again or move them first`);
     }
   }
 
@@ -197,7 +198,7 @@ export class SessionService {
   async remove(id: string, actor: string): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       const session = await this.lock(m, id);
-      if (session.status !== 'draft') throw new ConflictException(`only a draft can be deleted; a ${session.status} session is cancelled instead`);
+      if (session.status !== 'draft') throw new SchedulingRuleError(`only a draft can be deleted; a ${session.status} session is cancelled instead`);
       await m.delete(SessionEntity, { id });
       await this.audit.record({ actor, action: 'session.delete', subjectType: 'session', subjectId: id, details: { courseCode: session.courseCode } }, m);
     });
@@ -222,60 +223,62 @@ export class SessionService {
 
   async lock(m: EntityManager, id: string): Promise<SessionEntity> {
     const session = await m.findOne(SessionEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
-    if (!session) throw new NotFoundException(`session ${id} does not exist`);
+    if (!session) throw new SchedulingNotFoundError(`session ${id} does not exist`);
     return session;
   }
 
   /** Checks every scheduling rule of a session and returns the values to write. */
   async resolve(m: EntityManager, input: SessionInput, sessionId?: string): Promise<SessionValues> {
     const course = await m.findOne(CourseEntity, { where: { code: input.courseCode } });
-    if (!course) throw new NotFoundException(`course ${input.courseCode} does not exist`);
-    if (!(input.endsAt > input.startsAt)) throw new BadRequestException('endsAt must be after startsAt');
+    if (!course) throw new SchedulingNotFoundError(`course ${input.courseCode} does not exist`);
+    if (!(input.endsAt > input.startsAt)) {
+      throw new InvalidScheduleError('endsAt must be after startsAt', [{ field: 'endsAt', messages: ['endsAt must be after startsAt'] }]);
+    }
     const windowRefusal = courseWindowRefusal(course.code, course.months, input.startsAt, input.endsAt);
-    if (windowRefusal) throw new ConflictException(windowRefusal);
+    if (windowRefusal) throw new SchedulingRuleError(windowRefusal);
 
     let venue: VenueEntity | null = null;
     let regionId: string | null = null;
     if (course.placement === 'online') {
-      if (input.venueId) throw new ConflictException(`${course.code} is online: it has no venue`);
+      if (input.venueId) throw new SchedulingRuleError(`${course.code} is online: it has no venue`);
     } else {
-      if (!input.venueId) throw new ConflictException(`${course.code} is held in person: a venue is required`);
+      if (!input.venueId) throw new SchedulingRuleError(`${course.code} is held in person: a venue is required`);
       venue = await m.findOne(VenueEntity, { where: { id: input.venueId } });
-      if (!venue) throw new NotFoundException(`venue ${input.venueId} does not exist`);
+      if (!venue) throw new SchedulingNotFoundError(`venue ${input.venueId} does not exist`);
       const prefecture = await m.findOneByOrFail(PrefectureEntity, { code: venue.prefectureCode });
       if (course.placement === 'listed_prefectures' && !course.prefectureCodes.includes(venue.prefectureCode)) {
         const names = (await m.find(PrefectureEntity, { where: { code: In(course.prefectureCodes) }, order: { code: 'ASC' } })).map((p) => p.name);
-        throw new ConflictException(`${course.code} runs only in ${names.join(', ')}; venue ${venue.name} is in ${prefecture.name}`);
+        throw new SchedulingRuleError(`${course.code} runs only in ${names.join(', ')}; venue ${venue.name} is in ${prefecture.name}`);
       }
       if (course.placement === 'per_region') {
         regionId = input.regionId ?? prefecture.regionId;
         if (regionId !== prefecture.regionId) {
           const region = await m.findOne(RegionEntity, { where: { id: regionId } });
-          if (!region) throw new NotFoundException(`region ${regionId} does not exist`);
-          throw new ConflictException(`${course.code} runs per region: venue ${venue.name} (${prefecture.name}) is not in region ${region.name}`);
+          if (!region) throw new SchedulingNotFoundError(`region ${regionId} does not exist`);
+          throw new SchedulingRuleError(`${course.code} runs per region: venue ${venue.name} (${prefecture.name}) is not in region ${region.name}`);
         }
       }
     }
     const teamSize = input.teamSize ?? course.defaultTeamSize;
-    if (course.selfPaced && teamSize !== 1) throw new ConflictException(`${course.code} is self-paced: one trainee per team (teamSize 1)`);
+    if (course.selfPaced && teamSize !== 1) throw new SchedulingRuleError(`${course.code} is self-paced: one trainee per team (teamSize 1)`);
     const seats = input.seats ?? (venue ? Math.min(course.defaultSeats, venue.seatCapacity) : course.defaultSeats);
     if (venue && seats > venue.seatCapacity) {
-      throw new ConflictException(`venue ${venue.name} has ${venue.seatCapacity} seats; ${seats} asked`);
+      throw new SchedulingRuleError(`venue ${venue.name} has ${venue.seatCapacity} seats; ${seats} asked`);
     }
     const instructorIds = [...new Set(input.instructorIds ?? [])];
     if (instructorIds.length) {
       const found = await m.find(InstructorEntity, { where: { id: In(instructorIds) } });
       const missing = instructorIds.filter((id) => !found.some((f) => f.id === id));
-      if (missing.length) throw new NotFoundException(`instructor ${missing.join(', ')} does not exist`);
+      if (missing.length) throw new SchedulingNotFoundError(`instructor ${missing.join(', ')} does not exist`);
       const inactive = found.filter((f) => !f.active);
-      if (inactive.length) throw new ConflictException(`instructor ${inactive.map((i) => i.name).join(', ')} is not active`);
+      if (inactive.length) throw new SchedulingRuleError(`instructor ${inactive.map((i) => i.name).join(', ')} is not active`);
       const unqualified = found.filter((f) => !f.courseCodes.includes(course.code));
-      if (unqualified.length) throw new ConflictException(`instructor ${unqualified.map((i) => i.name).join(', ')} is not qualified for ${course.code}`);
+      if (unqualified.length) throw new SchedulingRuleError(`instructor ${unqualified.map((i) => i.name).join(', ')} is not qualified for ${course.code}`);
     }
     if (venue) {
       const needed = maxTeams(seats, teamSize);
       if (needed > venue.rangeHostCapacity) {
-        throw new ConflictException(
+        throw new SchedulingRuleError(
           `${course.code} with ${seats} seats in teams of ${teamSize} needs up to ${needed} team ranges at once; the range host of venue ${venue.name} runs at most ${venue.rangeHostCapacity}`,
         );
       }

@@ -1,9 +1,10 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AuditTrail, SessionEntity, TeamEntity, TeamMemberEntity } from '@app/database';
 import { DataSource, type EntityManager } from 'typeorm';
 import { formTeams, MIN_TEAM_SIZE } from './domain/team-formation.js';
 import { loadTeams } from './team-queries.js';
 import type { TeamView } from './views.js';
+import { SchedulingNotFoundError, TeamChangeRefusedError } from './errors.js';
 
 export interface TeamMove {
   traineeId: string;
@@ -77,7 +78,7 @@ export class TeamFormationService {
 
   async list(sessionId: string): Promise<TeamView[]> {
     if (!(await this.dataSource.getRepository(SessionEntity).exists({ where: { id: sessionId } }))) {
-      throw new NotFoundException(`session ${sessionId} does not exist`);
+      throw new SchedulingNotFoundError(`session ${sessionId} does not exist`);
     }
     return loadTeams(this.dataSource.manager, sessionId);
   }
@@ -96,18 +97,18 @@ export class TeamFormationService {
       await this.lockClosed(m, sessionId);
       const members = await m.find(TeamMemberEntity, { where: { sessionId } });
       const member = members.find((x) => x.traineeId === move.traineeId);
-      if (!member) throw new NotFoundException(`trainee ${move.traineeId} is not in a team of session ${sessionId}`);
+      if (!member) throw new SchedulingNotFoundError(`trainee ${move.traineeId} is not in a team of session ${sessionId}`);
       const target = await m.findOne(TeamEntity, { where: { id: move.toTeamId, sessionId } });
-      if (!target) throw new NotFoundException(`team ${move.toTeamId} does not exist in session ${sessionId}`);
-      if (member.teamId === target.id) throw new ConflictException(`trainee ${move.traineeId} is already in ${target.name}`);
+      if (!target) throw new SchedulingNotFoundError(`team ${move.toTeamId} does not exist in session ${sessionId}`);
+      if (member.teamId === target.id) throw new TeamChangeRefusedError(`trainee ${move.traineeId} is already in ${target.name}`);
       if (move.swapWithTraineeId) {
         const other = members.find((x) => x.traineeId === move.swapWithTraineeId);
-        if (!other || other.teamId !== target.id) throw new NotFoundException(`trainee ${move.swapWithTraineeId} is not in ${target.name}`);
+        if (!other || other.teamId !== target.id) throw new SchedulingNotFoundError(`trainee ${move.swapWithTraineeId} is not in ${target.name}`);
         await m.update(TeamMemberEntity, { enrollmentId: other.enrollmentId }, { teamId: member.teamId });
       } else {
         const left = members.filter((x) => x.teamId === member.teamId).length - 1;
         if (left < MIN_TEAM_SIZE && members.length >= MIN_TEAM_SIZE) {
-          throw new ConflictException(
+          throw new TeamChangeRefusedError(
             `the move would leave the trainee's team with ${left} member(s); no team may have fewer than ${MIN_TEAM_SIZE} (swap two trainees instead)`,
           );
         }
@@ -122,9 +123,9 @@ export class TeamFormationService {
 
   private async lockClosed(m: EntityManager, sessionId: string): Promise<SessionEntity> {
     const session = await m.findOne(SessionEntity, { where: { id: sessionId }, lock: { mode: 'pessimistic_write' } });
-    if (!session) throw new NotFoundException(`session ${sessionId} does not exist`);
+    if (!session) throw new SchedulingNotFoundError(`session ${sessionId} does not exist`);
     if (session.status !== 'closed') {
-      throw new ConflictException(`teams can be changed only while enrollment is closed and before provisioning; the session is ${session.status}`);
+      throw new TeamChangeRefusedError(`teams can be changed only while enrollment is closed and before provisioning; the session is ${session.status}`);
     }
     return session;
   }
