@@ -60,16 +60,16 @@ export abstract class ConflictError extends DomainError {
   readonly kind = 'conflict' as const;
 }
 
-/** The request itself is wrong. `errors` names every failing field (the validation pipe's shape) when there are fields to name. */
+/** The request itself is wrong. `fields` names every failing field (answered as `errors`, the validation pipe's shape) when there are fields to name. */
 export abstract class InvalidInputError extends DomainError {
   readonly kind = 'invalid' as const;
 
   constructor(
     message: string,
-    readonly errors: readonly FieldError[] = [],
+    readonly fields: readonly FieldError[] = [],
     details: ErrorDetails = {},
   ) {
-    super(message, errors.length ? { ...details, errors } : details);
+    super(message, fields.length ? { ...details, errors: fields } : details);
   }
 }
 

@@ -137,10 +137,3 @@ export interface RangeTemplateSource {
 }
 
 export const RANGE_TEMPLATE_SOURCE = Symbol('RANGE_TEMPLATE_SOURCE');
-
-export class TemplateNotFoundError extends Error {
-  constructor(readonly templateId: string) {
-    super(`template "${templateId}" does not exist`);
-    this.name = 'TemplateNotFoundError';
-  }
-}

@@ -1,8 +1,9 @@
 export * from './blueprint.js';
 export * from './model.js';
+export { ProbePatternError, RenderError, TemplateNotFoundError, TemplateValidationError, UnknownVariableError } from './errors.js';
 export { normalizeAnswer, answerMatches } from './normalize-answer.js';
-export { referencedVariables, substitute, substituteDeep, UnknownVariableError } from './substitution.js';
-export { compileProbePattern, probePatternProblem, ProbePatternError, MAX_PROBE_PATTERN_LENGTH, type ProbePattern } from './probe-pattern.js';
+export { referencedVariables, substitute, substituteDeep } from './substitution.js';
+export { compileProbePattern, probePatternProblem, MAX_PROBE_PATTERN_LENGTH, type ProbePattern } from './probe-pattern.js';
 export { checkFilePath } from './file-path.js';
 export { parseTemplate, MAX_TEMPLATE_BYTES, type ParseResult } from './template-parser.js';
 export {
@@ -14,7 +15,7 @@ export {
   type ValidateResult,
 } from './template-validator.js';
 export { applyDefaults, DEFAULT_WORDS, PORT_VARIABLE_DEFAULTS } from './template-defaults.js';
-export { renderTemplate, dependencyOrder, RenderError, type RenderInput } from './template-renderer.js';
+export { renderTemplate, dependencyOrder, type RenderInput } from './template-renderer.js';
 export { checkTemplateSource, loadTemplateSource, templateHash, type CheckedTemplate } from './load-template.js';
 export { TemplateCatalog, TemplateCatalogError, type CatalogEntry, type CatalogProblem, type CatalogReload } from './template-catalog.js';
 export { SharedTemplateCatalog } from './shared-template-catalog.js';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { TemplateValidationError, type RangeTemplate, type TemplateIssue } from './model.js';
+import { TemplateValidationError } from './errors.js';
+import type { RangeTemplate, TemplateIssue } from './model.js';
 import { applyDefaults } from './template-defaults.js';
 import { parseTemplate } from './template-parser.js';
 import { MAX_REPORTED_ISSUES, validateTemplate, type ValidateOptions } from './template-validator.js';

@@ -295,13 +295,3 @@ export function formatIssue(issue: TemplateIssue): string {
 export function omittedLine(omitted: number): string[] {
   return omitted > 0 ? [`... and ${omitted} more error(s) not listed`] : [];
 }
-
-export class TemplateValidationError extends Error {
-  constructor(
-    readonly issues: TemplateIssue[],
-    readonly omittedIssues = 0,
-  ) {
-    super(`template is invalid:\n${[...issues.map(formatIssue), ...omittedLine(omittedIssues)].join('\n')}`);
-    this.name = 'TemplateValidationError';
-  }
-}

@@ -1,4 +1,5 @@
 import { RE2JS } from 're2js';
+import { ProbePatternError } from './errors.js';
 
 /**
  * Patterns a template gives to scoring probes (`outputMatches`,
@@ -10,13 +11,6 @@ import { RE2JS } from 're2js';
  * `\s`, `\w`, groups, alternation, counted repetition) the same way.
  */
 export const MAX_PROBE_PATTERN_LENGTH = 1000;
-
-export class ProbePatternError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ProbePatternError';
-  }
-}
 
 export interface ProbePattern {
   /** Whether the pattern matches anywhere in the text (`^`/`$` match at line ends, as JavaScript's `m` flag). */

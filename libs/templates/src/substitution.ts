@@ -1,3 +1,5 @@
+import { UnknownVariableError } from './errors.js';
+
 /**
  * ${name} references in template strings. `$${` is a literal `${` (for shell
  * scripts placed as files); `$name` without braces is left alone, and so is a
@@ -56,13 +58,6 @@ export function hasUnclosedReference(text: string): boolean {
 
 export function isVariableName(name: string): boolean {
   return VARIABLE_NAME.test(name);
-}
-
-export class UnknownVariableError extends Error {
-  constructor(readonly variable: string) {
-    super(`unknown variable "\${${variable}}"`);
-    this.name = 'UnknownVariableError';
-  }
 }
 
 /** Replaces every ${name} with its value; throws on a name without a value. */

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { TemplateNotFoundError } from './blueprint.js';
+import { TemplateNotFoundError } from './errors.js';
 import { PHASES } from './model.js';
 import { TemplateCatalog, TemplateCatalogError } from './template-catalog.js';
 import { toYaml, validTemplate } from './template-fixture.spec-helper.js';

@@ -1,5 +1,6 @@
 import { loadTemplateSource } from './load-template.js';
-import { RESOURCE_LIMITS, TemplateValidationError } from './model.js';
+import { TemplateValidationError } from './errors.js';
+import { RESOURCE_LIMITS } from './model.js';
 import { BUILTIN_IMAGES, toYaml, validTemplate } from './template-fixture.spec-helper.js';
 
 const load = (data: unknown) => loadTemplateSource(toYaml(data), { builtinImages: BUILTIN_IMAGES });

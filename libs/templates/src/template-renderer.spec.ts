@@ -1,5 +1,6 @@
 import { loadTemplateSource } from './load-template.js';
-import { RenderError, renderTemplate } from './template-renderer.js';
+import { RenderError } from './errors.js';
+import { renderTemplate } from './template-renderer.js';
 import { BUILTIN_IMAGES, toYaml, validTemplate } from './template-fixture.spec-helper.js';
 
 const template = loadTemplateSource(toYaml(validTemplate()), { builtinImages: BUILTIN_IMAGES });

@@ -2,14 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { BlueprintNode, RangeBlueprint } from './blueprint.js';
 import { checkFilePath } from './file-path.js';
 import type { RangeTemplate, TemplateVariable } from './model.js';
+import { RenderError } from './errors.js';
 import { substitute, substituteDeep } from './substitution.js';
-
-export class RenderError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RenderError';
-  }
-}
 
 interface Ipv4Subnet {
   cidr: string;
