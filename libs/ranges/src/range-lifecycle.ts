@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RangeEntity, RangeNodeEntity, type RangeStatus, SessionRangeSetEntity } from '@app/database';
+import { isPermanentError } from '@app/errors';
 import { RANGE_TEMPLATE_SOURCE, type RangeBlueprint, type RangeTemplateSource } from '@app/templates';
 import { UnrecoverableError } from 'bullmq';
 import { DataSource, In, Not } from 'typeorm';
@@ -14,6 +15,11 @@ export class RangeCancelledError extends Error {
 }
 
 const STOPPED: RangeStatus[] = ['tearing_down', 'destroyed'];
+
+/** Retrying cannot help: the provisioner says so, or a domain error of a permanent kind (e.g. the template is gone or cannot render). */
+function isPermanent(err: unknown): boolean {
+  return err instanceof PermanentProvisionError || err instanceof UnrecoverableError || isPermanentError(err);
+}
 
 export interface AttemptInfo {
   /** True when BullMQ will not run this job again after a failure. */
@@ -128,7 +134,7 @@ export class RangeLifecycle {
           return { status: 'tearing_down' };
         }
         const message = (err as Error).message;
-        const permanent = err instanceof PermanentProvisionError || err instanceof UnrecoverableError || (err as Error).name === 'TemplateNotFoundError';
+        const permanent = isPermanent(err);
         if (permanent || attempt.lastAttempt) {
           await this.setStatus(rangeId, 'failed', { failureReason: message });
           await this.events.append(rangeId, 'provision.failed', message);
@@ -159,7 +165,7 @@ export class RangeLifecycle {
       } catch (err) {
         if (err instanceof RangeCancelledError) return { status: 'tearing_down' };
         const message = (err as Error).message;
-        if (err instanceof PermanentProvisionError || attempt.lastAttempt) {
+        if (isPermanent(err) || attempt.lastAttempt) {
           await this.setStatus(rangeId, 'failed', { failureReason: `reset: ${message}` });
           await this.events.append(rangeId, 'reset.failed', message);
           throw new UnrecoverableError(message);

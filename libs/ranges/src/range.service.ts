@@ -1,11 +1,13 @@
-import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { RangeEntity, RangeEventEntity, RangeNodeEntity, type RangeStatus, SessionRangeSetEntity } from '@app/database';
+import { joinFieldErrors, type FieldError } from '@app/errors';
 import { jobId, JobName, JobQueue, QueueName } from '@app/queue';
 import { SessionTeamsReader } from '@app/scheduling';
-import { RANGE_TEMPLATE_SOURCE, type RangeTemplateSource, TemplateNotFoundError } from '@app/templates';
+import { RANGE_TEMPLATE_SOURCE, type RangeTemplateSource } from '@app/templates';
 import type { JobsOptions } from 'bullmq';
 import { randomBytes } from 'node:crypto';
 import { DataSource, In, Not } from 'typeorm';
+import { InvalidRangeRequestError, RangeNotFoundError, RangeSetConflictError, RangeStatusError } from './errors.js';
 import { RangeEventLog } from './range-event-log.js';
 import { RangeProvisioner } from './range-provisioner.js';
 
@@ -72,37 +74,33 @@ export class RangeService {
   /** The teams formed for a scheduled session (libs/scheduling); 409 when none are formed yet. */
   private async teamsOfScheduledSession(sessionId: string): Promise<string[]> {
     const { teams } = await this.sessionTeams.teamsOfSession(sessionId);
-    if (teams.length === 0) throw new ConflictException(`session ${sessionId} has no teams yet: close its enrollment to form them`);
+    if (teams.length === 0) throw new RangeSetConflictError(`session ${sessionId} has no teams yet: close its enrollment to form them`);
     return teams.map((t) => t.id);
   }
 
   async provisionSession(sessionId: string, input: ProvisionSessionInput, now = new Date()): Promise<SessionRangesView> {
     const requested = input.teamIds ?? (await this.teamsOfScheduledSession(sessionId));
     const teamIds = [...new Set(requested)];
-    if (teamIds.length !== requested.length) throw new BadRequestException('teamIds lists a team twice');
-    if (input.provisionAt && input.startsAt) throw new BadRequestException('give provisionAt or startsAt (with leadMinutes), not both');
-    if (input.leadMinutes !== undefined && !input.startsAt) throw new BadRequestException('leadMinutes needs startsAt');
     const provisionAt =
       input.provisionAt ??
       (input.startsAt ? new Date(input.startsAt.getTime() - (input.leadMinutes ?? DEFAULT_LEAD_MINUTES) * 60_000) : now);
-    if (input.teardownAt && input.teardownAt <= provisionAt) throw new BadRequestException('teardownAt must be after the provisioning time');
+    const fields: FieldError[] = [];
+    const refuse = (field: string, message: string) => fields.push({ field, messages: [message] });
+    if (teamIds.length !== requested.length) refuse('teamIds', 'teamIds lists a team twice');
+    if (input.provisionAt && input.startsAt) refuse('provisionAt', 'give provisionAt or startsAt (with leadMinutes), not both');
+    if (input.leadMinutes !== undefined && !input.startsAt) refuse('leadMinutes', 'leadMinutes needs startsAt');
+    if (input.teardownAt && input.teardownAt <= provisionAt) refuse('teardownAt', 'teardownAt must be after the provisioning time');
+    if (fields.length) throw new InvalidRangeRequestError(joinFieldErrors(fields), fields);
 
-    let summary;
-    try {
-      summary = await this.templates.describe(input.templateId);
-    } catch (err) {
-      if (err instanceof TemplateNotFoundError || (err as Error).name === 'TemplateNotFoundError') {
-        throw new NotFoundException(`template "${input.templateId}" does not exist`);
-      }
-      throw err;
-    }
+    // An unknown template is a TemplateNotFoundError (404).
+    const summary = await this.templates.describe(input.templateId);
 
     const { ranges, set } = await this.dataSource.transaction(async (manager) => {
       // One request per session at a time, so the "one live range per team" check below holds.
       await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`range-set:${sessionId}`]);
       const taken = await manager.find(RangeEntity, { where: { sessionId, teamId: In(teamIds), status: Not('destroyed') } });
       if (taken.length) {
-        throw new ConflictException(`team(s) ${taken.map((r) => r.teamId).join(', ')} already have a range in this session (${taken.map((r) => r.id).join(', ')})`);
+        throw new RangeSetConflictError(`team(s) ${taken.map((r) => r.teamId).join(', ')} already have a range in this session (${taken.map((r) => r.id).join(', ')})`);
       }
       const rows = teamIds.map((teamId) =>
         manager.create(RangeEntity, {
@@ -164,7 +162,7 @@ export class RangeService {
 
   private async load(rangeId: string): Promise<RangeEntity> {
     const range = await this.dataSource.getRepository(RangeEntity).findOne({ where: { id: rangeId } });
-    if (!range) throw new NotFoundException(`range ${rangeId} does not exist`);
+    if (!range) throw new RangeNotFoundError(`range ${rangeId} does not exist`);
     return range;
   }
 
@@ -175,7 +173,7 @@ export class RangeService {
 
   async listForSession(sessionId: string): Promise<SessionRangesView> {
     const set = await this.dataSource.getRepository(SessionRangeSetEntity).findOne({ where: { sessionId } });
-    if (!set) throw new NotFoundException(`session ${sessionId} has no ranges`);
+    if (!set) throw new RangeNotFoundError(`session ${sessionId} has no ranges`);
     const ranges = await this.dataSource.getRepository(RangeEntity).find({ where: { sessionId }, order: { createdAt: 'ASC' } });
     return {
       sessionId,
@@ -207,7 +205,7 @@ export class RangeService {
 
   async teardown(rangeId: string): Promise<RangeView> {
     const range = await this.load(rangeId);
-    if (range.status === 'destroyed') throw new ConflictException(`range ${rangeId} is already destroyed`);
+    if (range.status === 'destroyed') throw new RangeStatusError(`range ${rangeId} is already destroyed`, range.status);
     if (range.status !== 'tearing_down') {
       await this.transition(rangeId, ['pending', 'provisioning', 'ready', 'failed', 'degraded', 'resetting'], 'tearing_down', 'teardown');
     }
@@ -228,9 +226,9 @@ export class RangeService {
   ): Promise<RangeEntity> {
     return this.dataSource.transaction(async (manager) => {
       const range = await manager.findOne(RangeEntity, { where: { id: rangeId }, lock: { mode: 'pessimistic_write' } });
-      if (!range) throw new NotFoundException(`range ${rangeId} does not exist`);
+      if (!range) throw new RangeNotFoundError(`range ${rangeId} does not exist`);
       if (!from.includes(range.status)) {
-        throw new ConflictException(`cannot ${action} range ${rangeId}: it is ${range.status} (${action} needs ${from.join(' or ')})`);
+        throw new RangeStatusError(`cannot ${action} range ${rangeId}: it is ${range.status} (${action} needs ${from.join(' or ')})`, range.status);
       }
       const patch: Partial<Omit<RangeEntity, 'blueprint'>> = { ...extra(range), status: to, ...(to === 'pending' ? { failureReason: null } : {}) };
       await manager.update(RangeEntity, { id: rangeId }, patch);
