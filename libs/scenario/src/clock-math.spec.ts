@@ -1,5 +1,5 @@
+import { ClockTransitionError } from './errors.js';
 import {
-  ClockTransitionError,
   idleClock,
   pauseClock,
   resumeClock,

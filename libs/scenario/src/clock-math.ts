@@ -1,3 +1,5 @@
+import { ClockTransitionError } from './errors.js';
+
 /**
  * Scenario time as a pure function of a clock's anchor. A clock stores the
  * scenario time reached at its last change (elapsedMs at anchorAt) and its
@@ -18,8 +20,6 @@ export interface ClockSnapshot {
 
 export const MIN_SPEED = 1;
 export const MAX_SPEED = 60;
-
-export class ClockTransitionError extends Error {}
 
 export function scenarioNowMs(clock: ClockSnapshot, now: Date): number {
   if (clock.state !== 'running') return clock.elapsedMs;

@@ -1,4 +1,5 @@
 export * from './clock-math.js';
+export { ClockTransitionError, ScenarioNotFoundError } from './errors.js';
 export { AttackStepRunner, type AttackRunOutcome } from './attack-step.runner.js';
 export { RangeScenarios, trimOutput, type RangeScenario } from './range-scenarios.js';
 export {

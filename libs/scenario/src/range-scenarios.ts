@@ -1,9 +1,10 @@
-import { Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { RangeEntity } from '@app/database';
 import { type ContainerRuntime, type ExecResult, InjectRuntime, labelKeys } from '@app/docker';
 import type { BlueprintScenario, RangeBlueprint } from '@app/templates';
 import { DataSource, type EntityManager } from 'typeorm';
+import { ScenarioNotFoundError } from './errors.js';
 
 export interface RangeScenario {
   range: RangeEntity;
@@ -33,7 +34,7 @@ export class RangeScenarios {
 
   async get(rangeId: string, manager: EntityManager = this.dataSource.manager): Promise<RangeScenario> {
     const range = await manager.findOne(RangeEntity, { where: { id: rangeId } });
-    if (!range) throw new NotFoundException(`range ${rangeId} does not exist`);
+    if (!range) throw new ScenarioNotFoundError(`range ${rangeId} does not exist`);
     const blueprint = range.blueprint as unknown as RangeBlueprint | null;
     return { range, scenario: blueprint?.scenario ?? { attack: [], objectives: [] } };
   }

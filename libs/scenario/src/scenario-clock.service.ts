@@ -1,11 +1,10 @@
-import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { AttackRunEntity, AuditTrail, RangeEntity, ScenarioClockEntity } from '@app/database';
 import { JobName, JobQueue, LiveEvents, QueueName, jobId } from '@app/queue';
 import type { RangeBlueprint } from '@app/templates';
 import { DataSource, In, IsNull, type EntityManager } from 'typeorm';
 import {
-  ClockTransitionError,
   idleClock,
   pauseClock,
   resumeClock,
@@ -16,6 +15,7 @@ import {
   wallDelayUntil,
   type ClockSnapshot,
 } from './clock-math.js';
+import { ClockTransitionError, ScenarioNotFoundError } from './errors.js';
 
 export type ClockAction = 'start' | 'pause' | 'resume' | 'stop' | 'speed';
 
@@ -88,6 +88,15 @@ export class ScenarioClockService {
     });
   }
 
+  /** The view of a session's (or a range's own) clock; ScenarioNotFoundError when it was never started. */
+  async current(scope: ClockScope): Promise<ClockView> {
+    const clock = await this.get(scope);
+    if (!clock) {
+      throw new ScenarioNotFoundError(scope.rangeId ? `range ${scope.rangeId} has no scenario clock yet` : `session ${scope.sessionId} has no scenario clock yet`);
+    }
+    return this.view(clock);
+  }
+
   /** The clock that drives a range: its own when it has one, else its session's. */
   async clockOfRange(range: RangeEntity, manager: EntityManager = this.dataSource.manager): Promise<ScenarioClockEntity | null> {
     const own = await manager.findOne(ScenarioClockEntity, { where: { rangeId: range.id } });
@@ -105,11 +114,11 @@ export class ScenarioClockService {
       if (scope.rangeId) {
         const range = await manager.findOne(RangeEntity, { where: { id: scope.rangeId } });
         if (!range || range.sessionId !== scope.sessionId) {
-          throw new NotFoundException(`range ${scope.rangeId} does not exist in session ${scope.sessionId}`);
+          throw new ScenarioNotFoundError(`range ${scope.rangeId} does not exist in session ${scope.sessionId}`);
         }
       } else {
         const ranges = await manager.count(RangeEntity, { where: { sessionId: scope.sessionId } });
-        if (ranges === 0) throw new NotFoundException(`session ${scope.sessionId} has no ranges`);
+        if (ranges === 0) throw new ScenarioNotFoundError(`session ${scope.sessionId} has no ranges`);
       }
       await manager
         .createQueryBuilder()
@@ -124,13 +133,7 @@ export class ScenarioClockService {
       });
       if (!locked) throw new Error('scenario clock row vanished');
       const before = snapshot(locked);
-      let after: ClockSnapshot;
-      try {
-        after = transition(before, action, now, speed);
-      } catch (err) {
-        if (err instanceof ClockTransitionError) throw new ConflictException(err.message);
-        throw err;
-      }
+      const after = transition(before, action, now, speed);
       Object.assign(locked, after);
       await manager.save(locked);
       await this.audit.record(

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Actor, ApiActor, RequiresRole, Role } from '@app/access';
 import { ScenarioClockService } from '@app/scenario';
@@ -15,9 +15,7 @@ export class ScenarioController {
   @ApiOkResponse({ type: ClockDto })
   @ApiNotFoundResponse({ description: 'The session clock was never started' })
   async sessionClock(@Param('sessionId', ParseUUIDPipe) sessionId: string): Promise<ClockDto> {
-    const clock = await this.clocks.get({ sessionId });
-    if (!clock) throw new NotFoundException(`session ${sessionId} has no scenario clock yet`);
-    return ClockDto.from(this.clocks.view(clock));
+    return ClockDto.from(await this.clocks.current({ sessionId }));
   }
 
   @Post('sessions/:sessionId/scenario')
