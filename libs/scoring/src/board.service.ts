@@ -1,4 +1,4 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import {
   AttackRunEntity,
   IncidentReportEntity,
@@ -10,6 +10,7 @@ import { ScenarioClockService, type ClockView } from '@app/scenario';
 import { PHASES, type Phase, type RangeBlueprint } from '@app/templates';
 import { DataSource, In, Not } from 'typeorm';
 import { teamMetrics, type LedgerEvent, type TeamMetrics } from './ledger.js';
+import { ScoringNotFoundError } from './errors.js';
 
 export interface PhaseProgress {
   phase: Phase;
@@ -90,7 +91,7 @@ export class BoardService {
       where: { sessionId, status: Not('destroyed') },
       order: { createdAt: 'ASC' },
     });
-    if (ranges.length === 0) throw new NotFoundException(`session ${sessionId} has no ranges`);
+    if (ranges.length === 0) throw new ScoringNotFoundError(`session ${sessionId} has no ranges`);
     return ranges;
   }
 
@@ -141,7 +142,7 @@ export class BoardService {
 
   async timeline(rangeId: string): Promise<TimelineEntry[]> {
     if (!(await this.dataSource.manager.exists(RangeEntity, { where: { id: rangeId } }))) {
-      throw new NotFoundException(`range ${rangeId} does not exist`);
+      throw new ScoringNotFoundError(`range ${rangeId} does not exist`);
     }
     const [runs, events, notes, reports] = await Promise.all([
       this.dataSource.manager.find(AttackRunEntity, { where: { rangeId } }),
@@ -187,7 +188,7 @@ export class BoardService {
 
   async addNote(rangeId: string, author: string, text: string): Promise<InstructorNoteEntity> {
     if (!(await this.dataSource.manager.exists(RangeEntity, { where: { id: rangeId } }))) {
-      throw new NotFoundException(`range ${rangeId} does not exist`);
+      throw new ScoringNotFoundError(`range ${rangeId} does not exist`);
     }
     return this.dataSource.manager.save(this.dataSource.manager.create(InstructorNoteEntity, { rangeId, author, text, at: new Date() }));
   }

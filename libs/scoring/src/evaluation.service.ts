@@ -1,4 +1,4 @@
-import { HttpException, HttpStatus, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { AttackRunEntity, ObjectiveCheckEntity, ScoreEventEntity } from '@app/database';
 import {
@@ -18,6 +18,7 @@ import { DataSource } from 'typeorm';
 import { httpProbeArgv, judgeExec, judgeHttp, type ProbeVerdict } from './probe.js';
 import { ObjectiveService, type ObjectiveState } from './objective.service.js';
 import { ScoreLedger } from './score-ledger.js';
+import { CheckNowRateLimitedError } from './errors.js';
 
 export interface EvaluationSummary {
   rangeId: string;
@@ -136,10 +137,7 @@ export class EvaluationService implements OnApplicationShutdown {
       const granted = await this.redis.redis.set(key, '1', 'PX', interval, 'NX');
       if (granted !== 'OK') {
         const wait = Math.max(1, Math.ceil((await this.redis.redis.pttl(key)) / 1000));
-        throw new HttpException(
-          { statusCode: 429, error: 'Too Many Requests', message: `check now is limited to one per ${interval} ms; retry in ${wait} s`, retryAfterSeconds: wait },
-          HttpStatus.TOO_MANY_REQUESTS,
-        );
+        throw new CheckNowRateLimitedError(interval, wait);
       }
     }
     const id = jobId('check-now', rangeId, Math.floor(Date.now() / Math.max(interval, 1000)));

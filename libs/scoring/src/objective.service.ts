@@ -1,9 +1,10 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { IncidentReportEntity, ObjectiveCheckEntity, RangeEntity, ScoreEventEntity } from '@app/database';
 import { RangeScenarios, ScenarioClockService } from '@app/scenario';
 import { answerMatches, normalizeAnswer, type Objective } from '@app/templates';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ScoreLedger } from './score-ledger.js';
+import { GradeRefusedError, ObjectiveRefusedError, ScoringNotFoundError } from './errors.js';
 
 export interface ObjectiveState {
   id: string;
@@ -60,14 +61,14 @@ export class ObjectiveService {
 
   private objective(objectives: Objective[], objectiveId: string): Objective {
     const objective = objectives.find((o) => o.id === objectiveId);
-    if (!objective) throw new NotFoundException(`objective ${objectiveId} does not exist in this range`);
+    if (!objective) throw new ScoringNotFoundError(`objective ${objectiveId} does not exist in this range`);
     return objective;
   }
 
   /** Serialises a team's submissions: attempt limits and "met once" hold under concurrent requests. */
   private async lockRange(manager: EntityManager, rangeId: string): Promise<RangeEntity> {
     const range = await manager.findOne(RangeEntity, { where: { id: rangeId }, lock: { mode: 'pessimistic_write' } });
-    if (!range) throw new NotFoundException(`range ${rangeId} does not exist`);
+    if (!range) throw new ScoringNotFoundError(`range ${rangeId} does not exist`);
     return range;
   }
 
@@ -112,13 +113,13 @@ export class ObjectiveService {
       const objective = this.objective(scenario.objectives, objectiveId);
       const answer = objective.answer;
       if (objective.kind !== 'answer' || !answer) {
-        throw new ConflictException(`objective ${objectiveId} is a ${objective.kind} objective, not an answer`);
+        throw new ObjectiveRefusedError(`objective ${objectiveId} is a ${objective.kind} objective, not an answer`);
       }
       const mine = await manager.find(ScoreEventEntity, { where: { rangeId, objectiveId } });
-      if (mine.some((e) => e.type === 'objective_met')) throw new ConflictException(`objective ${objectiveId} is already met`);
+      if (mine.some((e) => e.type === 'objective_met')) throw new ObjectiveRefusedError(`objective ${objectiveId} is already met`);
       const wrong = mine.filter((e) => e.type === 'answer_wrong').length;
       if (wrong >= answer.maxAttempts) {
-        throw new ConflictException(`objective ${objectiveId}: the attempt limit (${answer.maxAttempts}) is reached`);
+        throw new ObjectiveRefusedError(`objective ${objectiveId}: the attempt limit (${answer.maxAttempts}) is reached`);
       }
       const scenarioMs = await this.clocks.scenarioMsOfRange(range, manager);
       const expected = [answer.expected ?? '', ...answer.alternatives].filter((e) => e !== '');
@@ -153,7 +154,7 @@ export class ObjectiveService {
       const objective = this.objective(scenario.objectives, objectiveId);
       const taken = await manager.count(ScoreEventEntity, { where: { rangeId, objectiveId, type: 'hint_taken' } });
       const hint = objective.hints[taken];
-      if (!hint) throw new ConflictException(`objective ${objectiveId} has no more hints (${objective.hints.length} taken)`);
+      if (!hint) throw new ObjectiveRefusedError(`objective ${objectiveId} has no more hints (${objective.hints.length} taken)`);
       await this.ledger.append(manager, range, {
         type: 'hint_taken',
         objectiveId,
@@ -175,10 +176,10 @@ export class ObjectiveService {
       const { scenario } = await this.scenarios.get(rangeId, manager);
       const objective = this.objective(scenario.objectives, objectiveId);
       if (objective.kind !== 'report' || !objective.report) {
-        throw new ConflictException(`objective ${objectiveId} is a ${objective.kind} objective, not a report`);
+        throw new ObjectiveRefusedError(`objective ${objectiveId} is a ${objective.kind} objective, not a report`);
       }
       if (await manager.exists(IncidentReportEntity, { where: { rangeId, objectiveId } })) {
-        throw new ConflictException(`a report for objective ${objectiveId} was already submitted`);
+        throw new ObjectiveRefusedError(`a report for objective ${objectiveId} was already submitted`);
       }
       const iocResults = Object.fromEntries(
         objective.report.iocs.map((ioc) => [ioc.id, report.iocs.some((given) => answerMatches(ioc.normalize, given, [ioc.expected]))]),
@@ -227,13 +228,13 @@ export class ObjectiveService {
   ): Promise<{ reportId: string; rubricPoints: number; maxRubricPoints: number }> {
     const result = await this.dataSource.transaction(async (manager) => {
       const report = await manager.findOne(IncidentReportEntity, { where: { id: reportId }, lock: { mode: 'pessimistic_write' } });
-      if (!report) throw new NotFoundException(`report ${reportId} does not exist`);
-      if (report.gradedAt) throw new ConflictException(`report ${reportId} was already graded by ${report.gradedBy}`);
+      if (!report) throw new ScoringNotFoundError(`report ${reportId} does not exist`);
+      if (report.gradedAt) throw new GradeRefusedError(`report ${reportId} was already graded by ${report.gradedBy}`);
       const range = await this.lockRange(manager, report.rangeId);
       const { scenario } = await this.scenarios.get(report.rangeId, manager);
       const objective = this.objective(scenario.objectives, report.objectiveId);
       const max = objective.points - Math.round(objective.points * REPORT_IOC_SHARE);
-      if (points > max) throw new ConflictException(`the rubric gives at most ${max} points for this report`);
+      if (points > max) throw new GradeRefusedError(`the rubric gives at most ${max} points for this report`);
       Object.assign(report, { rubricPoints: points, rubric, gradedBy: actor, gradedAt: new Date() });
       await manager.save(report);
       await this.ledger.append(manager, range, {
