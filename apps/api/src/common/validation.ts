@@ -1,9 +1,5 @@
 import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
-
-export interface FieldError {
-  field: string;
-  messages: string[];
-}
+import type { FieldError } from '@app/errors';
 
 /** Flattens nested validation errors into one entry per failing field path (e.g. "teams[0].name"). */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {

@@ -1,7 +1,7 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, NotFoundException, Param, Post } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiPayloadTooLargeResponse, ApiTags } from '@nestjs/swagger';
 import { RequiresRole, Role } from '@app/access';
-import { SharedTemplateCatalog, TemplateCatalogError, TemplateNotFoundError, templateHash } from '@app/templates';
+import { SharedTemplateCatalog, TemplateCatalogError, templateHash } from '@app/templates';
 import {
   TemplateDetailDto,
   TemplateInvalidDto,
@@ -81,11 +81,6 @@ export class TemplatesController {
   @ApiOkResponse({ type: TemplateDetailDto })
   @ApiNotFoundResponse({ description: 'No template with this id' })
   get(@Param('id') id: string): TemplateDetailDto {
-    try {
-      return toDetail(this.shared.catalog.get(id));
-    } catch (err) {
-      if (err instanceof TemplateNotFoundError) throw new NotFoundException(err.message);
-      throw err;
-    }
+    return toDetail(this.shared.catalog.get(id));
   }
 }
