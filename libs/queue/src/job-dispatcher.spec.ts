@@ -1,13 +1,14 @@
 import { Injectable, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
-import type { Job } from 'bullmq';
+import { NotFoundError, UnavailableError } from '@app/errors';
+import { type Job, UnrecoverableError } from 'bullmq';
 import { JobHandler } from './job-handler.decorator.js';
 import { JobDispatcher, MissingJobHandlerError } from './job-dispatcher.js';
 import { JOB_QUEUE, JobName, QueueName } from './queue-contract.js';
 
-/** A handler for every job of the contract, recording what it was given. */
-function completeHandlers() {
+/** A handler for every job of the contract, recording what it was given (and throwing `failWith` when set). */
+function completeHandlers(failWith?: () => Error) {
   const seen: Array<{ name: string; data: unknown }> = [];
   const handlers = Object.values(JobName).map((name) => {
     @Injectable()
@@ -15,6 +16,7 @@ function completeHandlers() {
       @JobHandler(name)
       async handle(data: unknown) {
         seen.push({ name, data });
+        if (failWith) throw failWith();
         return `handled ${name}`;
       }
     }
@@ -52,6 +54,27 @@ describe('JobDispatcher', () => {
     const wrongQueue = Object.values(QueueName).find((q) => q !== JOB_QUEUE[name])!;
     await expect(dispatcher.dispatch(wrongQueue, { name, data: {} } as Job)).rejects.toThrow(/no handler/);
     await app.close();
+  });
+
+  it('fails a job whose subject is gone (a permanent domain error) as unrecoverable, so it is not retried', async () => {
+    class RangeGone extends NotFoundError {}
+    const app = await boot(completeHandlers(() => new RangeGone('range r1 does not exist')).handlers);
+    const name = Object.values(JobName)[0];
+    const failed = app.get(JobDispatcher).dispatch(JOB_QUEUE[name], { name, id: 'j1', data: { v: 1 } } as Job);
+    await expect(failed).rejects.toBeInstanceOf(UnrecoverableError);
+    await expect(failed).rejects.toThrow('range r1 does not exist');
+    await app.close();
+  });
+
+  it('lets BullMQ retry a passing failure: an unavailable dependency or any other error', async () => {
+    class CatalogueDown extends UnavailableError {}
+    const name = Object.values(JobName)[0];
+    for (const error of [new CatalogueDown('no template catalogue'), new Error('connection reset')]) {
+      const app = await boot(completeHandlers(() => error).handlers);
+      const failed = app.get(JobDispatcher).dispatch(JOB_QUEUE[name], { name, id: 'j2', data: { v: 1 } } as Job);
+      await expect(failed).rejects.toBe(error);
+      await app.close();
+    }
   });
 
   it('refuses to boot when two providers handle the same job', async () => {

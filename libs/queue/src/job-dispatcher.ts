@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import type { Job } from 'bullmq';
+import { isDomainError, isPermanentError } from '@app/errors';
+import { type Job, UnrecoverableError } from 'bullmq';
 import { JOB_HANDLER_METADATA } from './job-handler.decorator.js';
 import { JOB_QUEUE, JobName, type QueueName } from './queue-contract.js';
 
@@ -63,6 +64,21 @@ export class JobDispatcher implements OnModuleInit {
       // Unknown names can only come from a newer or foreign producer: fail the job loudly, never drop it.
       throw new Error(`no handler for job "${job.name}" on queue "${queue}"`);
     }
-    return handler(job.data, job);
+    try {
+      return await handler(job.data, job);
+    } catch (err) {
+      throw this.failure(job, err);
+    }
+  }
+
+  /**
+   * A domain error is logged with its kind; one of a permanent kind (its subject is gone, its input
+   * or state is wrong) becomes UnrecoverableError, so BullMQ does not retry what cannot succeed.
+   */
+  private failure(job: Job, err: unknown): unknown {
+    if (!isDomainError(err)) return err;
+    const permanent = isPermanentError(err);
+    this.logger.warn(`job ${job.name} ${job.id ?? ''}: ${err.kind} ${err.name}: ${err.message}${permanent ? ' (permanent: not retried)' : ''}`);
+    return permanent ? new UnrecoverableError(err.message) : err;
   }
 }
