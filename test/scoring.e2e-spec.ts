@@ -249,6 +249,7 @@ describe('Scenario and scoring (course A at high speed, real engine and queue)',
       expect(checked.body.status).toBe('evaluated');
       const again = await http().post(`/api/v1/ranges/${rangeId}/check-now`).expect(429);
       expect(again.body.retryAfterSeconds).toBeGreaterThan(0);
+      expect(again.headers['retry-after']).toBe(String(again.body.retryAfterSeconds));
     });
 
     async function penaltyOf(id: string, objectiveId: string): Promise<number> {

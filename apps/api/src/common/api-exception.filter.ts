@@ -58,8 +58,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
       if (!response.writableEnded) response.end();
       return;
     }
-    // An error is never served as a file download (the CSV routes set this header up front).
+    // An error is never served as a file download (the CSV routes set these headers up front).
     response.removeHeader('Content-Disposition');
+    response.removeHeader('Content-Type');
     if (answer.retryAfterSeconds !== undefined) response.setHeader('Retry-After', String(answer.retryAfterSeconds));
     response.status(answer.status).json(answer.body);
   }
