@@ -1,5 +1,6 @@
 import { InvalidInputError, NotFoundError } from '@app/errors';
 import { formatIssue, omittedLine, type TemplateIssue } from './model.js';
+import type { TemplateOverview } from './template-overview.js';
 
 /** No template has this id. */
 export class TemplateNotFoundError extends NotFoundError {
@@ -33,3 +34,20 @@ export class RenderError extends InvalidInputError {}
 
 /** A probe pattern RE2 refuses (too long, backreferences, lookaround, bad syntax). */
 export class ProbePatternError extends InvalidInputError {}
+
+/** One problem of the templates folder: the file, and where in it (empty for the file as a whole). */
+export interface CatalogProblem {
+  file: string;
+  path: string;
+  message: string;
+}
+
+/** An operator's reload refused because a file is broken: every problem, and the catalogue that stays in use. */
+export class TemplateReloadRefusedError extends InvalidInputError {
+  constructor(
+    readonly problems: CatalogProblem[],
+    templates: TemplateOverview[],
+  ) {
+    super('The template catalogue was not reloaded: the last good catalogue stays', [], { errors: problems, templates });
+  }
+}

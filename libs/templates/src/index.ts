@@ -1,6 +1,14 @@
 export * from './blueprint.js';
 export * from './model.js';
-export { ProbePatternError, RenderError, TemplateNotFoundError, TemplateValidationError, UnknownVariableError } from './errors.js';
+export {
+  ProbePatternError,
+  RenderError,
+  TemplateNotFoundError,
+  TemplateReloadRefusedError,
+  TemplateValidationError,
+  UnknownVariableError,
+  type CatalogProblem,
+} from './errors.js';
 export { normalizeAnswer, answerMatches } from './normalize-answer.js';
 export { referencedVariables, substitute, substituteDeep } from './substitution.js';
 export { compileProbePattern, probePatternProblem, MAX_PROBE_PATTERN_LENGTH, type ProbePattern } from './probe-pattern.js';
@@ -17,6 +25,7 @@ export {
 export { applyDefaults, DEFAULT_WORDS, PORT_VARIABLE_DEFAULTS } from './template-defaults.js';
 export { renderTemplate, dependencyOrder, type RenderInput } from './template-renderer.js';
 export { checkTemplateSource, loadTemplateSource, templateHash, type CheckedTemplate } from './load-template.js';
-export { TemplateCatalog, TemplateCatalogError, type CatalogEntry, type CatalogProblem, type CatalogReload } from './template-catalog.js';
+export { TemplateCatalog, TemplateCatalogError, type CatalogEntry, type CatalogReload } from './template-catalog.js';
+export { templateOverview, type TemplateOverview } from './template-overview.js';
 export { SharedTemplateCatalog } from './shared-template-catalog.js';
 export { TemplatesModule } from './templates.module.js';

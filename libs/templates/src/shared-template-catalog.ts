@@ -3,7 +3,9 @@ import { AppConfig } from '@app/config';
 import { RedisClient, redisOptionsFromUrl } from '@app/queue';
 import { Redis } from 'ioredis';
 import type { RangeBlueprint, RangeTemplateSource, TemplateSummary } from './blueprint.js';
+import { TemplateReloadRefusedError } from './errors.js';
 import { TemplateCatalog, TemplateCatalogError, type CatalogReload } from './template-catalog.js';
+import { templateOverview } from './template-overview.js';
 
 /**
  * The template catalogue every process shares. An operator reloads it in one
@@ -53,11 +55,20 @@ export class SharedTemplateCatalog implements RangeTemplateSource, OnModuleInit,
 
   /**
    * Reloads the folder here and, when every file is valid, announces it to
-   * every process. Throws TemplateCatalogError with every problem otherwise
-   * (the last good catalogue stays, here and everywhere).
+   * every process. Throws TemplateReloadRefusedError with every problem
+   * otherwise (the last good catalogue stays, here and everywhere).
    */
   async reload(): Promise<CatalogReload> {
-    const result = this.catalog.reload();
+    let result: CatalogReload;
+    try {
+      result = this.catalog.reload();
+    } catch (err) {
+      if (!(err instanceof TemplateCatalogError)) throw err;
+      throw new TemplateReloadRefusedError(
+        err.problems,
+        this.catalog.list().map((e) => templateOverview(e.template, e.hash)),
+      );
+    }
     this.attempted = result.digest;
     if (this.redis) {
       try {

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { RangeBlueprint, RangeTemplateSource, TemplateSummary } from './blueprint.js';
-import { TemplateNotFoundError } from './errors.js';
+import { TemplateNotFoundError, type CatalogProblem } from './errors.js';
 import { checkTemplateSource, templateHash, type CheckedTemplate } from './load-template.js';
 import { formatIssue, omittedLine, type RangeTemplate } from './model.js';
 import { renderTemplate } from './template-renderer.js';
@@ -16,13 +16,6 @@ export interface CatalogEntry {
   hash: string;
   source: string;
   file: string;
-}
-
-/** One problem of the templates folder: the file, and where in it (empty for the file as a whole). */
-export interface CatalogProblem {
-  file: string;
-  path: string;
-  message: string;
 }
 
 export class TemplateCatalogError extends Error {

@@ -1,7 +1,7 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiPayloadTooLargeResponse, ApiTags } from '@nestjs/swagger';
 import { RequiresRole, Role } from '@app/access';
-import { SharedTemplateCatalog, TemplateCatalogError, templateHash } from '@app/templates';
+import { SharedTemplateCatalog, templateHash } from '@app/templates';
 import {
   TemplateDetailDto,
   TemplateInvalidDto,
@@ -60,19 +60,8 @@ export class TemplatesController {
   @ApiOkResponse({ type: TemplateReloadDto, description: 'The new catalogue: what was added, changed and removed' })
   @ApiBadRequestResponse({ type: TemplateReloadRefusedDto, description: 'A file is broken: every error of every file; the last good catalogue stays' })
   async reload(): Promise<TemplateReloadDto> {
-    try {
-      const result = await this.shared.reload();
-      return { ...result, templates: this.list() };
-    } catch (err) {
-      if (!(err instanceof TemplateCatalogError)) throw err;
-      throw new BadRequestException({
-        statusCode: 400,
-        error: 'Bad Request',
-        message: 'The template catalogue was not reloaded: the last good catalogue stays',
-        errors: err.problems,
-        templates: this.list(),
-      });
-    }
+    const result = await this.shared.reload();
+    return { ...result, templates: this.list() };
   }
 
   @Get(':id')

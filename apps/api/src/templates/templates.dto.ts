@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
-import { MAX_TEMPLATE_BYTES, PHASES, type CatalogEntry, type RangeTemplate } from '@app/templates';
+import { MAX_TEMPLATE_BYTES, templateOverview, type CatalogEntry, type RangeTemplate } from '@app/templates';
 
 export class LocalizedTextDto {
   @ApiProperty()
@@ -144,20 +144,7 @@ export class TemplateReloadRefusedDto {
 }
 
 export function toSummary(template: RangeTemplate, hash: string): TemplateSummaryDto {
-  return {
-    id: template.id,
-    version: template.version,
-    hash,
-    title: template.title,
-    description: template.description,
-    courses: template.courses,
-    ...(template.level ? { level: template.level } : {}),
-    durationMinutes: template.durationMinutes,
-    networks: template.networks.map((n) => n.name),
-    nodes: template.nodes.map((n) => n.name),
-    attackSteps: template.attack.steps.length,
-    objectivesByPhase: Object.fromEntries(PHASES.map((p) => [p, template.objectives.filter((o) => o.phase === p).length])),
-  };
+  return templateOverview(template, hash);
 }
 
 export function toDetail(entry: CatalogEntry): TemplateDetailDto {
