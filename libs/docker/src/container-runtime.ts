@@ -157,6 +157,8 @@ export interface ImageBuild {
   /** Tag the built image gets, e.g. "cyder-range/web:3f2a9c1b0d4e". */
   tag: string;
   labels: Record<string, string>;
+  /** The Dockerfile's ARG values, e.g. { BASE: "cyder-range/base:83a7cb570ee2" }. */
+  buildArgs?: Record<string, string>;
 }
 
 export interface ImageInfo {

@@ -449,6 +449,7 @@ export class DockerEngine implements ContainerRuntime, OnModuleInit, OnApplicati
       this.docker.buildImage(tarArchive(build.context) as unknown as NodeJS.ReadableStream, {
         t: build.tag,
         labels: build.labels,
+        ...(build.buildArgs ? { buildargs: build.buildArgs } : {}),
         rm: true,
         forcerm: true,
         nocache: false,

@@ -9,6 +9,11 @@ import { APP_LABEL_VALUE, labelKeys } from './labels.js';
 
 /** Folder of files shared by every image (not an image itself: it has no Dockerfile). */
 const SHARED_DIR = '_shared';
+/**
+ * The image every other one is built FROM (its Dockerfile: `ARG BASE` then `FROM ${BASE}`): busybox,
+ * the directories of a read-only root and the shared files are in it once.
+ */
+export const BASE_IMAGE = 'base';
 
 export interface RangeImage {
   /** Built-in name used by templates, e.g. "web". */
@@ -34,10 +39,11 @@ async function walk(dir: string, prefix = ''): Promise<string[]> {
 }
 
 /**
- * The built-in range images under docker/images/<name>/, built offline
- * (FROM scratch plus the host's busybox-static) and tagged by content hash,
- * so a changed Dockerfile or file always gives a new tag and an unchanged
- * one is never rebuilt.
+ * The built-in range images under docker/images/<name>/, built offline and
+ * tagged by content hash, so a changed Dockerfile or file always gives a new
+ * tag and an unchanged one is never rebuilt. `base` is FROM scratch plus the
+ * host's busybox-static and docker/images/_shared; every other image is built
+ * FROM the base's tag (build argument BASE), and its hash covers the base's.
  */
 @Injectable()
 export class RangeImageBuilder {
@@ -62,22 +68,23 @@ export class RangeImageBuilder {
       .sort();
   }
 
-  private async context(name: string): Promise<ContainerFile[]> {
-    const dir = path.join(this.imagesDir, name);
-    if (!existsSync(path.join(dir, 'Dockerfile'))) throw new Error(`unknown range image "${name}"`);
+  private async files(dir: string, prefix = ''): Promise<ContainerFile[]> {
     const entries: ContainerFile[] = [];
     for (const rel of await walk(dir)) {
       const full = path.join(dir, rel);
-      entries.push({ path: rel, content: await readFile(full), mode: (await stat(full)).mode & 0o777 });
+      entries.push({ path: `${prefix}${rel}`, content: await readFile(full), mode: (await stat(full)).mode & 0o777 });
     }
-    // Files every image carries live once, in docker/images/_shared/rootfs; Dockerfiles COPY shared/ /.
+    return entries;
+  }
+
+  private async context(name: string): Promise<ContainerFile[]> {
+    const dir = path.join(this.imagesDir, name);
+    if (!existsSync(path.join(dir, 'Dockerfile'))) throw new Error(`unknown range image "${name}"`);
+    const entries = await this.files(dir);
+    if (name !== BASE_IMAGE) return entries;
+    // Files every image carries live once, in docker/images/_shared/rootfs; the base's Dockerfile COPYs shared/ /.
     const shared = path.join(this.imagesDir, SHARED_DIR, 'rootfs');
-    if (existsSync(shared)) {
-      for (const rel of await walk(shared)) {
-        const full = path.join(shared, rel);
-        entries.push({ path: `shared/${rel}`, content: await readFile(full), mode: (await stat(full)).mode & 0o777 });
-      }
-    }
+    if (existsSync(shared)) entries.push(...(await this.files(shared, 'shared/')));
     if (!existsSync(this.busyboxPath)) {
       throw new Error(`BUSYBOX_PATH=${this.busyboxPath} does not exist: install Debian's busybox-static`);
     }
@@ -85,9 +92,10 @@ export class RangeImageBuilder {
     return entries;
   }
 
-  /** Name, hash and tag of one image, from its build context. */
+  /** Name, hash and tag of one image, from its build context (and the base's hash for the others). */
   async describe(name: string): Promise<RangeImage> {
     const hash = createHash('sha256');
+    if (name !== BASE_IMAGE) hash.update(`FROM ${(await this.describe(BASE_IMAGE)).reference}\0`);
     for (const entry of await this.context(name)) {
       hash.update(entry.path).update('\0').update(String(entry.mode)).update('\0').update(entry.content);
     }
@@ -95,14 +103,15 @@ export class RangeImageBuilder {
     return { name, hash: digest, reference: `cyder-range/${name}:${digest}` };
   }
 
-  /** Builds the image unless a tag with its content hash is already there. */
+  /** Builds the image (the base first) unless a tag with its content hash is already there. */
   async ensure(name: string): Promise<{ image: RangeImage; built: boolean }> {
+    const base = name === BASE_IMAGE ? undefined : (await this.ensure(BASE_IMAGE)).image;
     const image = await this.describe(name);
     if (await this.runtime.imageExists(image.reference)) return { image, built: false };
     // One build per image at a time within this process; the engine dedupes layers across processes.
     let pending = this.building.get(image.reference);
     if (!pending) {
-      pending = this.build(image).finally(() => this.building.delete(image.reference));
+      pending = this.build(image, base).finally(() => this.building.delete(image.reference));
       this.building.set(image.reference, pending);
     }
     return { image: await pending, built: true };
@@ -117,13 +126,14 @@ export class RangeImageBuilder {
     return result;
   }
 
-  private async build(image: RangeImage): Promise<RangeImage> {
+  private async build(image: RangeImage, base: RangeImage | undefined): Promise<RangeImage> {
     const started = Date.now();
     const labels = labelKeys(this.config.DOCKER_LABEL_NAMESPACE);
     await this.runtime.buildImage({
       context: await this.context(image.name),
       tag: image.reference,
       labels: { [labels.app]: APP_LABEL_VALUE, [labels.image]: image.name, [`${labels.image}-hash`]: image.hash },
+      ...(base ? { buildArgs: { BASE: base.reference } } : {}),
     });
     this.logger.log(`built ${image.reference} in ${Date.now() - started} ms`);
     return image;
