@@ -28,12 +28,22 @@ export function judgeExec(probe: ExecProbe, result: ExecResult): ProbeVerdict {
 }
 
 /**
- * argv for busybox wget that prints the response headers (-S, on stderr) and
- * the body (stdout). Bounded by `timeout`: Debian's busybox-static wget
- * crashes on -T.
+ * argv for the range images' http-request (busybox wget's options, bounded by -T): the response
+ * headers (-S) on stderr, the body on stdout, and on a failure one line saying what happened.
+ * Never wget -T itself: Debian's busybox-static wget crashes on it (exit 139).
  */
 export function httpProbeArgv(probe: HttpProbe): string[] {
-  return ['timeout', String(probe.timeoutSeconds), 'wget', '-S', '-q', '-O', '-', probe.url];
+  return ['http-request', '-T', String(probe.timeoutSeconds), '-S', '-q', '-O', '-', probe.url];
+}
+
+/** Why a request got no HTTP answer, in one line an instructor can read. */
+function failureReason(result: ExecResult): string {
+  const lines = result.stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const explained = lines.filter((l) => l.startsWith('http-request: ')).pop();
+  if (explained) return explained.slice('http-request: '.length);
+  if (result.exitCode === 139) return 'the HTTP client crashed (segmentation fault, exit 139)';
+  if (result.exitCode === 127 || /not found/.test(lines.join(' '))) return `no HTTP client on the node (${lines.pop() ?? `exit ${result.exitCode}`})`;
+  return lines.pop()?.slice(0, 160) ?? `exit ${result.exitCode}`;
 }
 
 /** An HTTP probe holds on the expected status (any 2xx when none is given) and body patterns. */
@@ -43,5 +53,5 @@ export function judgeHttp(probe: HttpProbe, result: ExecResult): ProbeVerdict {
   const statusOk = status !== null && (probe.expectStatus !== undefined ? status === probe.expectStatus : status >= 200 && status < 300);
   const body = result.stdout;
   const holds = statusOk && matches(probe.bodyMatches, body, true) && matches(probe.bodyNotMatches, body, false);
-  return { holds, detail: status === null ? `no HTTP answer (${result.stderr.trim().slice(0, 120)})` : `HTTP ${status}` };
+  return { holds, detail: status === null ? `no HTTP answer: ${failureReason(result)}` : `HTTP ${status}` };
 }
