@@ -85,6 +85,13 @@ export const RESOURCE_LIMITS: { memoryMb: ResourceBounds; cpus: ResourceBounds; 
   pids: { min: 16, max: 512, default: 64 },
 };
 
+/**
+ * Higher default process limits for roles that fork per relayed connection: the router is the only
+ * way between segments and must hold 100 connections at once (one nc each, plus a few short-lived
+ * helpers while a connection starts). Within RESOURCE_LIMITS.pids; a template's own value wins.
+ */
+export const ROLE_PIDS_DEFAULTS: Partial<Record<TemplateRole, number>> = { router: 256, firewall: 256 };
+
 export const READINESS_DEFAULTS = { timeoutSeconds: 30, intervalMs: 500 };
 
 export const PHASES = ['detect', 'analyze', 'contain', 'eradicate', 'recover', 'report'] as const;

@@ -22,6 +22,17 @@ describe('template defaults', () => {
     expect(node('logserver').networks).toEqual([{ network: 'dmz', aliases: [] }]);
   });
 
+  it('gives the router and firewall roles a higher process limit unless the template sets one', () => {
+    const withRouter = (resources?: { pids: number }) => {
+      const data = validTemplate() as { nodes: Array<Record<string, unknown>> };
+      data.nodes.push({ name: 'gw', image: 'router', role: 'router', networks: [{ network: 'dmz' }], ...(resources ? { resources } : {}) });
+      return load(data).nodes.find((n) => n.name === 'gw')!.resources.pids;
+    };
+    expect(withRouter()).toBe(256);
+    expect(withRouter({ pids: 128 })).toBe(128);
+    expect(node('web').resources.pids).toBe(RESOURCE_LIMITS.pids.default);
+  });
+
   it('lets trainees open a shell on the organisation\'s nodes, not on the attacker\'s', () => {
     expect(node('web').shell).toBe(true);
     expect(node('logserver').shell).toBe(true);

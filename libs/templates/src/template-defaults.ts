@@ -4,6 +4,7 @@ import {
   READINESS_DEFAULTS,
   REPORT_SECTIONS,
   RESOURCE_LIMITS,
+  ROLE_PIDS_DEFAULTS,
   type AttackStage,
   type Course,
   type Level,
@@ -81,7 +82,7 @@ export function applyDefaults(dto: TemplateDto): RangeTemplate {
         resources: {
           memoryMb: n.resources?.memoryMb ?? RESOURCE_LIMITS.memoryMb.default,
           cpus: n.resources?.cpus ?? RESOURCE_LIMITS.cpus.default,
-          pids: n.resources?.pids ?? RESOURCE_LIMITS.pids.default,
+          pids: n.resources?.pids ?? ROLE_PIDS_DEFAULTS[role] ?? RESOURCE_LIMITS.pids.default,
         },
         capabilities: n.capabilities ?? [],
         env: Object.fromEntries(Object.entries(n.env ?? {}).map(([k, v]) => [k, String(v)])),
