@@ -1,5 +1,7 @@
 import { AppConfig, loadConfig } from '@app/config';
 import { APP_LABEL_VALUE, DockerEngine, labelKeys, RangeImageBuilder, type ContainerSpec } from '@app/docker';
+import { httpProbeArgv, judgeHttp } from '@app/scoring';
+import Docker from 'dockerode';
 import { removeLabelledObjects } from './support/docker-cleanup.js';
 import { freeSubnets } from './support/free-subnets.js';
 
@@ -26,7 +28,8 @@ describe('Range images on the real engine: injectable web CGI, log server, C2', 
     [keys().kind]: 'e2e-range-images',
     [keys().node]: node,
   });
-  const exec = (node: string, argv: string[]) => engine.exec(ids[node]!, argv, { timeoutMs: 30000 });
+  const exec = (node: string, argv: string[], user?: string) => engine.exec(ids[node]!, argv, { timeoutMs: 30000, user });
+  let subnet: string;
 
   // Hardened like a provisioned range node: read-only root, tmpfs /tmp and /run, every capability dropped but a few.
   const node = (name: string, image: string, capAdd: string[], env: Record<string, string> = {}): ContainerSpec => ({
@@ -57,7 +60,7 @@ describe('Range images on the real engine: injectable web CGI, log server, C2', 
     await engine.createNetwork({
       name: network,
       bridgeName: `cy${config.INSTANCE_NAME.slice(-8)}i`.slice(0, 15),
-      subnet: (await freeSubnets(engine, 1, 28))[0]!,
+      subnet: (subnet = (await freeSubnets(engine, 1, 28))[0]!),
       labels: labels('network'),
     });
     const specs = [
@@ -88,6 +91,19 @@ describe('Range images on the real engine: injectable web CGI, log server, C2', 
   it('built every range image, tagged by content hash', () => {
     for (const name of ['web', 'logserver', 'attacker', 'workstation', 'c2', 'fileserver', 'router']) {
       expect(images[name]).toMatch(new RegExp(`^cyder-range/${name}:[0-9a-f]{12}$`));
+    }
+  });
+
+  it('builds every image but base FROM the base image: its layers come first', async () => {
+    const docker = new Docker({ socketPath: config.DOCKER_SOCKET });
+    const base = (await new RangeImageBuilder(engine, config).ensure('base')).image.reference;
+    const layers = async (reference: string) => ((await docker.getImage(reference).inspect()).RootFS.Layers ?? []) as string[];
+    const baseLayers = await layers(base);
+    expect(baseLayers.length).toBeGreaterThan(0);
+    for (const name of ['web', 'logserver', 'attacker', 'workstation', 'c2', 'fileserver', 'router']) {
+      const own = await layers(images[name]!);
+      expect({ name, base: own.slice(0, baseLayers.length) }).toEqual({ name, base: baseLayers });
+      expect(own.length).toBeGreaterThan(baseLayers.length);
     }
   });
 
@@ -149,6 +165,43 @@ describe('Range images on the real engine: injectable web CGI, log server, C2', 
     expect((await exec('web', ['test', '-e', '/tmp/.cache/implant'])).exitCode).toBe(1);
     // The CGI patched in an earlier test is vulnerable again: T0 of the scenario.
     expect((await exec('attacker', ['probe-injection', 'http://web/cgi-bin/ping', 'host'])).exitCode).toBe(0);
+  });
+
+  it('ends a failed HTTP request with a clean exit and its reason (never 139), and the probe judge says it', async () => {
+    // A server that accepts and never answers, and an address of the segment where nobody is.
+    await exec('c2', ['sh', '-c', 'nc -l -p 8089 -e sleep 30 >/dev/null 2>&1 &']);
+    const [network, bits] = subnet.split('/');
+    const octets = network!.split('.').map(Number);
+    const nobody = [...octets.slice(0, 3), octets[3]! + 2 ** (32 - Number(bits)) - 2].join('.');
+    // (ARP gives up on an absent address after about 3 s; the resolver on an unknown name after 10 s.)
+    const cases: Array<[url: string, reason: string, timeoutSeconds: number]> = [
+      ['http://web:81/', 'connection refused', 3],
+      [`http://${nobody}/`, 'host unreachable', 8],
+      ['http://c2:8089/', 'no answer within 3 s', 3],
+      ['http://no-such-node/', 'unknown host name', 15],
+    ];
+    for (const [url, reason, timeoutSeconds] of cases) {
+      const probe = { from: 'soc', url, timeoutSeconds };
+      const result = await exec('soc', httpProbeArgv(probe));
+      expect({ url, exitCode: result.exitCode, said: result.stderr.trim().split('\n').pop() }).toEqual({ url, exitCode: 4, said: `http-request: ${url}: ${reason}` });
+      expect(judgeHttp(probe, result)).toEqual({ holds: false, detail: `no HTTP answer: ${url}: ${reason}` });
+    }
+    const missing = { from: 'soc', url: 'http://web/no-such-page', timeoutSeconds: 3 };
+    const notFound = await exec('soc', httpProbeArgv(missing));
+    expect(notFound.exitCode).toBe(8);
+    expect(judgeHttp(missing, notFound)).toEqual({ holds: false, detail: 'HTTP 404' });
+    const site = { from: 'soc', url: 'http://web/', timeoutSeconds: 3, bodyMatches: 'corporate-site-v1' };
+    expect(judgeHttp(site, await exec('soc', httpProbeArgv(site)))).toEqual({ holds: true, detail: 'HTTP 200' });
+    // A trainee's interactive shell: wget -T goes through http-request instead of crashing.
+    const typed = await exec('soc', ['sh', '-i', '-c', 'wget -T 2 -q -O - http://web:81/']);
+    expect({ exitCode: typed.exitCode, said: typed.stderr.trim().split('\n').pop() }).toEqual({ exitCode: 4, said: 'http-request: http://web:81/: connection refused' });
+  });
+
+  it('every image has the unprivileged account trainee, whose home works on a read-only root', async () => {
+    for (const name of ['web', 'logserver', 'c2', 'attacker', 'soc']) {
+      const login = await exec(name, ['sh', '-l', '-c', 'id -un; cd && touch notes.txt && pwd; touch /srv/x 2>/dev/null || echo no-write'], 'trainee');
+      expect({ name, out: login.stdout.trim().split('\n') }).toEqual({ name, out: ['trainee', '/tmp/trainee', 'no-write'] });
+    }
   });
 
   it('gives defenders pgrep/pkill (busybox-static has neither) that never match their own shell', async () => {
