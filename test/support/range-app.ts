@@ -1,0 +1,99 @@
+import type { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { type AppConfig, loadConfig } from '@app/config';
+import { DockerEngine, type ExecResult, removeInstanceObjects } from '@app/docker';
+import { containerName } from '@app/ranges';
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { createApiApp, createWorkerContext } from './test-app.js';
+import { waitFor } from './waiting.js';
+
+export interface RangeNodeBody {
+  name: string;
+  state: string;
+  container: string | null;
+  addresses: Record<string, string>;
+  health: string;
+}
+
+export interface RangeBody {
+  id: string;
+  status: string;
+  failureReason: string | null;
+  subnets: Record<string, string>;
+  nodes: RangeNodeBody[];
+}
+
+/**
+ * The real API and worker of this e2e run, with a few settings of one suite's own (a templates
+ * folder, another engine's socket) that are put back when it closes. Ranges are provisioned the
+ * production way: POST to the API, the worker's job, the provisioner.
+ */
+export class RangeTestApp {
+  private constructor(
+    readonly api: INestApplication,
+    readonly worker: INestApplicationContext,
+    readonly config: AppConfig,
+    readonly engine: DockerEngine,
+    private readonly savedEnv: Record<string, string | undefined>,
+  ) {}
+
+  static async start(env: Record<string, string> = {}): Promise<RangeTestApp> {
+    const savedEnv = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, env);
+    const config = loadConfig();
+    const worker = await createWorkerContext();
+    const api = await createApiApp();
+    const engine = new DockerEngine(config);
+    return new RangeTestApp(api, worker, config, engine, savedEnv);
+  }
+
+  private http() {
+    return request(this.api.getHttpServer());
+  }
+
+  async range(id: string): Promise<RangeBody> {
+    return (await this.http().get(`/api/v1/ranges/${id}`).expect(200)).body as RangeBody;
+  }
+
+  /** One team's range of the template, ready (or an error with the range's failure reason). */
+  async provision(templateId: string, timeoutMs = 180000): Promise<RangeBody> {
+    const created = await this.http()
+      .post(`/api/v1/sessions/${randomUUID()}/ranges`)
+      .send({ templateId, teamIds: [randomUUID()] })
+      .expect(202);
+    const id = (created.body.ranges as RangeBody[])[0]!.id;
+    const range = await waitFor(`range ${id} of ${templateId} to be provisioned`, async () => {
+      const r = await this.range(id);
+      return r.status === 'ready' || r.status === 'failed' ? r : undefined;
+    }, timeoutMs);
+    if (range.status !== 'ready') throw new Error(`range of ${templateId} failed: ${range.failureReason}`);
+    return range;
+  }
+
+  containerOf(range: RangeBody, node: string): string {
+    return containerName(this.config.INSTANCE_NAME, range.id, node);
+  }
+
+  exec(range: RangeBody, node: string, argv: string[], options: { timeoutMs?: number; user?: string } = {}): Promise<ExecResult> {
+    return this.engine.exec(this.containerOf(range, node), argv, { timeoutMs: options.timeoutMs ?? 60000, user: options.user });
+  }
+
+  sh(range: RangeBody, node: string, script: string, timeoutMs?: number): Promise<ExecResult> {
+    return this.exec(range, node, ['sh', '-c', script], { timeoutMs });
+  }
+
+  /** Closes both apps, removes this instance's containers and networks, and puts the settings back. */
+  async close(): Promise<void> {
+    try {
+      await this.api.close();
+      await this.worker.close();
+      await removeInstanceObjects(this.config);
+    } finally {
+      this.engine.onApplicationShutdown();
+      for (const [key, value] of Object.entries(this.savedEnv)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
+  }
+}
