@@ -70,6 +70,8 @@ describe('DockerEngine (real engine): isolated networks, hardened containers, ex
     expect(applied.readOnlyRootfs).toBe(true);
     expect(applied.portBindings).toEqual({});
     expect(applied.memoryBytes).toBe(32 * 1024 * 1024);
+    // Upstream DNS on the container's own loopback: unknown names never leave (see range-dns e2e).
+    expect(applied.dns).toEqual(['127.0.0.1']);
 
     const ok = await engine.exec(id, ['sh', '-c', 'echo hello; echo oops >&2; exit 3']);
     expect(ok).toEqual({ exitCode: 3, stdout: 'hello\n', stderr: 'oops\n' });

@@ -43,7 +43,7 @@ export class RangeTestApp {
     const config = loadConfig();
     const worker = await createWorkerContext();
     const api = await createApiApp();
-    const engine = new DockerEngine(config);
+    const engine = DockerEngine.fromConfig(config);
     return new RangeTestApp(api, worker, config, engine, savedEnv);
   }
 
@@ -89,7 +89,7 @@ export class RangeTestApp {
       await this.worker.close();
       await removeInstanceObjects(this.config);
     } finally {
-      this.engine.onApplicationShutdown();
+      this.engine.close();
       for (const [key, value] of Object.entries(this.savedEnv)) {
         if (value === undefined) delete process.env[key];
         else process.env[key] = value;

@@ -65,6 +65,15 @@ export interface ContainerInfo {
   networks: Record<string, { ipv4Address: string }>;
 }
 
+/**
+ * Every range container's upstream DNS server: its own loopback, where nothing answers. Docker's
+ * embedded resolver (127.0.0.11) still answers the range's own names; a name it does not know is
+ * forwarded here, from the container's namespace, and goes nowhere. Without it, an engine before
+ * 26.0 on a host whose resolver is on loopback (127.0.0.53 of systemd-resolved) forwards it from
+ * the host's namespace: a way out of an Internal network.
+ */
+export const RANGE_UPSTREAM_DNS: readonly string[] = ['127.0.0.1'];
+
 /** What the engine actually applied to a container, named after ContainerSpec (for audits and tests). */
 export interface AppliedContainerSettings {
   user: string;
@@ -81,6 +90,8 @@ export interface AppliedContainerSettings {
   portBindings: Record<string, unknown>;
   networkMode: string;
   pidMode: string;
+  /** Upstream DNS servers of Docker's embedded resolver: always RANGE_UPSTREAM_DNS. */
+  dns: string[];
 }
 
 export interface ContainerDetails extends ContainerInfo {

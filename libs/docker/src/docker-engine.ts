@@ -19,6 +19,7 @@ import {
   type InteractiveExecOptions,
   type NetworkInfo,
   type NetworkSpec,
+  RANGE_UPSTREAM_DNS,
   type TerminalSize,
 } from './container-runtime.js';
 import { labelFilter } from './labels.js';
@@ -31,15 +32,6 @@ const FORBIDDEN_CAPS = new Set([
 ]);
 
 const MAX_EXEC_OUTPUT = 256 * 1024;
-
-/**
- * Every range container's upstream DNS server: its own loopback, where nothing answers. Docker's
- * embedded resolver (127.0.0.11) still answers the range's own names; a name it does not know is
- * forwarded here, from the container's namespace, and goes nowhere. Without it, an engine before
- * 26.0 on a host whose resolver is on loopback (127.0.0.53 of systemd-resolved) forwards it from
- * the host's namespace: a way out of an Internal network.
- */
-const RANGE_UPSTREAM_DNS = ['127.0.0.1'];
 
 /**
  * Where one Docker engine listens. Only the local unix socket today; a remote
@@ -246,7 +238,7 @@ export class DockerEngine implements ContainerRuntime, OnModuleInit, OnApplicati
           PublishAllPorts: false,
           PortBindings: {},
           Binds: [],
-          Dns: RANGE_UPSTREAM_DNS,
+          Dns: [...RANGE_UPSTREAM_DNS],
           IpcMode: 'private',
           PidMode: '',
           Init: false,
@@ -339,6 +331,7 @@ export class DockerEngine implements ContainerRuntime, OnModuleInit, OnApplicati
         portBindings: (host.PortBindings as Record<string, unknown> | undefined) ?? {},
         networkMode: host.NetworkMode ?? '',
         pidMode: host.PidMode ?? '',
+        dns: host.Dns ?? [],
       },
     };
   }

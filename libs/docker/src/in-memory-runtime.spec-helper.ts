@@ -15,6 +15,7 @@ import {
   type InteractiveExecOptions,
   type NetworkInfo,
   type NetworkSpec,
+  RANGE_UPSTREAM_DNS,
   type TerminalSize,
 } from './container-runtime.js';
 
@@ -154,6 +155,7 @@ export class InMemoryRuntime implements ContainerRuntime {
         portBindings: {},
         networkMode: spec.networks[0]?.network ?? '',
         pidMode: '',
+        dns: [...RANGE_UPSTREAM_DNS],
       },
       spec,
     });
