@@ -45,14 +45,15 @@ describe('The router: 100 concurrent connections, a supervised listener, every s
   it('relays 100 connections open at once; the same listener is still there afterwards and takes a new one', async () => {
     const before = await listenerPid();
     expect(before).toBeDefined();
-    // 100 clients, one every 20 ms, each holding its connection for 15 s before it sends its line, so
-    // all 100 are relayed at the same time. (busybox nc listens with a backlog of 1: SYNs within the
-    // same millisecond are left to the kernel's SYN cookies and retries, a second or more later.)
+    // 100 clients, one every 20 ms, each sending a line at once and another after 15 s, so all 100 are
+    // relayed at the same time. (busybox nc listens with a backlog of 1: SYNs within the same
+    // millisecond are left to the kernel's SYN cookies and retries; a cookie connection exists on
+    // the router only once the client has sent something, hence the first line.)
     const load = app.sh(
       range,
       'client',
-      'mkdir -p /tmp/load; for i in $(seq 1 100); do ((sleep 15; echo "hello-$i") | nc -w 30 gateway 7000 > /tmp/load/$i 2>&1) & usleep 20000; done; wait; ' +
-        'for i in $(seq 1 100); do [ "$(cat /tmp/load/$i)" = "hello-$i" ] && echo ok; done | wc -l',
+      'mkdir -p /tmp/load; for i in $(seq 1 100); do ((echo "hi-$i"; sleep 15; echo "bye-$i") | nc -w 30 gateway 7000 > /tmp/load/$i 2>&1) & usleep 20000; done; wait; ' +
+        'for i in $(seq 1 100); do [ "$(cat /tmp/load/$i)" = "$(printf "hi-$i\\nbye-$i")" ] && echo ok; done | wc -l',
       90000,
     );
     // While the clients wait: established connections on the router from clients to tcp/7000 and

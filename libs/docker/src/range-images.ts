@@ -13,7 +13,7 @@ const SHARED_DIR = '_shared';
  * The image every other one is built FROM (its Dockerfile: `ARG BASE` then `FROM ${BASE}`): busybox,
  * the directories of a read-only root and the shared files are in it once.
  */
-export const BASE_IMAGE = 'base';
+const BASE_IMAGE = 'base';
 
 export interface RangeImage {
   /** Built-in name used by templates, e.g. "web". */
