@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AppConfig } from '@app/config';
-import { AttackRunEntity, ScenarioClockEntity, ScoreEventEntity } from '@app/database';
-import { JobHandler, JobName, LiveEvents, type RunAttackStepJobData } from '@app/queue';
+import { AttackRunEntity, ScenarioClockEntity, type ScoreEventEntity } from '@app/database';
 import type { ExecResult } from '@app/docker';
+import { ScoreLedger } from '@app/ledger';
+import { LiveEvents } from '@app/queue';
 import type { AttackStep } from '@app/templates';
 import { DataSource } from 'typeorm';
 import { scenarioNowMs } from './clock-math.js';
@@ -13,6 +13,14 @@ const PRECONDITION_CONFIRM_DELAY_MS = 500;
 export type AttackRunOutcome =
   | { skipped: 'stale-clock' | 'already-ran' | 'unknown-step' }
   | { status: AttackRunEntity['status']; exitCode: number | null };
+
+/** One attack step whose offset the clock (of that generation) has reached. */
+export interface DueAttackStep {
+  rangeId: string;
+  stepId: string;
+  clockId: string;
+  generation: number;
+}
 
 /**
  * Runs one attack step in its range when the clock reaches the step's offset.
@@ -27,7 +35,7 @@ export class AttackStepRunner {
     private readonly dataSource: DataSource,
     private readonly scenarios: RangeScenarios,
     private readonly live: LiveEvents,
-    private readonly config: AppConfig,
+    private readonly ledger: ScoreLedger,
   ) {}
 
   /** The precondition first (a failing one means blocked), then the step itself. */
@@ -47,8 +55,7 @@ export class AttackStepRunner {
     return { status: result.exitCode === 0 ? 'executed' : 'failed', result };
   }
 
-  @JobHandler(JobName.RunAttackStep)
-  async run(data: RunAttackStepJobData): Promise<AttackRunOutcome> {
+  async run(data: DueAttackStep): Promise<AttackRunOutcome> {
     const clock = await this.dataSource.manager.findOne(ScenarioClockEntity, { where: { id: data.clockId } });
     if (!clock || clock.generation !== data.generation || clock.state !== 'running') return { skipped: 'stale-clock' };
     if (await this.dataSource.manager.exists(AttackRunEntity, { where: { rangeId: data.rangeId, stepId: data.stepId } })) {
@@ -61,7 +68,8 @@ export class AttackStepRunner {
     const ranAt = new Date();
     const scenarioMs = Math.round(scenarioNowMs(clock, ranAt));
     const { status, result } = await this.execute(range.id, step);
-    const inserted = await this.dataSource.transaction(async (manager) => {
+    // The run and its credit commit together: a blocked step is credited exactly once.
+    const written = await this.dataSource.transaction(async (manager) => {
       const insert = await manager
         .createQueryBuilder()
         .insert()
@@ -70,25 +78,12 @@ export class AttackStepRunner {
         .orIgnore()
         .returning('id')
         .execute();
-      if (insert.raw.length === 0) return false;
-      if (status === 'blocked' && this.config.BLOCKED_STEP_POINTS > 0) {
-        await manager.insert(ScoreEventEntity, {
-          sessionId: range.sessionId,
-          teamId: range.teamId,
-          rangeId: range.id,
-          type: 'step_blocked',
-          objectiveId: null,
-          phase: 'contain',
-          points: this.config.BLOCKED_STEP_POINTS,
-          at: ranAt,
-          scenarioMs,
-          actor: 'system:scenario',
-          details: { stepId: step.id } as never,
-        });
-      }
-      return true;
+      if (insert.raw.length === 0) return null;
+      const credit: ScoreEventEntity | null =
+        status === 'blocked' ? await this.ledger.creditBlockedStep(manager, range, { stepId: step.id, at: ranAt, scenarioMs }) : null;
+      return { credit };
     });
-    if (!inserted) return { skipped: 'already-ran' };
+    if (!written) return { skipped: 'already-ran' };
     this.logger.log(`range ${range.id} step ${step.id}: ${status} (exit ${result.exitCode})`);
     await this.live.publish({
       sessionId: range.sessionId,
@@ -98,6 +93,7 @@ export class AttackStepRunner {
       at: ranAt.toISOString(),
       data: { stepId: step.id, status, title: step.title, scenarioMs },
     });
+    if (written.credit) await this.ledger.announce(range, 'step-blocked', { stepId: step.id, points: written.credit.points });
     return { status, exitCode: result.exitCode };
   }
 }

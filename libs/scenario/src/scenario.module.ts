@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
+import { LedgerModule } from '@app/ledger';
 import { AttackStepRunner } from './attack-step.runner.js';
 import { RangeScenarios } from './range-scenarios.js';
 import { ScenarioClockService } from './scenario-clock.service.js';
 
 @Module({
+  imports: [LedgerModule],
   providers: [RangeScenarios, ScenarioClockService, AttackStepRunner],
   exports: [RangeScenarios, ScenarioClockService, AttackStepRunner],
 })

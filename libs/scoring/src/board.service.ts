@@ -6,10 +6,10 @@ import {
   RangeEntity,
   ScoreEventEntity,
 } from '@app/database';
+import { teamMetrics, type LedgerEvent, type TeamMetrics } from '@app/ledger';
 import { ScenarioClockService, type ClockView } from '@app/scenario';
 import { PHASES, type Phase, type RangeBlueprint } from '@app/templates';
 import { DataSource, In, Not } from 'typeorm';
-import { teamMetrics, type LedgerEvent, type TeamMetrics } from './ledger.js';
 import { ScoringNotFoundError } from './errors.js';
 
 export interface PhaseProgress {

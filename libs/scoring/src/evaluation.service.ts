@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { AttackRunEntity, ObjectiveCheckEntity, ScoreEventEntity } from '@app/database';
+import { ScoreLedger } from '@app/ledger';
 import {
   type EvaluateRangeJobData,
   JobHandler,
@@ -17,7 +18,6 @@ import { QueueEvents } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { httpProbeArgv, judgeExec, judgeHttp, type ProbeVerdict } from './probe.js';
 import { ObjectiveService, type ObjectiveState } from './objective.service.js';
-import { ScoreLedger } from './score-ledger.js';
 import { CheckNowRateLimitedError } from './errors.js';
 
 export interface EvaluationSummary {

@@ -1,4 +1,3 @@
-export * from './ledger.js';
 export { CheckNowRateLimitedError, GradeRefusedError, ObjectiveRefusedError, ScoringNotFoundError } from './errors.js';
 export { BoardService, csvCell, type CourseAggregate, type SessionBoard, type TeamBoardRow, type TimelineEntry } from './board.service.js';
 export { EvaluationService, type CheckNowResult, type EvaluationSummary } from './evaluation.service.js';

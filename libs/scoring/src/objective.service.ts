@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { IncidentReportEntity, ObjectiveCheckEntity, RangeEntity, ScoreEventEntity } from '@app/database';
+import { ScoreLedger } from '@app/ledger';
 import { RangeScenarios, ScenarioClockService } from '@app/scenario';
 import { answerMatches, normalizeAnswer, type Objective } from '@app/templates';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ScoreLedger } from './score-ledger.js';
 import { GradeRefusedError, ObjectiveRefusedError, ScoringNotFoundError } from './errors.js';
 
 export interface ObjectiveState {
@@ -125,11 +125,10 @@ export class ObjectiveService {
       const expected = [answer.expected ?? '', ...answer.alternatives].filter((e) => e !== '');
       const correct = answerMatches(answer.normalize, value, expected);
       if (correct) {
-        await this.ledger.meetObjective(manager, range, objective, scenarioMs, actor, {
+        const written = await this.ledger.meetObjective(manager, range, objective, scenarioMs, actor, {
           submitted: normalizeAnswer(answer.normalize, value),
         });
-        const earned = await manager.find(ScoreEventEntity, { where: { rangeId, objectiveId } });
-        const awarded = earned.filter((e) => e.type === 'objective_met' || e.type === 'time_bonus').reduce((s, e) => s + e.points, 0);
+        const awarded = written ? written.met.points + (written.timeBonus?.points ?? 0) : 0;
         return { range, outcome: { correct, pointsAwarded: awarded, attemptsLeft: answer.maxAttempts - wrong - 1 } };
       }
       await this.ledger.append(manager, range, {

@@ -1,4 +1,4 @@
-import { teamMetrics, type LedgerAttackRun, type LedgerEvent } from './ledger.js';
+import { teamMetrics, type LedgerAttackRun, type LedgerEvent } from './team-metrics.js';
 
 const at = new Date('2026-11-28T00:00:00Z');
 const ev = (e: Partial<LedgerEvent>): LedgerEvent => ({ type: 'objective_met', objectiveId: null, phase: null, points: 0, at, scenarioMs: null, ...e });
