@@ -5,8 +5,8 @@ import { DiscoveryModule } from '@nestjs/core';
 import { AppConfig, ConfigModule } from '@app/config';
 import { APP_LABEL_VALUE, CONTAINER_RUNTIME, type ContainerRuntime, labelKeys, RangeImageBuilder } from '@app/docker';
 import { JobDispatcher, JobName, JobQueue, MissingJobHandlerError, QueueName } from '@app/queue';
-import { QueueEvents } from 'bullmq';
-import { redisOptionsFromUrl } from '@app/queue';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
 import { createWorkerContext } from './support/test-app.js';
 
 describe('worker and queue (real Redis, real Docker engine)', () => {
@@ -23,32 +23,26 @@ describe('worker and queue (real Redis, real Docker engine)', () => {
   it('runs a job through BullMQ to its @JobHandler: the range images get built and labelled', async () => {
     const config = worker.get(AppConfig);
     const jobs = worker.get(JobQueue);
-    const events = new QueueEvents(QueueName.Maintenance, {
-      connection: redisOptionsFromUrl(config.REDIS_URL),
-      prefix: `${config.REDIS_PREFIX}:bull`,
-    });
-    await events.waitUntilReady();
-    try {
-      const job = await jobs.enqueue(JobName.EnsureRangeImages, { v: 1, images: ['base'] }, { jobId: 'e2e-images-1' });
-      const result = (await job.waitUntilFinished(events, 60000)) as { built: string[]; present: string[] };
-      const base = await worker.get(RangeImageBuilder).describe('base');
-      expect([...result.built, ...result.present]).toEqual([base.reference]);
+    const job = await jobs.add(JobName.EnsureRangeImages, { v: 1, images: ['base'] }, { reason: 'e2e-1' });
+    expect(job.id).toBe('ensure-range-images.e2e-1');
+    expect(job.opts).toMatchObject({ attempts: 3, backoff: { type: 'exponential', delay: 2000 } });
+    const result = (await jobs.waitFor(job, 60000)) as { built: string[]; present: string[] };
+    const base = await worker.get(RangeImageBuilder).describe('base');
+    expect([...result.built, ...result.present]).toEqual([base.reference]);
 
-      const inspected = (await worker.get<ContainerRuntime>(CONTAINER_RUNTIME).inspectImage(base.reference))!;
-      const keys = labelKeys(config.DOCKER_LABEL_NAMESPACE);
-      expect(inspected.labels[keys.app]).toBe(APP_LABEL_VALUE);
-      expect(inspected.labels[keys.image]).toBe('base');
+    const inspected = (await worker.get<ContainerRuntime>(CONTAINER_RUNTIME).inspectImage(base.reference))!;
+    const keys = labelKeys(config.DOCKER_LABEL_NAMESPACE);
+    expect(inspected.labels[keys.app]).toBe(APP_LABEL_VALUE);
+    expect(inspected.labels[keys.image]).toBe('base');
 
-      // Same job id again: BullMQ returns the existing job instead of adding a second one.
-      const again = await jobs.enqueue(JobName.EnsureRangeImages, { v: 1, images: ['base'] }, { jobId: 'e2e-images-1' });
-      expect(again.id).toBe(job.id);
-    } finally {
-      await events.close();
-    }
+    // Same domain ids again: BullMQ returns the existing job instead of adding a second one.
+    const again = await jobs.add(JobName.EnsureRangeImages, { v: 1, images: ['base'] }, { reason: 'e2e-1' });
+    expect(again.id).toBe(job.id);
+    expect((await jobs.find(JobName.EnsureRangeImages, { reason: 'e2e-1' }))?.id).toBe(job.id);
   });
 
   it('keeps completed jobs within the configured retention', async () => {
-    const queue = worker.get(JobQueue).queue(QueueName.Maintenance);
+    const queue = worker.get<Queue>(getQueueToken(QueueName.Maintenance));
     const config = worker.get(AppConfig);
     expect(queue.defaultJobOptions.removeOnComplete).toEqual({
       count: config.QUEUE_KEEP_COMPLETED,

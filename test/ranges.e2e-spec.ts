@@ -1,7 +1,7 @@
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { AppConfig, loadConfig } from '@app/config';
 import { APP_LABEL_VALUE, CONTAINER_RUNTIME, type ContainerRuntime, labelKeys } from '@app/docker';
-import { jobId, JobName, JobQueue, QueueName } from '@app/queue';
+import { JobName, JobQueue } from '@app/queue';
 import { containerName, RangeReconciler } from '@app/ranges';
 import { RANGE_TEMPLATE_SOURCE } from '@app/templates';
 import { randomUUID } from 'node:crypto';
@@ -162,9 +162,11 @@ describe('ranges: provisioning isolated team ranges on the real engine', () => {
     // A second request for the same team is refused; the same job id again adds nothing.
     const again = await http_().post(`/api/v1/sessions/${sessionId}/ranges`).send({ templateId: 'fixture-two-net', teamIds: [team1] }).expect(409);
     expect(again.body.message).toContain(team1);
-    const queue = worker.get(JobQueue);
-    const first = await queue.queue(QueueName.Ranges).getJob(jobId('range', range1.id, 'provision', 0));
-    const dup = await queue.enqueue(JobName.ProvisionRange, { v: 1, rangeId: range1.id }, { jobId: jobId('range', range1.id, 'provision', 0) });
+    const jobs = worker.get(JobQueue);
+    const key = { rangeId: range1.id, generation: 0 };
+    const first = await jobs.find(JobName.ProvisionRange, key);
+    const dup = await jobs.add(JobName.ProvisionRange, { v: 1, rangeId: range1.id }, key);
+    expect(dup.id).toBe(`range.${range1.id}.provision.0`);
     expect(dup.id).toBe(first?.id ?? dup.id);
     expect((await getRange(range1.id)).status).toBe('ready');
   });
@@ -349,11 +351,11 @@ describe('ranges: provisioning isolated team ranges on the real engine', () => {
     expect(created.body.status).toBe('scheduled');
     expect(created.body.provisionAt).toBe(new Date(startsAt.getTime() - 45 * 60_000).toISOString());
     const rangeId = created.body.ranges[0].id as string;
-    const queue = worker.get(JobQueue).queue(QueueName.Ranges);
-    const provision = await queue.getJob(jobId('range', rangeId, 'provision', 0));
+    const jobs = worker.get(JobQueue);
+    const provision = await jobs.find(JobName.ProvisionRange, { rangeId, generation: 0 });
     expect(await provision!.getState()).toBe('delayed');
     expect(provision!.opts.delay).toBeGreaterThan(2 * 3600_000);
-    const teardown = await queue.getJob(jobId('range-set', laterSession, 'teardown', 1));
+    const teardown = await jobs.find(JobName.TeardownSessionRanges, { sessionId: laterSession, generation: 1 });
     expect(await teardown!.getState()).toBe('delayed');
     expect(teardown!.opts.delay).toBeGreaterThan(3 * 3600_000);
     await http_().post(`/api/v1/sessions/${laterSession}/ranges`).send({ templateId: 'fixture-two-net', teamIds: [randomUUID()], provisionAt: startsAt.toISOString(), startsAt: startsAt.toISOString() }).expect(400);

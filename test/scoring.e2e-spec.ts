@@ -1,6 +1,8 @@
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { loadConfig } from '@app/config';
-import { JobName, JobQueue, QueueName } from '@app/queue';
+import { JobName, QueueName } from '@app/queue';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Job, Queue } from 'bullmq';
 import { RangeScenarios } from '@app/scenario';
 import type { RangeBlueprint } from '@app/templates';
 import { randomUUID } from 'node:crypto';
@@ -93,7 +95,10 @@ describe('Scenario and scoring (course A at high speed, real engine and queue)',
     };
     for (const [objectiveId, value] of Object.entries(answers)) {
       const res = await http().post(`/api/v1/ranges/${team.id}/objectives/${objectiveId}/answers`).set('X-Actor', 'trainee-1').send({ value }).expect(200);
-      expect({ objectiveId, correct: res.body.correct }).toEqual({ objectiveId, correct: true });
+      // The points awarded are what the ledger wrote: the objective's points and, inside its window, its time bonus.
+      const objective = team.blueprint.scenario!.objectives.find((o) => o.id === objectiveId)!;
+      const points = objective.points + (objective.timeBonus?.points ?? 0);
+      expect({ objectiveId, correct: res.body.correct, points: res.body.pointsAwarded }).toEqual({ objectiveId, correct: true, points });
     }
     const report = await http()
       .post(`/api/v1/ranges/${team.id}/objectives/incident-report/report`)
@@ -207,12 +212,16 @@ describe('Scenario and scoring (course A at high speed, real engine and queue)',
       const clock = `/api/v1/sessions/${onlineSession}/ranges/${rangeId}/scenario`;
       await http().post(clock).send({ action: 'start', speed: 30 }).expect(200);
       await waitFor('the first step', async () => (await runsOf(rangeId)).length >= 1, 30000, 100);
+      const scoringQueue = worker.get<Queue>(getQueueToken(QueueName.Scoring));
+      // Scoring follows the clock: its repeatable evaluation of the range runs while the clock runs, and only then.
+      expect(await scoringQueue.getJobScheduler(`evaluate.${rangeId}`)).toMatchObject({ every: 1000 });
       const paused = await http().post(clock).send({ action: 'pause' }).expect(200);
       expect(paused.body.state).toBe('paused');
+      expect(await scoringQueue.getJobScheduler(`evaluate.${rangeId}`)).toBeUndefined();
       // A step already running when the clock paused may still finish: wait until none is active.
-      const scoring = worker.get(JobQueue).queue(QueueName.Scoring);
+      const scenarioQueue = worker.get<Queue>(getQueueToken(QueueName.Scenario));
       await waitFor('in-flight steps to finish', async () => {
-        const active = await scoring.getActive();
+        const active: Job[] = await scenarioQueue.getActive();
         return !active.some((job) => job.name === JobName.RunAttackStep && job.data.rangeId === rangeId);
       }, 60000, 200);
       const ranWhenPaused = (await runsOf(rangeId)).length;
@@ -223,6 +232,7 @@ describe('Scenario and scoring (course A at high speed, real engine and queue)',
       await new Promise((r) => setTimeout(r, remainingMs));
       expect((await runsOf(rangeId)).length).toBe(ranWhenPaused);
       await http().post(clock).send({ action: 'resume' }).expect(200);
+      expect(await scoringQueue.getJobScheduler(`evaluate.${rangeId}`)).toMatchObject({ every: 1000 });
       await waitFor('every step after resume', async () => (await runsOf(rangeId)).length === steps.length, 60000, 200);
     }, 120000);
 

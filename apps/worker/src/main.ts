@@ -40,7 +40,7 @@ async function bootstrap(): Promise<void> {
 
   await app.init();
   // Range images are built by the worker when missing; the job id makes concurrent boots add it once.
-  await app.get(JobQueue).enqueue(JobName.EnsureRangeImages, { v: 1 }, { jobId: `ensure-range-images.boot.${Math.floor(Date.now() / 60000)}` });
+  await app.get(JobQueue).add(JobName.EnsureRangeImages, { v: 1 }, { reason: `boot.${Math.floor(Date.now() / 60000)}` });
   logger.log(`worker ready (concurrency ${config.WORKER_CONCURRENCY} per queue, prefix ${config.REDIS_PREFIX})`);
 }
 

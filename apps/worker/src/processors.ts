@@ -33,6 +33,12 @@ export class RangesProcessor extends DispatchingProcessor {
   protected readonly queue = QueueName.Ranges;
 }
 
+@Processor(QueueName.Scenario)
+export class ScenarioProcessor extends DispatchingProcessor {
+  protected readonly queue = QueueName.Scenario;
+}
+
+// Also runs attack steps sent here before the scenario had its own queue (FORMER_JOB_QUEUES).
 @Processor(QueueName.Scoring)
 export class ScoringProcessor extends DispatchingProcessor {
   protected readonly queue = QueueName.Scoring;
@@ -43,4 +49,4 @@ export class MaintenanceProcessor extends DispatchingProcessor {
   protected readonly queue = QueueName.Maintenance;
 }
 
-export const PROCESSORS = [RangesProcessor, ScoringProcessor, MaintenanceProcessor];
+export const PROCESSORS = [RangesProcessor, ScenarioProcessor, ScoringProcessor, MaintenanceProcessor];

@@ -5,12 +5,12 @@ import { DatabaseModule } from '@app/database';
 import { DockerModule } from '@app/docker';
 import { JobDispatcher, QueueModule } from '@app/queue';
 import { RangeImageJobs, RangeJobs, RangesModule } from '@app/ranges';
-import { ScenarioModule } from '@app/scenario';
-import { ScoringModule } from '@app/scoring';
+import { ScenarioJobs, ScenarioModule } from '@app/scenario';
+import { ScoringJobs, ScoringModule } from '@app/scoring';
 import { PROCESSORS } from './processors.js';
 
 @Module({
   imports: [ConfigModule, DatabaseModule, QueueModule, DockerModule, DiscoveryModule, RangesModule, ScenarioModule, ScoringModule],
-  providers: [JobDispatcher, RangeImageJobs, RangeJobs, ...PROCESSORS],
+  providers: [JobDispatcher, RangeImageJobs, RangeJobs, ScenarioJobs, ScoringJobs, ...PROCESSORS],
 })
 export class WorkerModule {}

@@ -1,4 +1,4 @@
-export { ALL_QUEUES, JOB_QUEUE, JobName, QueueName } from './queue-contract.js';
+export { ALL_QUEUES, FORMER_JOB_QUEUES, JOB_QUEUE, JobName, QueueName, queuesOf } from './queue-contract.js';
 export type {
   EnsureRangeImagesJobData,
   EvaluateRangeJobData,
@@ -9,9 +9,10 @@ export type {
   RunAttackStepJobData,
   SessionRangesJobData,
 } from './queue-contract.js';
+export { JOB_SENDING, jobId, jobIdOf, type JobKeys, type OneOffJobName, type RepeatableJobName, type SchedulerKeys } from './job-options.js';
 export { JobHandler } from './job-handler.decorator.js';
 export { JobDispatcher, MissingJobHandlerError } from './job-dispatcher.js';
-export { FLOW_PRODUCER, JobQueue, jobId } from './job-queue.js';
+export { JobQueue, type JobToSend } from './job-queue.js';
 export { QueueModule } from './queue.module.js';
 export { RedisClient } from './redis-client.js';
 export { redisOptionsFromUrl } from './redis-options.js';

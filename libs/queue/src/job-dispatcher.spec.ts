@@ -5,7 +5,7 @@ import { NotFoundError, UnavailableError } from '@app/errors';
 import { type Job, UnrecoverableError } from 'bullmq';
 import { JobHandler } from './job-handler.decorator.js';
 import { JobDispatcher, MissingJobHandlerError } from './job-dispatcher.js';
-import { JOB_QUEUE, JobName, QueueName } from './queue-contract.js';
+import { FORMER_JOB_QUEUES, JOB_QUEUE, JobName, QueueName } from './queue-contract.js';
 
 /** A handler for every job of the contract, recording what it was given (and throwing `failWith` when set). */
 function completeHandlers(failWith?: () => Error) {
@@ -53,6 +53,22 @@ describe('JobDispatcher', () => {
     const name = Object.values(JobName)[0];
     const wrongQueue = Object.values(QueueName).find((q) => q !== JOB_QUEUE[name])!;
     await expect(dispatcher.dispatch(wrongQueue, { name, data: {} } as Job)).rejects.toThrow(/no handler/);
+    await expect(dispatcher.dispatch(QueueName.Ranges, { name: JobName.RunAttackStep, data: {} } as Job)).rejects.toThrow(/no handler/);
+    await app.close();
+  });
+
+  it('still runs a job left on the queue an earlier version sent it to (attack steps on the scoring queue)', async () => {
+    const { seen, handlers } = completeHandlers();
+    const app = await boot(handlers);
+    expect(JOB_QUEUE[JobName.RunAttackStep]).toBe(QueueName.Scenario);
+    expect(FORMER_JOB_QUEUES[JobName.RunAttackStep]).toEqual([QueueName.Scoring]);
+    const data = { v: 1, rangeId: 'r', stepId: 's', clockId: 'c', generation: 1 };
+    await app.get(JobDispatcher).dispatch(QueueName.Scoring, { name: JobName.RunAttackStep, data } as Job);
+    await app.get(JobDispatcher).dispatch(QueueName.Scenario, { name: JobName.RunAttackStep, data } as Job);
+    expect(seen).toEqual([
+      { name: JobName.RunAttackStep, data },
+      { name: JobName.RunAttackStep, data },
+    ]);
     await app.close();
   });
 

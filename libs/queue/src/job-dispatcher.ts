@@ -3,7 +3,7 @@ import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { isDomainError, isPermanentError } from '@app/errors';
 import { type Job, UnrecoverableError } from 'bullmq';
 import { JOB_HANDLER_METADATA } from './job-handler.decorator.js';
-import { JOB_QUEUE, JobName, type QueueName } from './queue-contract.js';
+import { JOB_QUEUE, JobName, type QueueName, queuesOf } from './queue-contract.js';
 
 type Handler = (data: unknown, job: Job) => Promise<unknown>;
 
@@ -59,8 +59,7 @@ export class JobDispatcher implements OnModuleInit {
 
   async dispatch(queue: QueueName, job: Job): Promise<unknown> {
     const handler = this.handlers.get(job.name);
-    const expectedQueue = JOB_QUEUE[job.name as JobName];
-    if (!handler || expectedQueue !== queue) {
+    if (!handler || !queuesOf(job.name as JobName).includes(queue)) {
       // Unknown names can only come from a newer or foreign producer: fail the job loudly, never drop it.
       throw new Error(`no handler for job "${job.name}" on queue "${queue}"`);
     }

@@ -2,11 +2,14 @@
  * The persisted queue contract: queue names, job names and their payloads.
  * Jobs outlive deployments in Redis, so names never change meaning; a payload
  * change that old workers cannot read gets a new `v` and both are handled.
+ * How each job is sent (its id, attempts, backoff) is in job-options.ts.
  */
 export enum QueueName {
   /** Range lifecycle: provision, reset, teardown, reconcile. */
   Ranges = 'ranges',
-  /** Scenario clock, attack steps and scoring probes. */
+  /** Scenario: attack steps run when the clock reaches them. */
+  Scenario = 'scenario',
+  /** Scoring: evaluations of check objectives (repeatable, and "check now"). */
   Scoring = 'scoring',
   /** Housekeeping: range images and other host-level chores. */
   Maintenance = 'maintenance',
@@ -78,7 +81,7 @@ export interface JobContract {
   [JobName.ReconcileRanges]: { queue: QueueName.Ranges; data: ReconcileRangesJobData };
   [JobName.CompleteSessionRanges]: { queue: QueueName.Ranges; data: SessionRangesJobData };
   [JobName.TeardownSessionRanges]: { queue: QueueName.Ranges; data: SessionRangesJobData };
-  [JobName.RunAttackStep]: { queue: QueueName.Scoring; data: RunAttackStepJobData };
+  [JobName.RunAttackStep]: { queue: QueueName.Scenario; data: RunAttackStepJobData };
   [JobName.EvaluateRange]: { queue: QueueName.Scoring; data: EvaluateRangeJobData };
 }
 
@@ -92,8 +95,23 @@ export const JOB_QUEUE: { [N in JobName]: JobContract[N]['queue'] } = {
   [JobName.ReconcileRanges]: QueueName.Ranges,
   [JobName.CompleteSessionRanges]: QueueName.Ranges,
   [JobName.TeardownSessionRanges]: QueueName.Ranges,
-  [JobName.RunAttackStep]: QueueName.Scoring,
+  [JobName.RunAttackStep]: QueueName.Scenario,
   [JobName.EvaluateRange]: QueueName.Scoring,
 };
+
+/**
+ * Queues a job name was sent to by earlier versions. A job sent before an
+ * upgrade (a delayed attack step of a running clock) is still run from there,
+ * and looked for there when cancelled; remove an entry once no such job can remain.
+ */
+export const FORMER_JOB_QUEUES: Partial<Record<JobName, QueueName[]>> = {
+  /** Until the scenario got its own queue, attack steps ran on the scoring queue. */
+  [JobName.RunAttackStep]: [QueueName.Scoring],
+};
+
+/** Every queue a job of this name may be found on: its own first, then former ones. */
+export function queuesOf(name: JobName): QueueName[] {
+  return [JOB_QUEUE[name], ...(FORMER_JOB_QUEUES[name] ?? [])];
+}
 
 export const ALL_QUEUES: QueueName[] = Object.values(QueueName);

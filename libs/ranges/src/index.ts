@@ -4,7 +4,7 @@ export { RangeService, type ProvisionSessionInput, type RangeNodeView, type Rang
 export { RangeLifecycle, RangeCancelledError } from './range-lifecycle.js';
 export { RangeProvisioner, NetworkRemovalError, PermanentProvisionError, type ProvisionObserver, type NodeProgress } from './range-provisioner.js';
 export { RangeReconciler, type ReconcileReport } from './range-reconciler.js';
-export { RangeJobs, RECONCILE_SCHEDULER_ID } from './range.jobs.js';
+export { RangeJobs } from './range.jobs.js';
 export { RangeImageJobs } from './range-image.jobs.js';
 export { RangeEventLog } from './range-event-log.js';
 export { SubnetAllocator } from './subnet-allocator.js';

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { RangeEntity, RangeNodeEntity, SessionRangeSetEntity } from '@app/database';
 import { APP_LABEL_VALUE, type ContainerRuntime, InjectRuntime } from '@app/docker';
-import { jobId, JobName, JobQueue, QueueName } from '@app/queue';
+import { JobName, JobQueue } from '@app/queue';
 import type { RangeBlueprint } from '@app/templates';
 import { DataSource, In } from 'typeorm';
 import { RangeEventLog } from './range-event-log.js';
@@ -103,12 +103,11 @@ export class RangeReconciler {
       .where(`r.status = 'pending'`)
       .andWhere('COALESCE(s.provision_at, r.created_at) < :cutoff', { cutoff: new Date(now.getTime() - PENDING_GRACE_MS) })
       .getMany();
-    const queue = this.jobs.queue(QueueName.Ranges);
     const requeued: string[] = [];
     for (const range of pending) {
-      const id = jobId('range', range.id, 'provision', range.provisionGeneration);
-      if (await queue.getJob(id)) continue;
-      await this.jobs.enqueue(JobName.ProvisionRange, { v: 1, rangeId: range.id }, { jobId: id, attempts: 3, backoff: { type: 'exponential', delay: 2000 } });
+      const key = { rangeId: range.id, generation: range.provisionGeneration };
+      if (await this.jobs.find(JobName.ProvisionRange, key)) continue;
+      await this.jobs.add(JobName.ProvisionRange, { v: 1, rangeId: range.id }, key);
       await this.events.append(range.id, 'provision.requeued', 'the provision job was missing; enqueued again by the reconciler');
       requeued.push(range.id);
     }

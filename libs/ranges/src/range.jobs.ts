@@ -1,11 +1,9 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '@app/config';
-import { JobHandler, JobName, JobQueue, QueueName, type RangeJobData, type ReconcileRangesJobData, type SessionRangesJobData } from '@app/queue';
+import { JobHandler, JobName, JobQueue, type RangeJobData, type ReconcileRangesJobData, type SessionRangesJobData } from '@app/queue';
 import type { Job } from 'bullmq';
 import { type AttemptInfo, RangeLifecycle } from './range-lifecycle.js';
 import { RangeReconciler } from './range-reconciler.js';
-
-export const RECONCILE_SCHEDULER_ID = 'ranges.reconcile';
 
 function attemptOf(job: Job): AttemptInfo {
   return { lastAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1) };
@@ -24,16 +22,11 @@ export class RangeJobs implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const queue = this.jobs.queue(QueueName.Ranges);
     if (this.config.RANGE_RECONCILE_INTERVAL_MS > 0) {
-      await queue.upsertJobScheduler(
-        RECONCILE_SCHEDULER_ID,
-        { every: this.config.RANGE_RECONCILE_INTERVAL_MS },
-        { name: JobName.ReconcileRanges, data: { v: 1 }, opts: { attempts: 1 } },
-      );
+      await this.jobs.schedule(JobName.ReconcileRanges, {}, { v: 1 }, this.config.RANGE_RECONCILE_INTERVAL_MS);
       this.logger.log(`range reconciler every ${this.config.RANGE_RECONCILE_INTERVAL_MS} ms`);
     } else {
-      await queue.removeJobScheduler(RECONCILE_SCHEDULER_ID);
+      await this.jobs.unschedule(JobName.ReconcileRanges, {});
     }
   }
 

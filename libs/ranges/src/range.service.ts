@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RangeEntity, RangeEventEntity, RangeNodeEntity, type RangeStatus, SessionRangeSetEntity } from '@app/database';
 import { joinFieldErrors, type FieldError } from '@app/errors';
-import { jobId, JobName, JobQueue, QueueName } from '@app/queue';
+import { JobName, JobQueue } from '@app/queue';
 import { SessionTeamsReader } from '@app/scheduling';
 import { RANGE_TEMPLATE_SOURCE, type RangeTemplateSource } from '@app/templates';
-import type { JobsOptions } from 'bullmq';
 import { randomBytes } from 'node:crypto';
 import { DataSource, In, Not } from 'typeorm';
 import { InvalidRangeRequestError, RangeNotFoundError, RangeSetConflictError, RangeStatusError } from './errors.js';
@@ -57,7 +56,6 @@ export interface SessionRangesView {
 }
 
 const DEFAULT_LEAD_MINUTES = 30;
-const PROVISION_ATTEMPTS: Pick<JobsOptions, 'attempts' | 'backoff'> = { attempts: 3, backoff: { type: 'exponential', delay: 2000 } };
 
 /** Range use cases of the API: create a session's ranges, read them, retry, reset, tear down. */
 @Injectable()
@@ -130,34 +128,23 @@ export class RangeService {
 
     const delay = Math.max(0, provisionAt.getTime() - now.getTime());
     // One flow: a child job per range; the parent runs when every child has finished (ready or failed).
-    await this.jobs.flows.add({
-      name: JobName.CompleteSessionRanges,
-      queueName: QueueName.Ranges,
-      data: { v: 1, sessionId },
-      opts: { jobId: jobId('range-set', sessionId, set.generation), attempts: 3 },
-      children: ranges.map((r) => ({
+    await this.jobs.addFlow(
+      { name: JobName.CompleteSessionRanges, data: { v: 1, sessionId }, key: { sessionId, generation: set.generation } },
+      ranges.map((r) => ({
         name: JobName.ProvisionRange,
-        queueName: QueueName.Ranges,
-        data: { v: 1 as const, rangeId: r.id },
-        opts: { jobId: jobId('range', r.id, 'provision', r.provisionGeneration), delay, ignoreDependencyOnFailure: true, ...PROVISION_ATTEMPTS },
+        data: { v: 1, rangeId: r.id },
+        key: { rangeId: r.id, generation: r.provisionGeneration },
+        delay,
       })),
-    });
+    );
     if (input.teardownAt) await this.scheduleSessionTeardown(sessionId, set.generation, input.teardownAt, now);
     return this.listForSession(sessionId);
   }
 
   private async scheduleSessionTeardown(sessionId: string, generation: number, at: Date, now: Date): Promise<void> {
-    const queue = this.jobs.queue(QueueName.Ranges);
     // A newer schedule replaces the older one.
-    for (let g = 1; g < generation; g++) {
-      const old = await queue.getJob(jobId('range-set', sessionId, 'teardown', g));
-      if (old && (await old.isDelayed())) await old.remove();
-    }
-    await this.jobs.enqueue(
-      JobName.TeardownSessionRanges,
-      { v: 1, sessionId },
-      { jobId: jobId('range-set', sessionId, 'teardown', generation), delay: Math.max(0, at.getTime() - now.getTime()) },
-    );
+    for (let g = 1; g < generation; g++) await this.jobs.cancel(JobName.TeardownSessionRanges, { sessionId, generation: g });
+    await this.jobs.add(JobName.TeardownSessionRanges, { v: 1, sessionId }, { sessionId, generation }, { delay: Math.max(0, at.getTime() - now.getTime()) });
   }
 
   private async load(rangeId: string): Promise<RangeEntity> {
@@ -193,13 +180,13 @@ export class RangeService {
   /** A failed (or degraded) range is provisioned again on its own: missing objects are created, existing ones kept. */
   async retry(rangeId: string): Promise<RangeView> {
     const range = await this.transition(rangeId, ['failed', 'degraded'], 'pending', 'retry', (r) => ({ provisionGeneration: r.provisionGeneration + 1 }));
-    await this.jobs.enqueue(JobName.ProvisionRange, { v: 1, rangeId }, { jobId: jobId('range', rangeId, 'provision', range.provisionGeneration), ...PROVISION_ATTEMPTS });
+    await this.jobs.add(JobName.ProvisionRange, { v: 1, rangeId }, { rangeId, generation: range.provisionGeneration });
     return this.get(rangeId);
   }
 
   async reset(rangeId: string): Promise<RangeView> {
     const range = await this.transition(rangeId, ['ready', 'degraded'], 'resetting', 'reset', (r) => ({ resetGeneration: r.resetGeneration + 1 }));
-    await this.jobs.enqueue(JobName.ResetRange, { v: 1, rangeId }, { jobId: jobId('range', rangeId, 'reset', range.resetGeneration), ...PROVISION_ATTEMPTS });
+    await this.jobs.add(JobName.ResetRange, { v: 1, rangeId }, { rangeId, generation: range.resetGeneration });
     return this.get(rangeId);
   }
 
@@ -209,11 +196,8 @@ export class RangeService {
     if (range.status !== 'tearing_down') {
       await this.transition(rangeId, ['pending', 'provisioning', 'ready', 'failed', 'degraded', 'resetting'], 'tearing_down', 'teardown');
     }
-    const id = jobId('range', rangeId, 'teardown');
-    const existing = await this.jobs.queue(QueueName.Ranges).getJob(id);
     // A teardown that failed every attempt (e.g. a stuck network) runs again when asked again.
-    if (existing && (await existing.isFailed())) await existing.retry('failed');
-    else await this.jobs.enqueue(JobName.TeardownRange, { v: 1, rangeId }, { jobId: id, attempts: 5, backoff: { type: 'exponential', delay: 5000 } });
+    await this.jobs.add(JobName.TeardownRange, { v: 1, rangeId }, { rangeId });
     return this.get(rangeId);
   }
 

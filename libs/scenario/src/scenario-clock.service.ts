@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AppConfig } from '@app/config';
 import { AttackRunEntity, AuditTrail, RangeEntity, ScenarioClockEntity } from '@app/database';
-import { JobName, JobQueue, LiveEvents, QueueName, jobId } from '@app/queue';
+import { JobName, JobQueue, LiveEvents } from '@app/queue';
 import type { RangeBlueprint } from '@app/templates';
 import { DataSource, In, IsNull, type EntityManager } from 'typeorm';
 import {
@@ -39,13 +38,14 @@ export interface ClockView {
 /** Ranges whose containers exist, so attack steps and probes can run in them. */
 export const ACTIVE_RANGE_STATUSES = ['ready', 'degraded'] as const;
 
-export function evaluationSchedulerId(rangeId: string): string {
-  return `evaluate.${rangeId}`;
+/** A clock changed (state, speed or generation): the clock as it is now and the ranges it drives. */
+export interface ClockChange {
+  clock: ScenarioClockEntity;
+  ranges: RangeEntity[];
 }
 
-export function attackJobId(rangeId: string, stepId: string, generation: number): string {
-  return jobId('attack', rangeId, stepId, `g${generation}`);
-}
+/** Told of every clock change in the process that made it, after the attack steps were rescheduled. */
+export type ClockChangeListener = (change: ClockChange) => Promise<void>;
 
 function snapshot(clock: ScenarioClockEntity): ClockSnapshot {
   return { state: clock.state, speed: clock.speed, elapsedMs: clock.elapsedMs, anchorAt: clock.anchorAt, generation: clock.generation };
@@ -56,18 +56,25 @@ function snapshot(clock: ScenarioClockEntity): ClockSnapshot {
  * a single range. The attack steps not yet run are delayed BullMQ jobs at their
  * offsets; every change bumps the clock's generation and reschedules them, so a
  * job of an older generation is removed or, if it still fires, does nothing.
+ * Other domains follow the clock through onClockChange (scoring schedules its
+ * evaluations there); the scenario knows nothing of them.
  */
 @Injectable()
 export class ScenarioClockService {
   private readonly logger = new Logger(ScenarioClockService.name);
+  private readonly listeners: ClockChangeListener[] = [];
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly jobs: JobQueue,
     private readonly audit: AuditTrail,
     private readonly live: LiveEvents,
-    private readonly config: AppConfig,
   ) {}
+
+  /** Registers a listener (awaited in turn on every change; a failing one fails the change's request). */
+  onClockChange(listener: ClockChangeListener): void {
+    this.listeners.push(listener);
+  }
 
   view(clock: ScenarioClockEntity, now = new Date()): ClockView {
     return {
@@ -169,11 +176,11 @@ export class ScenarioClockService {
     return ranges.filter((r) => !withOwnClock.has(r.id));
   }
 
-  /** Makes the queued jobs match the clock: steps due later delayed, evaluations repeating while it runs. */
+  /** Makes the queued attack steps match the clock (steps due later delayed), then tells the listeners. */
   async reschedule(clock: ScenarioClockEntity, previousGeneration: number): Promise<void> {
     const now = new Date();
-    const scoring = this.jobs.queue(QueueName.Scoring);
-    for (const range of await this.rangesOf(clock)) {
+    const ranges = await this.rangesOf(clock);
+    for (const range of ranges) {
       const steps = (range.blueprint as unknown as RangeBlueprint | null)?.scenario?.attack ?? [];
       const done = new Set(
         (await this.dataSource.manager.find(AttackRunEntity, { where: { rangeId: range.id }, select: { stepId: true } })).map(
@@ -181,26 +188,20 @@ export class ScenarioClockService {
         ),
       );
       for (const step of steps) {
-        await scoring.remove(attackJobId(range.id, step.id, previousGeneration)).catch(() => 0);
+        await this.jobs.cancel(JobName.RunAttackStep, { rangeId: range.id, stepId: step.id, generation: previousGeneration });
       }
-      if (clock.state === 'running') {
-        for (const step of steps.filter((s) => !done.has(s.id))) {
-          const delay = wallDelayUntil(snapshot(clock), step.offsetSeconds * 1000, now) ?? 0;
-          await this.jobs.enqueue(
-            JobName.RunAttackStep,
-            { v: 1, rangeId: range.id, stepId: step.id, clockId: clock.id, generation: clock.generation },
-            { jobId: attackJobId(range.id, step.id, clock.generation), delay, attempts: 2 },
-          );
-        }
-        await scoring.upsertJobScheduler(
-          evaluationSchedulerId(range.id),
-          { every: this.config.SCORING_EVALUATION_INTERVAL_MS },
-          { name: JobName.EvaluateRange, data: { v: 1, rangeId: range.id, trigger: 'schedule' }, opts: { attempts: 1 } },
+      if (clock.state !== 'running') continue;
+      for (const step of steps.filter((s) => !done.has(s.id))) {
+        const delay = wallDelayUntil(snapshot(clock), step.offsetSeconds * 1000, now) ?? 0;
+        await this.jobs.add(
+          JobName.RunAttackStep,
+          { v: 1, rangeId: range.id, stepId: step.id, clockId: clock.id, generation: clock.generation },
+          { rangeId: range.id, stepId: step.id, generation: clock.generation },
+          { delay },
         );
-      } else {
-        await scoring.removeJobScheduler(evaluationSchedulerId(range.id));
       }
     }
+    for (const listener of this.listeners) await listener({ clock, ranges });
     this.logger.debug(`clock ${clock.id} (${clock.state}, ${clock.speed}x, g${clock.generation}) rescheduled`);
   }
 }

@@ -4,6 +4,7 @@ import { AttackStepRunner } from './attack-step.runner.js';
 import { RangeScenarios } from './range-scenarios.js';
 import { ScenarioClockService } from './scenario-clock.service.js';
 
+/** The scenario clock and attack steps. Needs DatabaseModule, QueueModule, DockerModule (global); ScenarioJobs is registered by the worker only. */
 @Module({
   imports: [LedgerModule],
   providers: [RangeScenarios, ScenarioClockService, AttackStepRunner],

@@ -1,22 +1,13 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { AttackRunEntity, ObjectiveCheckEntity, ScoreEventEntity } from '@app/database';
 import { ScoreLedger } from '@app/ledger';
-import {
-  type EvaluateRangeJobData,
-  JobHandler,
-  JobName,
-  JobQueue,
-  QueueName,
-  RedisClient,
-  jobId,
-  redisOptionsFromUrl,
-} from '@app/queue';
-import { ACTIVE_RANGE_STATUSES, RangeScenarios, ScenarioClockService, evaluationSchedulerId } from '@app/scenario';
+import { JobName, JobQueue, RedisClient } from '@app/queue';
+import { ACTIVE_RANGE_STATUSES, RangeScenarios, ScenarioClockService } from '@app/scenario';
 import type { Objective } from '@app/templates';
-import { QueueEvents } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { httpProbeArgv, judgeExec, judgeHttp, type ProbeVerdict } from './probe.js';
+import { EvaluationScheduler } from './evaluation-scheduler.js';
 import { ObjectiveService, type ObjectiveState } from './objective.service.js';
 import { CheckNowRateLimitedError } from './errors.js';
 
@@ -38,9 +29,8 @@ export interface CheckNowResult {
  * before the objective counts as met.
  */
 @Injectable()
-export class EvaluationService implements OnApplicationShutdown {
+export class EvaluationService {
   private readonly logger = new Logger(EvaluationService.name);
-  private queueEvents: QueueEvents | null = null;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -49,6 +39,7 @@ export class EvaluationService implements OnApplicationShutdown {
     private readonly ledger: ScoreLedger,
     private readonly objectives: ObjectiveService,
     private readonly jobs: JobQueue,
+    private readonly schedule: EvaluationScheduler,
     private readonly redis: RedisClient,
     private readonly config: AppConfig,
   ) {}
@@ -66,16 +57,11 @@ export class EvaluationService implements OnApplicationShutdown {
     return { holds: false, detail: 'objective has no probe' };
   }
 
-  @JobHandler(JobName.EvaluateRange)
-  async evaluateJob(data: EvaluateRangeJobData): Promise<EvaluationSummary> {
-    return this.evaluate(data.rangeId);
-  }
-
   async evaluate(rangeId: string): Promise<EvaluationSummary> {
     const { range, scenario } = await this.scenarios.get(rangeId);
     if (!(ACTIVE_RANGE_STATUSES as readonly string[]).includes(range.status)) {
       // The range is gone or not up: nothing to probe, and its repeatable evaluation can stop.
-      await this.jobs.queue(QueueName.Scoring).removeJobScheduler(evaluationSchedulerId(rangeId));
+      await this.schedule.stop(rangeId);
       return { rangeId, checked: 0, newlyMet: [] };
     }
     const met = new Set(
@@ -140,31 +126,16 @@ export class EvaluationService implements OnApplicationShutdown {
         throw new CheckNowRateLimitedError(interval, wait);
       }
     }
-    const id = jobId('check-now', rangeId, Math.floor(Date.now() / Math.max(interval, 1000)));
-    const job = await this.jobs.enqueue(JobName.EvaluateRange, { v: 1, rangeId, trigger: 'check-now' }, { jobId: id, attempts: 1 });
+    const window = Math.floor(Date.now() / Math.max(interval, 1000));
+    const job = await this.jobs.add(JobName.EvaluateRange, { v: 1, rangeId, trigger: 'check-now' }, { rangeId, window });
+    const id = job.id!;
     let status: CheckNowResult['status'] = 'evaluated';
     try {
-      await job.waitUntilFinished(await this.events(), this.config.CHECK_NOW_WAIT_MS);
+      await this.jobs.waitFor(job, this.config.CHECK_NOW_WAIT_MS);
     } catch (err) {
       this.logger.warn(`check now ${id}: ${(err as Error).message}`);
       status = 'queued';
     }
     return { status, jobId: id, objectives: await this.objectives.list(rangeId) };
-  }
-
-  private async events(): Promise<QueueEvents> {
-    if (!this.queueEvents) {
-      this.queueEvents = new QueueEvents(QueueName.Scoring, {
-        connection: redisOptionsFromUrl(this.config.REDIS_URL),
-        prefix: `${this.config.REDIS_PREFIX}:bull`,
-      });
-      this.queueEvents.on('error', (err) => this.logger.warn(`queue events: ${err.message}`));
-      await this.queueEvents.waitUntilReady();
-    }
-    return this.queueEvents;
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.queueEvents?.close();
   }
 }

@@ -1,6 +1,7 @@
 export { CheckNowRateLimitedError, GradeRefusedError, ObjectiveRefusedError, ScoringNotFoundError } from './errors.js';
 export { BoardService, csvCell, type CourseAggregate, type SessionBoard, type TeamBoardRow, type TimelineEntry } from './board.service.js';
 export { EvaluationService, type CheckNowResult, type EvaluationSummary } from './evaluation.service.js';
+export { ScoringJobs } from './scoring.jobs.js';
 export { ObjectiveService, REPORT_IOC_SHARE, type AnswerResult, type ObjectiveState, type ReportInput, type ReportResult } from './objective.service.js';
 export { judgeExec, judgeHttp, httpProbeArgv } from './probe.js';
 export { ScoringModule } from './scoring.module.js';

@@ -2,12 +2,17 @@ import { Module } from '@nestjs/common';
 import { LedgerModule } from '@app/ledger';
 import { ScenarioModule } from '@app/scenario';
 import { BoardService } from './board.service.js';
+import { EvaluationScheduler } from './evaluation-scheduler.js';
 import { EvaluationService } from './evaluation.service.js';
 import { ObjectiveService } from './objective.service.js';
 
+/**
+ * Objectives, evaluations and the instructors' board. Needs DatabaseModule, QueueModule,
+ * DockerModule (global); ScoringJobs is registered by the worker only.
+ */
 @Module({
   imports: [LedgerModule, ScenarioModule],
-  providers: [ObjectiveService, EvaluationService, BoardService],
+  providers: [ObjectiveService, EvaluationScheduler, EvaluationService, BoardService],
   exports: [ObjectiveService, EvaluationService, BoardService],
 })
 export class ScoringModule {}
