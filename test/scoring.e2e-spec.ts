@@ -214,7 +214,10 @@ describe('Scenario and scoring (course A at high speed, real engine and queue)',
 
     it('pause stops the attack steps and resume continues them', async () => {
       const clock = `/api/v1/sessions/${onlineSession}/ranges/${rangeId}/scenario`;
-      await http().post(clock).send({ action: 'start', speed: 30 }).expect(200);
+      // Slow enough that the pause lands before the last step: at 30x it is due 11 s after the first,
+      // too close on a busy host now that attack steps run on time instead of behind evaluations.
+      const speed = 10;
+      await http().post(clock).send({ action: 'start', speed }).expect(200);
       await waitFor('the first step', async () => (await runsOf(rangeId)).length >= 1, 30000, 100);
       const scoringQueue = worker.get<Queue>(getQueueToken(QueueName.Scoring));
       // Scoring follows the clock: its repeatable evaluation of the range runs while the clock runs, and only then.
@@ -231,8 +234,8 @@ describe('Scenario and scoring (course A at high speed, real engine and queue)',
       const ranWhenPaused = (await runsOf(rangeId)).length;
       const steps = blueprint.scenario!.attack;
       expect(ranWhenPaused).toBeLessThan(steps.length);
-      // Longer than the whole remaining scenario would take at 30x: nothing may run meanwhile.
-      const remainingMs = (steps[steps.length - 1]!.offsetSeconds * 1000 - paused.body.scenarioMs) / 30 + 1500;
+      // Longer than the whole remaining scenario would take at this speed: nothing may run meanwhile.
+      const remainingMs = (steps[steps.length - 1]!.offsetSeconds * 1000 - paused.body.scenarioMs) / speed + 1500;
       await new Promise((r) => setTimeout(r, remainingMs));
       expect((await runsOf(rangeId)).length).toBe(ranWhenPaused);
       await http().post(clock).send({ action: 'resume' }).expect(200);
