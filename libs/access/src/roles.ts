@@ -18,6 +18,10 @@ export const RequiresRole = (...roles: Role[]) =>
   applyDecorators(SetMetadata(ROLES_METADATA, roles), ApiExtension('x-roles', roles));
 
 export const ACTOR_HEADER = 'x-actor';
+/** Longer stated ids are cut, so a caller cannot fill the audit trail and the ledger. */
+export const ACTOR_MAX_LENGTH = 128;
+/** Recorded when a caller states no X-Actor. */
+export const ANONYMOUS_ACTOR = 'anonymous';
 
 /**
  * The acting user's id as the caller states it (X-Actor header), recorded on
@@ -25,9 +29,12 @@ export const ACTOR_HEADER = 'x-actor';
  * callers this is declarative, not a proof of identity.
  */
 export const Actor = createParamDecorator((_data: unknown, ctx: ExecutionContext): string => {
-  const request = ctx.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>();
-  const value = request.headers[ACTOR_HEADER]?.trim();
-  return value ? value.slice(0, 128) : 'anonymous';
+  const request = ctx.switchToHttp().getRequest<{ headers: Record<string, string | string[] | undefined> }>();
+  const header = request.headers[ACTOR_HEADER];
+  const value = (Array.isArray(header) ? header[0] : header)?.trim();
+  return value ? value.slice(0, ACTOR_MAX_LENGTH) : ANONYMOUS_ACTOR;
 });
 
-export const ApiActor = () => ApiHeader({ name: 'X-Actor', required: false, description: 'Acting user id, recorded in the ledger' });
+/** Documents the X-Actor header on a controller's routes. */
+export const ApiActor = () =>
+  ApiHeader({ name: 'X-Actor', required: false, description: 'Acting user id, recorded in the audit trail and the score ledger (default "anonymous")' });

@@ -1,11 +1,11 @@
 import { Body, Controller, Get, Param, Patch } from '@nestjs/common';
 import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Actor, ApiActor } from '@app/access';
 import { CourseCatalogService } from '@app/scheduling';
-import { Actor, ActorHeader } from './actor.js';
 import { CourseDto, UpdateCourseDto } from './course.dto.js';
 
 @ApiTags('courses')
-@ActorHeader()
+@ApiActor()
 @Controller('courses')
 export class CoursesController {
   constructor(private readonly catalog: CourseCatalogService) {}

@@ -8,8 +8,8 @@ import {
   ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
+import { Actor, ApiActor } from '@app/access';
 import { SessionService, TeamFormationService } from '@app/scheduling';
-import { Actor, ActorHeader } from './actor.js';
 import {
   CreateSessionDto,
   ExportQueryDto,
@@ -23,7 +23,7 @@ import {
 } from './session.dto.js';
 
 @ApiTags('sessions')
-@ActorHeader()
+@ApiActor()
 @Controller('sessions')
 export class SessionsController {
   constructor(private readonly sessions: SessionService) {}
@@ -90,7 +90,7 @@ export class SessionsController {
 }
 
 @ApiTags('teams')
-@ActorHeader()
+@ApiActor()
 @Controller('sessions/:id/teams')
 export class TeamsController {
   constructor(private readonly teams: TeamFormationService) {}
