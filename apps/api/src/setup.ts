@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
 import { ApiExceptionFilter } from './common/api-exception.filter.js';
+import { depthCheckedJsonParser, JSON_BODY_LIMIT_BYTES, SafeTextPipe } from './common/hostile-input.js';
 import { createValidationPipe } from './common/validation.js';
 import { VALIDATE_BODY_LIMIT_BYTES } from './templates/templates.dto.js';
 
@@ -10,14 +11,20 @@ export const API_PREFIX = 'api/v1';
 /** Everything main.ts does to the app besides listening; e2e tests call it too. */
 export function configureApi(app: INestApplication): void {
   // A template may be 256 KB; Express's default 100 KB JSON limit answered 413 before validation.
-  // Registered before Nest's own parsers, which then skip a body already read. (Named, so Nest does
-  // not take it for its global JSON parser.)
-  const templateBody = express.json({ limit: VALIDATE_BODY_LIMIT_BYTES });
+  // Registered before the general parser, which then skips a body already read.
+  const templateBody = depthCheckedJsonParser(VALIDATE_BODY_LIMIT_BYTES);
   app.use(`/${API_PREFIX}/templates/validate`, function templateBodyParser(req: express.Request, res: express.Response, next: express.NextFunction) {
     templateBody(req, res, next);
   });
+  // Every other JSON body: JSON nested deeper than MAX_JSON_DEPTH is refused (400) on its raw bytes,
+  // before it is parsed into objects (15,000 levels overflowed the stack in validation). Named
+  // jsonParser, so Nest does not add its own.
+  const body = depthCheckedJsonParser(JSON_BODY_LIMIT_BYTES);
+  app.use(function jsonParser(req: express.Request, res: express.Response, next: express.NextFunction) {
+    body(req, res, next);
+  });
   app.setGlobalPrefix(API_PREFIX);
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(new SafeTextPipe(), createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());
   const document = SwaggerModule.createDocument(
     app,

@@ -1,3 +1,4 @@
+export { withArticle } from './article.js';
 export {
   ConflictError,
   DomainError,

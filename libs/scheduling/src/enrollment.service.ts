@@ -1,3 +1,4 @@
+import { withArticle } from '@app/errors';
 import { Injectable } from '@nestjs/common';
 import {
   AuditTrail,
@@ -58,7 +59,7 @@ export class EnrollmentService {
         const admitted = await m.find(OrganisationTypeEntity, { where: { code: In(course.admittedOrganisationTypes) }, order: { sortOrder: 'ASC' } });
         const type = await m.findOneBy(OrganisationTypeEntity, { code: trainee.type_code });
         throw new EnrollmentRefusedError(
-          `not eligible: ${course.code} admits ${admitted.map((t) => t.name.toLowerCase()).join(', ')} only; ${trainee.organisation_name} is a ${type?.name.toLowerCase() ?? trainee.type_code}`,
+          `not eligible: ${course.code} admits ${admitted.map((t) => t.name.toLowerCase()).join(', ')} only; ${trainee.organisation_name} is ${withArticle(type?.name.toLowerCase() ?? trainee.type_code)}`,
         );
       }
 

@@ -1,3 +1,4 @@
+import { withArticle } from '@app/errors';
 import { Injectable } from '@nestjs/common';
 import {
   AuditTrail,
@@ -100,7 +101,7 @@ export class SessionService {
     await this.dataSource.transaction(async (m) => {
       const session = await this.lock(m, id);
       if (session.status !== 'draft' && session.status !== 'open') {
-        throw new SchedulingRuleError(`a ${session.status} session cannot be changed; only draft and open sessions can`);
+        throw new SchedulingRuleError(`${withArticle(session.status)} session cannot be changed; only draft and open sessions can`);
       }
       const current = await m.find(SessionInstructorEntity, { where: { sessionId: id } });
       const values = await this.resolve(
@@ -198,7 +199,7 @@ export class SessionService {
   async remove(id: string, actor: string): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       const session = await this.lock(m, id);
-      if (session.status !== 'draft') throw new SchedulingRuleError(`only a draft can be deleted; a ${session.status} session is cancelled instead`);
+      if (session.status !== 'draft') throw new SchedulingRuleError(`only a draft can be deleted; ${withArticle(session.status)} session is cancelled instead`);
       await m.delete(SessionEntity, { id });
       await this.audit.record({ actor, action: 'session.delete', subjectType: 'session', subjectId: id, details: { courseCode: session.courseCode } }, m);
     });

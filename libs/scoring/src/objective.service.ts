@@ -1,3 +1,4 @@
+import { withArticle } from '@app/errors';
 import { Injectable } from '@nestjs/common';
 import { IncidentReportEntity, ObjectiveCheckEntity, RangeEntity, ScoreEventEntity } from '@app/database';
 import { ScoreLedger } from '@app/ledger';
@@ -113,7 +114,7 @@ export class ObjectiveService {
       const objective = this.objective(scenario.objectives, objectiveId);
       const answer = objective.answer;
       if (objective.kind !== 'answer' || !answer) {
-        throw new ObjectiveRefusedError(`objective ${objectiveId} is a ${objective.kind} objective, not an answer`);
+        throw new ObjectiveRefusedError(`objective ${objectiveId} is ${withArticle(objective.kind)} objective, not an answer`);
       }
       const mine = await manager.find(ScoreEventEntity, { where: { rangeId, objectiveId } });
       if (mine.some((e) => e.type === 'objective_met')) throw new ObjectiveRefusedError(`objective ${objectiveId} is already met`);
@@ -175,7 +176,7 @@ export class ObjectiveService {
       const { scenario } = await this.scenarios.get(rangeId, manager);
       const objective = this.objective(scenario.objectives, objectiveId);
       if (objective.kind !== 'report' || !objective.report) {
-        throw new ObjectiveRefusedError(`objective ${objectiveId} is a ${objective.kind} objective, not a report`);
+        throw new ObjectiveRefusedError(`objective ${objectiveId} is ${withArticle(objective.kind)} objective, not a report`);
       }
       if (await manager.exists(IncidentReportEntity, { where: { rangeId, objectiveId } })) {
         throw new ObjectiveRefusedError(`a report for objective ${objectiveId} was already submitted`);

@@ -40,6 +40,7 @@ function body(status: number, message: string, details: Readonly<Record<string, 
  * - a domain error of the libs by its kind (404, 409, 400, 429 with Retry-After, 503, 403), with its details;
  * - Nest's own HttpExceptions (the validation pipe's 400 with every field, ParseUUIDPipe, unknown routes) as Nest answers them;
  * - a PostgreSQL refusal (constraint, bad value, concurrent change) as 409 or 400 in words, never PostgreSQL's text;
+ * - a URIError (malformed percent-encoding, a lone surrogate given to encodeURI) as 400;
  * - anything else as a 500 with a generic message.
  * The raw text of database and unknown errors goes to the log only.
  */
@@ -77,6 +78,11 @@ export class ApiExceptionFilter implements ExceptionFilter {
         );
         return { status: refusal.status, body: body(refusal.status, refusal.message, refusal.constraint ? { constraint: refusal.constraint } : {}) };
       }
+    }
+    if (exception instanceof URIError) {
+      // Percent-decoding or encodeURI on text that is not valid Unicode: the caller's input, not a fault.
+      this.logger.warn(`${request.method} ${request.url}: 400 for ${exception.message}`);
+      return { status: HttpStatus.BAD_REQUEST, body: body(HttpStatus.BAD_REQUEST, 'a value is not valid Unicode text or percent-encoding') };
     }
     const error = exception instanceof Error ? exception : new Error(String(exception));
     this.logger.error(`${request.method} ${request.url}: ${error.message}`, error.stack);

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMinSize, ArrayUnique, IsArray, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { CourseView } from '@app/scheduling';
+import { IsName } from '../common/is-name.js';
 
 export class CourseDto {
   @ApiProperty({ example: 'B-1' }) code!: string;
@@ -25,8 +26,8 @@ export class CourseDto {
 }
 
 export class UpdateCourseDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) name?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(100) level?: string;
+  @ApiPropertyOptional() @IsOptional() @IsName(200) name?: string;
+  @ApiPropertyOptional() @IsOptional() @IsName(100) level?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(1000) audience?: string;
 
   @ApiPropertyOptional({ type: [String] })

@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { ArrayUnique, IsArray, IsBoolean, IsEmail, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import type { InstructorView, TraineeView } from '@app/scheduling';
 import { PageMetaDto, PageQueryDto } from './paging.dto.js';
+import { IsName } from '../common/is-name.js';
 
 export class TraineeDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
@@ -23,13 +24,13 @@ export class TraineePageDto extends PageMetaDto {
 }
 
 export class CreateTraineeDto {
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(200) name!: string;
+  @ApiProperty() @IsName(200) name!: string;
   @ApiProperty({ description: 'Work e-mail' }) @IsEmail() @MaxLength(320) email!: string;
   @ApiProperty({ format: 'uuid' }) @IsUUID() organisationId!: string;
 }
 
 export class UpdateTraineeDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) name?: string;
+  @ApiPropertyOptional() @IsOptional() @IsName(200) name?: string;
   @ApiPropertyOptional() @IsOptional() @IsEmail() @MaxLength(320) email?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() organisationId?: string;
 }
@@ -57,14 +58,14 @@ export class InstructorPageDto extends PageMetaDto {
 }
 
 export class CreateInstructorDto {
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(200) name!: string;
+  @ApiProperty() @IsName(200) name!: string;
   @ApiProperty() @IsEmail() @MaxLength(320) email!: string;
   @ApiProperty({ type: [String], example: ['A', 'B-1'] }) @IsArray() @ArrayUnique() @IsString({ each: true }) courseCodes!: string[];
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() active?: boolean;
 }
 
 export class UpdateInstructorDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) name?: string;
+  @ApiPropertyOptional() @IsOptional() @IsName(200) name?: string;
   @ApiPropertyOptional() @IsOptional() @IsEmail() @MaxLength(320) email?: string;
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayUnique() @IsString({ each: true }) courseCodes?: string[];
   @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;

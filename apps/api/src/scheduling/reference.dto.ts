@@ -14,6 +14,7 @@ import {
 } from 'class-validator';
 import type { OrganisationTypeView, OrganisationView, PrefectureView, RegionView, VenueView } from '@app/scheduling';
 import { PageMetaDto, PageQueryDto } from './paging.dto.js';
+import { IsName } from '../common/is-name.js';
 
 export class RegionDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
@@ -31,9 +32,9 @@ export class CreateRegionDto {
   @Matches(/^[a-z0-9][a-z0-9-]{0,39}$/, { message: 'code must be 1-40 lowercase letters, digits or -' })
   code!: string;
 
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(100) name!: string;
+  @ApiProperty() @IsName(100) name!: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) sortOrder?: number;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(10000) sortOrder?: number;
 
   @ApiPropertyOptional({ type: [Number], description: 'Prefectures moved into this region' })
   @IsOptional()
@@ -51,9 +52,9 @@ export class UpdateRegionDto {
   @Matches(/^[a-z0-9][a-z0-9-]{0,39}$/, { message: 'code must be 1-40 lowercase letters, digits or -' })
   code?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(100) name?: string;
+  @ApiPropertyOptional() @IsOptional() @IsName(100) name?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) sortOrder?: number;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(10000) sortOrder?: number;
 
   @ApiPropertyOptional({ type: [Number], description: 'Prefectures moved into this region (others stay where they are)' })
   @IsOptional()
@@ -100,7 +101,7 @@ export class OrganisationPageDto extends PageMetaDto {
 }
 
 export class CreateOrganisationDto {
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(200) name!: string;
+  @ApiProperty() @IsName(200) name!: string;
   @ApiProperty({ example: 'local_government' }) @IsString() @IsNotEmpty() typeCode!: string;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(47) prefectureCode?: number;
 }
@@ -131,17 +132,17 @@ export class VenuePageDto extends PageMetaDto {
 }
 
 export class CreateVenueDto {
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(200) name!: string;
+  @ApiProperty() @IsName(200) name!: string;
   @ApiProperty({ example: 13 }) @IsInt() @Min(1) @Max(47) prefectureCode!: number;
-  @ApiProperty({ example: 'Chiyoda' }) @IsString() @IsNotEmpty() @MaxLength(100) city!: string;
+  @ApiProperty({ example: 'Chiyoda' }) @IsName(100) city!: string;
   @ApiProperty({ example: 40 }) @IsInt() @Min(1) @Max(10000) seatCapacity!: number;
   @ApiProperty({ example: 12 }) @IsInt() @Min(1) @Max(10000) rangeHostCapacity!: number;
 }
 
 export class UpdateVenueDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) name?: string;
+  @ApiPropertyOptional() @IsOptional() @IsName(200) name?: string;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(47) prefectureCode?: number;
-  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(100) city?: string;
+  @ApiPropertyOptional() @IsOptional() @IsName(100) city?: string;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(10000) seatCapacity?: number;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(10000) rangeHostCapacity?: number;
 }

@@ -8,6 +8,7 @@ import {
   IsObject,
   IsOptional,
   IsString,
+  Max,
   MaxLength,
   Min,
   MinLength,
@@ -98,9 +99,10 @@ export class IncidentReportDto {
 }
 
 export class GradeReportDto {
-  @ApiProperty({ minimum: 0, description: 'Rubric points (at most the report objective points not given for IOCs)' })
+  @ApiProperty({ minimum: 0, maximum: 100000, description: 'Rubric points (at most the report objective points not given for IOCs)' })
   @IsInt()
   @Min(0)
+  @Max(100000)
   points!: number;
 
   @ApiPropertyOptional({ description: 'Rubric scores by section (timeline, impact, actions, recommendations, ...)' })

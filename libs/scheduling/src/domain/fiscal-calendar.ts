@@ -1,3 +1,4 @@
+import { withArticle } from '@app/errors';
 import { isJapaneseHoliday } from './japanese-holidays.js';
 
 /**
@@ -86,7 +87,7 @@ export function courseWindowRefusal(courseCode: string, months: readonly number[
   const touched = monthsTouched(startsAt, endsAt);
   const fy = fiscalYearOf(touched[0].year, touched[0].month);
   const fyEnd = fiscalYearOf(touched[touched.length - 1].year, touched[touched.length - 1].month);
-  if (fy !== fyEnd) return `a ${courseCode} session must lie inside one fiscal year (April - March)`;
+  if (fy !== fyEnd) return `${withArticle(courseCode)} session must lie inside one fiscal year (April - March)`;
   const outside = touched.filter((t) => !months.includes(t.month));
   if (outside.length > 0) {
     const allowed = fiscalOrder(months).map((m) => monthKey(calendarYearOf(fy, m), m)).join(', ');
