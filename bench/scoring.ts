@@ -2,14 +2,14 @@
  * Scoring benchmark (not a test). Provisions 30 ranges of a one-node template
  * with six exec checks (bench/templates/scoring-bench.yaml), then measures, in
  * the same run:
- *   - one evaluation pass over the 30 running ranges (180 probes), against a
- *     baseline of the same 180 execs straight through the ContainerRuntime (no
- *     database, no ledger);
+ *   - one evaluation pass over the 30 running ranges (180 probes; one exec per
+ *     node runs all its probes), against a baseline of the same 180 probes as one
+ *     exec each straight through the ContainerRuntime (no database, no ledger);
  *   - the latency of "check now" through the queue (enqueue, worker, wait),
  *     p50/p95/max, against calling the evaluation directly.
  * Own database, Redis prefix and Docker label instance, removed at the end.
  *
- *   npm run build && flock /tmp/cyder-e2e.lock npm run bench:scoring
+ *   npm run build && flock /work/e2e.lock npm run bench:scoring
  */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
@@ -29,6 +29,7 @@ import { WorkerModule } from '../apps/worker/src/worker.module.js';
 
 const RANGES = Number(process.env.BENCH_RANGES || 30);
 const PASSES = 3;
+const RAW_PASSES = 1;
 const CHECK_NOW_ROUNDS = 3;
 const runId = randomBytes(3).toString('hex');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -68,6 +69,7 @@ async function main(): Promise<void> {
     RANGE_RECONCILE_INTERVAL_MS: '0',
     // The repeatable evaluation is kept out of the way: the bench times its own passes.
     SCORING_EVALUATION_INTERVAL_MS: '3600000',
+    SCORING_EVALUATION_SCENARIO_SECONDS: '3600',
     CHECK_NOW_MIN_INTERVAL_MS: '0',
     WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY || '10',
     LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
@@ -104,6 +106,15 @@ async function main(): Promise<void> {
     console.log(`${RANGES} ranges ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     const ranges: Array<{ id: string; blueprint: RangeBlueprint }> = await db.query(`SELECT id, blueprint FROM ranges WHERE session_id = $1`, [sessionId]);
     await app.get(ScenarioClockService).control({ sessionId }, 'start', 'bench', 1);
+    // Every check follows the step "mark" (offset 0): wait until it has run in every range.
+    for (let waited = 0; ; waited += 250) {
+      const [{ ran }] = await db.query(`SELECT count(*)::int AS ran FROM attack_runs WHERE range_id = ANY($1)`, [ranges.map((r) => r.id)]);
+      if (ran === RANGES) break;
+      if (waited > 60000) throw new Error(`the step "mark" ran in ${ran} of ${RANGES} ranges`);
+      await sleep(250);
+    }
+    // The evaluations each step asks for (at once, in the worker) are out of the way before timing.
+    await sleep(3000);
 
     const evaluation = app.get(EvaluationService);
     const engine = app.get<ContainerRuntime>(CONTAINER_RUNTIME);
@@ -123,9 +134,16 @@ async function main(): Promise<void> {
       passTimes.push(performance.now() - t);
       const probes = summaries.reduce((s, x) => s + x.checked, 0);
       if (probes !== RANGES * 6) throw new Error(`a pass probed ${probes} checks, expected ${RANGES * 6}`);
+      // The baseline is slow on a busy engine (minutes): once is enough.
+      if (i >= RAW_PASSES) continue;
       t = performance.now();
+      // The way before batching: one exec per check.
       await inBatches(ranges, config.WORKER_CONCURRENCY, (r) =>
-        Promise.all(r.blueprint.scenario!.objectives.map((o) => engine.exec(containers.get(r.id)!, o.check!.exec!.argv, { timeoutMs: 10000 }))),
+        Promise.all(
+          r.blueprint.scenario!.objectives.map((o) =>
+            engine.exec(containers.get(r.id)!, o.check!.exec!.argv, { timeoutMs: o.check!.exec!.timeoutSeconds * 1000 }),
+          ),
+        ),
       );
       rawTimes.push(performance.now() - t);
     }
@@ -145,14 +163,16 @@ async function main(): Promise<void> {
     }
 
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    console.log(`\nEvaluation pass over ${RANGES} running ranges x 6 checks (${PASSES} passes, median)\n`);
+    console.log(`\nEvaluation pass over ${RANGES} running ranges x 6 checks (${PASSES} passes, median; the one-exec-per-probe baseline ${RAW_PASSES} pass)\n`);
     console.log('| what | time | ratio |');
     console.log('|---|---|---|');
-    console.log(`| raw ContainerRuntime.exec of the same ${RANGES * 6} probes | ${ms(median(rawTimes))} | 1.00x |`);
-    console.log(`| EvaluationService pass (probes, check states, ledger) | ${ms(median(passTimes))} | ${(median(passTimes) / median(rawTimes)).toFixed(2)}x |`);
+    console.log(`| one ContainerRuntime.exec per probe (${RANGES * 6} execs, the way before batching; no database) | ${ms(median(rawTimes))} | 1.00x |`);
+    console.log(
+      `| EvaluationService pass: one exec per node for all its probes, check states, ledger (target <= 5 s) | ${ms(median(passTimes))} | ${(median(passTimes) / median(rawTimes)).toFixed(2)}x |`,
+    );
     const sortedNow = [...checkNow].sort((a, b) => a - b);
     const sortedDirect = [...direct].sort((a, b) => a - b);
-    console.log(`\n"Check now" latency, ${checkNow.length} requests, one at a time (target p95 <= 2 s)\n`);
+    console.log(`\n"Check now" latency, ${checkNow.length} requests, one at a time, ${RANGES} ranges live (target p95 <= 150 ms)\n`);
     console.log('| path | p50 | p95 | max | p95 ratio |');
     console.log('|---|---|---|---|---|');
     console.log(`| evaluate() called directly | ${ms(percentile(sortedDirect, 50))} | ${ms(percentile(sortedDirect, 95))} | ${ms(sortedDirect.at(-1)!)} | 1.00x |`);

@@ -69,6 +69,7 @@ describe('Range images on the real engine: injectable web CGI, log server, C2', 
       node('c2', 'c2', [], { C2_PORT: '28443' }),
       node('attacker', 'attacker', ['NET_RAW']),
       node('soc', 'workstation', [], { LOGSERVER: 'logserver:514' }),
+      node('fileserver', 'fileserver', ['NET_BIND_SERVICE'], { LOGSERVER: 'logserver:514', ADMIN_USER: 'maint', ADMIN_PASSWORD: 'leaked-pw' }),
     ];
     for (const spec of specs) {
       ids[spec.hostname] = await engine.createContainer(spec);
@@ -78,7 +79,8 @@ describe('Range images on the real engine: injectable web CGI, log server, C2', 
       const web = await exec('soc', ['wget', '-q', '-O', '/dev/null', 'http://web/']);
       const logs = await exec('logserver', ['sh', '-c', "netstat -ltn | grep -q ':514 '"]);
       const c2 = await exec('c2', ['sh', '-c', "netstat -ltn | grep -q ':28443 '"]);
-      return web.exitCode === 0 && logs.exitCode === 0 && c2.exitCode === 0;
+      const share = await exec('fileserver', ['sh', '-c', "netstat -ltn | grep -q ':80 '"]);
+      return web.exitCode === 0 && logs.exitCode === 0 && c2.exitCode === 0 && share.exitCode === 0;
     }, 30000);
     if (!ready) throw new Error('range images did not become ready');
   });
@@ -125,6 +127,31 @@ describe('Range images on the real engine: injectable web CGI, log server, C2', 
     expect(viaTool.stdout).toContain('uid=0(root)');
     expect(viaTool.stdout).toMatch(/^web$/m);
     expect((await exec('attacker', ['probe-injection', 'http://web/cgi-bin/ping', 'host'])).exitCode).toBe(0);
+  });
+
+  it('scoring probes leave no trace in the evidence: the web and file server logs (and the log server) keep the attacker\'s requests, never the probes\'', async () => {
+    const webLog = () => exec('web', ['cat', '/run/log/messages']).then((r) => r.stdout);
+    const shareLog = () => exec('fileserver', ['cat', '/run/log/messages']).then((r) => r.stdout);
+    // The injection probe (course A and C) and the console credential probe (course B), as the templates run them.
+    expect((await exec('attacker', ['probe-injection', 'http://web/cgi-bin/ping', 'host'])).exitCode).toBe(0);
+    const leaked = await exec('soc', ['wget', '-q', '-O', '/dev/null', 'http://maint:leaked-pw@fileserver/cgi-bin/admin/cyder-probe-credentials']);
+    expect(leaked.exitCode).toBe(0);
+    const refused = await exec('soc', ['wget', '-q', '-O', '/dev/null', 'http://maint:other@fileserver/cgi-bin/admin/cyder-probe-credentials']);
+    expect(refused.exitCode).toBe(1);
+    // The attacker's own requests, after the probes: once they are logged, the probes' lines would be too.
+    const marker = `attack-${Date.now()}`;
+    await exec('attacker', ['exploit', 'http://web/cgi-bin/ping', 'host', `echo ${marker}`]);
+    await exec('attacker', ['wget', '-q', '-O', '-', '--post-data', `echo ${marker}`, 'http://maint:leaked-pw@fileserver/cgi-bin/admin']);
+    expect(await waitFor(async () => (await webLog()).includes(marker) && (await shareLog()).includes(marker), 10000)).toBe(true);
+    const logs = { web: await webLog(), fileserver: await shareLog() };
+    expect(logs.web).toMatch(new RegExp(`webapp: ping request from [^ ]+: host=127.0.0.1;echo ${marker}`));
+    expect(logs.web).toMatch(/httpd: [^ ]+: url:\/cgi-bin\/ping$/m);
+    expect(logs.fileserver).toMatch(new RegExp(`admin-console: user=maint from=[^ ]+ command: echo ${marker}`));
+    expect({ web: logs.web.includes('cyder-probe'), fileserver: logs.fileserver.includes('cyder-probe') }).toEqual({ web: false, fileserver: false });
+    expect(logs.fileserver).not.toMatch(/command: true|response:401/);
+    const shipped = async () => (await exec('logserver', ['cat', '/var/log/remote/all.log'])).stdout;
+    expect(await waitFor(async () => (await shipped()).includes(`echo ${marker}`), 15000)).toBe(true);
+    expect((await shipped()).includes('cyder-probe')).toBe(false);
   });
 
   it('is no longer injectable once the defenders patch /run/app/ping.sh (the attacker probe fails)', async () => {

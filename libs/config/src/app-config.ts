@@ -136,7 +136,16 @@ export class AppConfig {
   @Min(0)
   RANGE_ORPHAN_GRACE_SECONDS = 300;
 
-  /** Wall milliseconds between two evaluations of a running range's check objectives. */
+  /**
+   * Scenario seconds between two evaluations of a running range's check objectives: a check is
+   * seen met at most this long (in scenario time) after it became true, at every clock speed.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  SCORING_EVALUATION_SCENARIO_SECONDS = 30;
+
+  /** Longest wall time between two evaluations (a slow clock is still evaluated this often). */
   @Transform(toInt)
   @IsInt()
   @Min(500)

@@ -349,13 +349,17 @@ export class DockerEngine implements ContainerRuntime, OnModuleInit, OnApplicati
     const exec = await this.call(() =>
       this.docker.getContainer(containerId).exec({
         Cmd: argv,
+        AttachStdin: options.stdin !== undefined,
         AttachStdout: true,
         AttachStderr: true,
         User: options.user,
         Env: envList(options.env),
       }),
     );
-    const stream = await this.call(() => exec.start({ hijack: true, stdin: false }));
+    const withStdin = options.stdin !== undefined;
+    const stream = await this.call(() => exec.start({ hijack: true, stdin: withStdin }));
+    // The input, then end of file (a half-close of the hijacked connection; the engine closes the process's stdin).
+    if (withStdin) stream.end(options.stdin);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let size = 0;

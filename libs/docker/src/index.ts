@@ -21,6 +21,7 @@ export {
   type NetworkSpec,
   type TerminalSize,
 } from './container-runtime.js';
+export { execBatch, type BatchedCommand, type BatchedResult } from './batched-exec.js';
 export { DockerEngine, compareVersions, type DockerEndpoint, type DockerEngineOptions } from './docker-engine.js';
 export { DockerModule } from './docker.module.js';
 export { APP_LABEL_VALUE, labelFilter, labelKeys, type LabelKeys } from './labels.js';

@@ -71,5 +71,9 @@ describe('how each job is sent (JOB_SENDING)', () => {
     expect(jobOptions(JobName.ProvisionRange, { rangeId: range, generation: 0 }, { delay: 0 })).not.toHaveProperty('delay');
     expect(jobOptions(JobName.RunAttackStep, { rangeId: range, stepId: 's', generation: 1 })).toMatchObject({ attempts: 2 });
     expect(jobOptions(JobName.EvaluateRange, { rangeId: range, window: 1 })).toEqual({ jobId: `check-now.${range}.1`, attempts: 1 });
+    expect(jobOptions(JobName.EvaluateRange, { rangeId: range, window: 2, cause: 'attack-step' })).toEqual({
+      jobId: `evaluate.attack-step.${range}.2`,
+      attempts: 1,
+    });
   });
 });

@@ -27,8 +27,11 @@ export interface JobKeys {
   [JobName.TeardownSessionRanges]: { sessionId: string; generation: number };
   /** generation: the scenario clock's generation the step was scheduled under. */
   [JobName.RunAttackStep]: { rangeId: string; stepId: string; generation: number };
-  /** A trainee's "check now"; window: requests within one rate-limit window share one job. */
-  [JobName.EvaluateRange]: { rangeId: string; window: number };
+  /**
+   * An evaluation asked for at once: a trainee's "check now" (the default), or right after an
+   * attack step ran or a trainee acted; window: requests of one cause within one window share one job.
+   */
+  [JobName.EvaluateRange]: { rangeId: string; window: number; cause?: 'attack-step' | 'trainee-action' };
 }
 
 /** The domain ids a repeatable job's scheduler id is derived from, per job name. */
@@ -98,7 +101,7 @@ export const JOB_SENDING: { [N in JobName]: JobSending<N> } = {
     backoff: RETRY_SOON,
   },
   [JobName.EvaluateRange]: {
-    id: (k) => jobId('check-now', k.rangeId, k.window),
+    id: (k) => (k.cause ? jobId('evaluate', k.cause, k.rangeId, k.window) : jobId('check-now', k.rangeId, k.window)),
     schedulerId: (k) => jobId('evaluate', k.rangeId),
     // A repeatable evaluation comes again in seconds; a "check now" is answered with what there is.
     attempts: 1,

@@ -22,6 +22,9 @@ export interface DueAttackStep {
   generation: number;
 }
 
+/** Told after an attack step's run was recorded (in the process that ran it); a failure is logged, never the step's. */
+export type StepRunListener = (run: { rangeId: string; stepId: string; status: AttackRunEntity['status'] }) => Promise<void>;
+
 /**
  * Runs one attack step in its range when the clock reaches the step's offset.
  * A failing precondition means the defenders closed the hole: the step is
@@ -30,6 +33,7 @@ export interface DueAttackStep {
 @Injectable()
 export class AttackStepRunner {
   private readonly logger = new Logger(AttackStepRunner.name);
+  private readonly listeners: StepRunListener[] = [];
 
   constructor(
     private readonly dataSource: DataSource,
@@ -37,6 +41,11 @@ export class AttackStepRunner {
     private readonly live: LiveEvents,
     private readonly ledger: ScoreLedger,
   ) {}
+
+  /** Other domains follow the steps here (scoring evaluates the range at once); the scenario knows nothing of them. */
+  onStepRun(listener: StepRunListener): void {
+    this.listeners.push(listener);
+  }
 
   /** The precondition first (a failing one means blocked), then the step itself. */
   private async execute(rangeId: string, step: AttackStep): Promise<{ status: AttackRunEntity['status']; result: ExecResult }> {
@@ -94,6 +103,11 @@ export class AttackStepRunner {
       data: { stepId: step.id, status, title: step.title, scenarioMs },
     });
     if (written.credit) await this.ledger.announce(range, 'step-blocked', { stepId: step.id, points: written.credit.points });
+    for (const listener of this.listeners) {
+      await listener({ rangeId: range.id, stepId: step.id, status }).catch((err: Error) =>
+        this.logger.warn(`range ${range.id} step ${step.id}: a follower failed: ${err.message}`),
+      );
+    }
     return { status, exitCode: result.exitCode };
   }
 }

@@ -1,7 +1,7 @@
 export * from './clock-math.js';
 export { ClockTransitionError, ScenarioNotFoundError } from './errors.js';
-export { AttackStepRunner, type AttackRunOutcome, type DueAttackStep } from './attack-step.runner.js';
-export { RangeScenarios, trimOutput, type RangeScenario } from './range-scenarios.js';
+export { AttackStepRunner, type AttackRunOutcome, type DueAttackStep, type StepRunListener } from './attack-step.runner.js';
+export { RangeScenarios, trimOutput, type NodeCommand, type RangeScenario } from './range-scenarios.js';
 export {
   ACTIVE_RANGE_STATUSES,
   ScenarioClockService,

@@ -1,10 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { RangeEntity } from '@app/database';
-import { type ContainerRuntime, type ExecResult, InjectRuntime, labelKeys } from '@app/docker';
+import { type BatchedResult, type ContainerRuntime, type ExecResult, execBatch, InjectRuntime, labelKeys } from '@app/docker';
 import type { BlueprintScenario, RangeBlueprint } from '@app/templates';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ScenarioNotFoundError } from './errors.js';
+
+/** A command for one node of a range. */
+export interface NodeCommand {
+  node: string;
+  argv: string[];
+  timeoutSeconds: number;
+}
 
 export interface RangeScenario {
   range: RangeEntity;
@@ -47,5 +54,34 @@ export class RangeScenarios {
     const result = await this.engine.exec(container.id, argv, { timeoutMs: timeoutSeconds * 1000 });
     this.logger.debug(`exec ${node} (${container.id.slice(0, 12)}) ${JSON.stringify(argv)} -> ${result.exitCode}`);
     return result;
+  }
+
+  /**
+   * Runs many commands over a range's nodes with one exec per node (the
+   * nodes in parallel, each node's commands in turn), after one lookup of the
+   * range's containers. Results come back in the order of the commands.
+   */
+  async execOnNodes(rangeId: string, commands: NodeCommand[]): Promise<BatchedResult[]> {
+    const keys = labelKeys(this.config.DOCKER_LABEL_NAMESPACE);
+    const containers = new Map(
+      (await this.engine.listContainers({ [keys.range]: rangeId })).map((c) => [c.labels[keys.node], c] as const),
+    );
+    const results: BatchedResult[] = new Array(commands.length);
+    const byNode = new Map<string, number[]>();
+    commands.forEach((c, i) => byNode.set(c.node, [...(byNode.get(c.node) ?? []), i]));
+    await Promise.all(
+      [...byNode].map(async ([node, indexes]) => {
+        const container = containers.get(node);
+        if (!container || container.state !== 'running') {
+          const stderr = container ? `node ${node} is ${container.state}` : `node ${node} has no container`;
+          for (const i of indexes) results[i] = { exitCode: -1, stdout: '', stderr, via: 'single' };
+          return;
+        }
+        const answered = await execBatch(this.engine, container.id, indexes.map((i) => commands[i]!));
+        indexes.forEach((i, k) => (results[i] = answered[k]!));
+        this.logger.debug(`exec ${node} (${container.id.slice(0, 12)}): ${indexes.length} command(s) in one batch`);
+      }),
+    );
+    return results;
   }
 }

@@ -3,7 +3,7 @@ import { AppConfig } from '@app/config';
 import { AttackRunEntity, ObjectiveCheckEntity, ScoreEventEntity } from '@app/database';
 import { ScoreLedger } from '@app/ledger';
 import { JobName, JobQueue, RedisClient } from '@app/queue';
-import { ACTIVE_RANGE_STATUSES, RangeScenarios, ScenarioClockService } from '@app/scenario';
+import { ACTIVE_RANGE_STATUSES, type NodeCommand, RangeScenarios, ScenarioClockService } from '@app/scenario';
 import type { Objective } from '@app/templates';
 import { DataSource } from 'typeorm';
 import { httpProbeArgv, judgeExec, judgeHttp, type ProbeVerdict } from './probe.js';
@@ -44,17 +44,18 @@ export class EvaluationService {
     private readonly config: AppConfig,
   ) {}
 
-  private async probe(rangeId: string, objective: Objective): Promise<ProbeVerdict> {
-    const check = objective.check!;
-    if (check.exec) {
-      const result = await this.scenarios.exec(rangeId, check.exec.node, check.exec.argv, check.exec.timeoutSeconds);
-      return judgeExec(check.exec, result);
-    }
-    if (check.http) {
-      const result = await this.scenarios.exec(rangeId, check.http.from, httpProbeArgv(check.http), check.http.timeoutSeconds + 2);
-      return judgeHttp(check.http, result);
-    }
-    return { holds: false, detail: 'objective has no probe' };
+  /**
+   * Every pending objective's probe, one exec per node for all of that node's
+   * probes (HTTP probes run in their `from` node, the outside view, as always).
+   */
+  private async probeAll(rangeId: string, objectives: Objective[]): Promise<ProbeVerdict[]> {
+    const commands: NodeCommand[] = objectives.map((o) => {
+      const check = o.check!;
+      if (check.exec) return { node: check.exec.node, argv: check.exec.argv, timeoutSeconds: check.exec.timeoutSeconds };
+      return { node: check.http!.from, argv: httpProbeArgv(check.http!), timeoutSeconds: check.http!.timeoutSeconds + 2 };
+    });
+    const results = await this.scenarios.execOnNodes(rangeId, commands);
+    return objectives.map((o, i) => (o.check!.exec ? judgeExec(o.check!.exec, results[i]!) : judgeHttp(o.check!.http!, results[i]!)));
   }
 
   async evaluate(rangeId: string): Promise<EvaluationSummary> {
@@ -75,9 +76,9 @@ export class EvaluationService {
       (await this.dataSource.manager.find(AttackRunEntity, { where: { rangeId }, select: { stepId: true } })).map((r) => r.stepId),
     );
     const pending = scenario.objectives.filter(
-      (o) => o.kind === 'check' && o.check && !met.has(o.id) && (!o.after || ran.has(o.after)),
+      (o) => o.kind === 'check' && (o.check?.exec || o.check?.http) && !met.has(o.id) && (!o.after || ran.has(o.after)),
     );
-    const verdicts = await Promise.all(pending.map(async (o) => ({ objective: o, verdict: await this.probe(rangeId, o) })));
+    const verdicts = (await this.probeAll(rangeId, pending)).map((verdict, i) => ({ objective: pending[i]!, verdict }));
     const clock = await this.clocks.clockOfRange(range);
     const speed = clock?.state === 'running' ? clock.speed : 1;
     const newlyMet: string[] = [];

@@ -6,6 +6,7 @@ import { RangeScenarios, ScenarioClockService } from '@app/scenario';
 import { answerMatches, normalizeAnswer, type Objective } from '@app/templates';
 import { DataSource, type EntityManager } from 'typeorm';
 import { GradeRefusedError, ObjectiveRefusedError, ScoringNotFoundError } from './errors.js';
+import { EvaluationScheduler } from './evaluation-scheduler.js';
 
 export interface ObjectiveState {
   id: string;
@@ -58,7 +59,13 @@ export class ObjectiveService {
     private readonly scenarios: RangeScenarios,
     private readonly clocks: ScenarioClockService,
     private readonly ledger: ScoreLedger,
+    private readonly schedule: EvaluationScheduler,
   ) {}
+
+  /** After a trainee's action the range's checks are evaluated at once; a queue failure does not undo the action. */
+  private async evaluateAfterAction(rangeId: string): Promise<void> {
+    await this.schedule.evaluateSoon(rangeId, 'trainee-action').catch(() => undefined);
+  }
 
   private objective(objectives: Objective[], objectiveId: string): Objective {
     const objective = objectives.find((o) => o.id === objectiveId);
@@ -144,6 +151,7 @@ export class ObjectiveService {
       return { range, outcome: { correct, pointsAwarded: -answer.wrongAnswerPenalty, attemptsLeft: answer.maxAttempts - wrong - 1 } };
     });
     await this.ledger.announce(result.range, 'answer', { objectiveId, correct: result.outcome.correct, points: result.outcome.pointsAwarded });
+    await this.evaluateAfterAction(rangeId);
     return result.outcome;
   }
 
@@ -167,6 +175,7 @@ export class ObjectiveService {
       return { range, hint: { index: taken, text: hint.text, cost: hint.cost } };
     });
     await this.ledger.announce(result.range, 'hint', { objectiveId, index: result.hint.index, cost: result.hint.cost });
+    await this.evaluateAfterAction(rangeId);
     return result.hint;
   }
 
@@ -217,6 +226,7 @@ export class ObjectiveService {
       return { range, outcome: { reportId: saved.id, iocResults, autoPoints } };
     });
     await this.ledger.announce(result.range, 'report', { objectiveId, reportId: result.outcome.reportId });
+    await this.evaluateAfterAction(rangeId);
     return result.outcome;
   }
 
