@@ -1,18 +1,18 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { exitOnBootFailure, loadConfig, logLevels } from '@app/config';
+import { exitOnBootFailure, loadConfig } from '@app/config';
 import { runMigrations } from '@app/database';
+import { Logger as JsonLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { ApiModule } from './api.module.js';
 import { configureApi } from './setup.js';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
-  const app = await NestFactory.create(ApiModule, {
-    abortOnError: false,
-    logger: logLevels(config.LOG_LEVEL),
-  });
+  // Boot lines are held until the JSON logger (LOG_LEVEL applies there) takes over.
+  const app = await NestFactory.create(ApiModule, { abortOnError: false, bufferLogs: true });
+  app.useLogger(app.get(JsonLogger));
   configureApi(app);
   if (config.DB_MIGRATE_ON_START) {
     const applied = await runMigrations(app.get(DataSource));

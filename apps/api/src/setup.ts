@@ -23,7 +23,8 @@ export function configureApi(app: INestApplication): void {
   app.use(function jsonParser(req: express.Request, res: express.Response, next: express.NextFunction) {
     body(req, res, next);
   });
-  app.setGlobalPrefix(API_PREFIX);
+  // /metrics stays where Prometheus scrapers look for it.
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics'] });
   app.useGlobalPipes(new SafeTextPipe(), createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());
   const document = SwaggerModule.createDocument(

@@ -1,16 +1,15 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { exitOnBootFailure, loadConfig, logLevels } from '@app/config';
+import { exitOnBootFailure, loadConfig } from '@app/config';
 import { JobName, JobQueue } from '@app/queue';
+import { Logger as JsonLogger } from 'nestjs-pino';
 import { WorkerModule } from './worker.module.js';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
-  const app = await NestFactory.createApplicationContext(WorkerModule, {
-    abortOnError: false,
-    logger: logLevels(config.LOG_LEVEL),
-  });
+  const app = await NestFactory.createApplicationContext(WorkerModule, { abortOnError: false, bufferLogs: true });
+  app.useLogger(app.get(JsonLogger));
   const logger = new Logger('Worker');
 
   // SIGTERM: stop taking jobs, let active ones finish, but never wait longer than the bound.

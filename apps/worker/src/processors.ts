@@ -2,9 +2,10 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { JobDispatcher, QueueName } from '@app/queue';
+import { JobTelemetry } from '@app/telemetry';
 import type { Job } from 'bullmq';
 
-/** One BullMQ worker per queue; each only hands the job to its @JobHandler. */
+/** One BullMQ worker per queue; each only hands the job to its @JobHandler (timed, its ids on every log line). */
 // @Injectable() makes TypeScript emit the constructor's parameter types for the subclasses.
 @Injectable()
 abstract class DispatchingProcessor extends WorkerHost implements OnApplicationBootstrap {
@@ -13,6 +14,7 @@ abstract class DispatchingProcessor extends WorkerHost implements OnApplicationB
   constructor(
     private readonly dispatcher: JobDispatcher,
     private readonly config: AppConfig,
+    private readonly telemetry: JobTelemetry,
   ) {
     super();
   }
@@ -22,7 +24,7 @@ abstract class DispatchingProcessor extends WorkerHost implements OnApplicationB
   }
 
   async process(job: Job): Promise<unknown> {
-    return this.dispatcher.dispatch(this.queue, job);
+    return this.telemetry.run(this.queue, job, () => this.dispatcher.dispatch(this.queue, job));
   }
 }
 

@@ -7,10 +7,11 @@ import { JobDispatcher, QueueModule } from '@app/queue';
 import { RangeImageJobs, RangeJobs, RangesModule } from '@app/ranges';
 import { ScenarioJobs, ScenarioModule } from '@app/scenario';
 import { ScoringJobs, ScoringModule } from '@app/scoring';
+import { TelemetryModule } from '@app/telemetry';
 import { PROCESSORS } from './processors.js';
 
 @Module({
-  imports: [ConfigModule, DatabaseModule, QueueModule, DockerModule, DiscoveryModule, RangesModule, ScenarioModule, ScoringModule],
+  imports: [ConfigModule, DatabaseModule, QueueModule, DockerModule, DiscoveryModule, RangesModule, ScenarioModule, ScoringModule, TelemetryModule.forProcess('worker')],
   providers: [JobDispatcher, RangeImageJobs, RangeJobs, ScenarioJobs, ScoringJobs, ...PROCESSORS],
 })
 export class WorkerModule {}

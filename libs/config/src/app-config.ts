@@ -169,6 +169,12 @@ export class AppConfig {
   @Min(0)
   BLOCKED_STEP_POINTS = 10;
 
+  /** How often a worker writes its metrics snapshot to Redis, where the API's /metrics reads it. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(500)
+  METRICS_PUSH_INTERVAL_MS = 5000;
+
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }

@@ -12,7 +12,7 @@ export type {
 export { JOB_SENDING, jobId, jobIdOf, type JobKeys, type OneOffJobName, type RepeatableJobName, type SchedulerKeys } from './job-options.js';
 export { JobHandler } from './job-handler.decorator.js';
 export { JobDispatcher, MissingJobHandlerError } from './job-dispatcher.js';
-export { JobQueue, type JobToSend } from './job-queue.js';
+export { JobQueue, type JobToSend, QUEUE_DEPTH_STATES, type QueueDepthState } from './job-queue.js';
 export { QueueModule } from './queue.module.js';
 export { RedisClient } from './redis-client.js';
 export { redisOptionsFromUrl } from './redis-options.js';

@@ -17,6 +17,10 @@ import { ALL_QUEUES, JOB_QUEUE, type JobDataOf, type JobName, QueueName, queuesO
 
 export const FLOW_PRODUCER = 'cyder-flows';
 
+/** The job states a queue's depth is reported in. */
+export const QUEUE_DEPTH_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'waiting-children', 'failed'] as const;
+export type QueueDepthState = (typeof QUEUE_DEPTH_STATES)[number];
+
 /** One job to send: its name, typed payload and the domain ids its job id derives from. */
 export type JobToSend = {
   [N in OneOffJobName]: { name: N; data: JobDataOf<N>; key: JobKeys[N]; delay?: number };
@@ -117,6 +121,14 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
       () => true,
       () => false,
     );
+  }
+
+  /** How many jobs each queue holds in each state (for the operators' metrics). */
+  async depths(): Promise<Record<QueueName, Record<QueueDepthState, number>>> {
+    const entries = await Promise.all(
+      ALL_QUEUES.map(async (name) => [name, (await this.queues[name].getJobCounts(...QUEUE_DEPTH_STATES)) as Record<QueueDepthState, number>] as const),
+    );
+    return Object.fromEntries(entries) as Record<QueueName, Record<QueueDepthState, number>>;
   }
 
   /** Waits until the job completes (its return value) or fails (rejects); rejects after timeoutMs. */

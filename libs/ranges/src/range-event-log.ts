@@ -16,7 +16,8 @@ export class RangeEventLog {
     details: Record<string, unknown> = {},
     manager: EntityManager = this.dataSource.manager,
   ): Promise<void> {
-    this.logger.debug(`${rangeId} ${kind}: ${message}`);
+    // The range's story in the log too (with the job's or request's ids where one is running).
+    this.logger.log(`range ${rangeId} ${kind}: ${message}`);
     await manager.insert(RangeEventEntity, { rangeId, kind, message, details: details as never });
   }
 
