@@ -58,7 +58,7 @@ export class WorkerMetricsPublisher implements OnApplicationBootstrap, OnApplica
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
-    // The last figures stay readable until they expire; a stopped worker vanishes after that.
-    await this.publish();
+    // A worker that stops cleanly leaves the figures at once (a killed one when its snapshot expires).
+    await this.redis.redis.hdel(this.key, this.field).catch(() => undefined);
   }
 }
