@@ -11,6 +11,7 @@ import { SchedulingApiModule } from './scheduling/scheduling-api.module.js';
 import { ScoringApiModule } from './scoring/scoring.module.js';
 import { TelemetryApiModule } from './telemetry/telemetry-api.module.js';
 import { TemplatesApiModule } from './templates/templates.module.js';
+import { TerminalApiModule } from './terminal/terminal-api.module.js';
 
 @Module({
   imports: [
@@ -26,6 +27,7 @@ import { TemplatesApiModule } from './templates/templates.module.js';
     ScenarioApiModule,
     ScoringApiModule,
     TelemetryApiModule,
+    TerminalApiModule,
   ],
 })
 export class ApiModule {}

@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { WsAdapter } from '@nestjs/platform-ws';
 import express from 'express';
 import { ApiExceptionFilter } from './common/api-exception.filter.js';
 import { depthCheckedJsonParser, JSON_BODY_LIMIT_BYTES, SafeTextPipe } from './common/hostile-input.js';
@@ -25,6 +26,9 @@ export function configureApi(app: INestApplication): void {
   });
   // /metrics stays where Prometheus scrapers look for it.
   app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics'] });
+  // Plain WebSocket (xterm's attach addon speaks it). Terminal frames are raw bytes, not Nest's
+  // {event, data} messages: the gateway reads the socket itself, so the adapter parses nothing.
+  app.useWebSocketAdapter(new WsAdapter(app, { messageParser: () => undefined }));
   app.useGlobalPipes(new SafeTextPipe(), createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());
   const document = SwaggerModule.createDocument(

@@ -175,6 +175,41 @@ export class AppConfig {
   @Min(500)
   METRICS_PUSH_INTERVAL_MS = 5000;
 
+  /** A terminal with no input for this long is closed (and its shell's session killed). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  TERMINAL_IDLE_SECONDS = 900;
+
+  /** Terminals one trainee (or instructor, operator) may have open at once. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  TERMINAL_MAX_PER_USER = 4;
+
+  /** Terminals open at once on one node of one range (each is a shell under the node's pids limit). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  TERMINAL_MAX_PER_NODE = 8;
+
+  /** Output kept per terminal for watchers joining late (a ring: older bytes are dropped). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(4194304)
+  TERMINAL_SCROLLBACK_BYTES = 65536;
+
+  /** How long an instructor's take-over of a terminal lasts before input goes back to the team. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(5)
+  @Max(3600)
+  TERMINAL_TAKEOVER_SECONDS = 120;
+
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }

@@ -3,7 +3,9 @@ import {
   AttackRunEntity,
   IncidentReportEntity,
   InstructorNoteEntity,
+  RANGE_EVENT_TERMINAL_COMMAND,
   RangeEntity,
+  RangeEventEntity,
   ScoreEventEntity,
 } from '@app/database';
 import { teamMetrics, type LedgerEvent, type TeamMetrics } from '@app/ledger';
@@ -36,7 +38,7 @@ export interface SessionBoard {
   teams: TeamBoardRow[];
 }
 
-export type TimelineKind = 'attack-step' | 'score' | 'note' | 'report';
+export type TimelineKind = 'attack-step' | 'score' | 'note' | 'report' | 'command';
 
 export interface TimelineEntry {
   at: Date;
@@ -144,11 +146,12 @@ export class BoardService {
     if (!(await this.dataSource.manager.exists(RangeEntity, { where: { id: rangeId } }))) {
       throw new ScoringNotFoundError(`range ${rangeId} does not exist`);
     }
-    const [runs, events, notes, reports] = await Promise.all([
+    const [runs, events, notes, reports, commands] = await Promise.all([
       this.dataSource.manager.find(AttackRunEntity, { where: { rangeId } }),
       this.dataSource.manager.find(ScoreEventEntity, { where: { rangeId } }),
       this.dataSource.manager.find(InstructorNoteEntity, { where: { rangeId } }),
       this.dataSource.manager.find(IncidentReportEntity, { where: { rangeId } }),
+      this.dataSource.manager.find(RangeEventEntity, { where: { rangeId, kind: RANGE_EVENT_TERMINAL_COMMAND } }),
     ]);
     const entries: TimelineEntry[] = [
       ...runs.map((r) => ({
@@ -171,6 +174,20 @@ export class BoardService {
         points: e.points,
         summary: `${e.type}${e.objectiveId ? ` ${e.objectiveId}` : ''} by ${e.actor}`,
       })),
+      // Command lines entered in the team's terminals (libs/terminal writes them to the range's history).
+      ...commands.map((c) => {
+        const d = c.details as { node?: string; userName?: string; user?: string; scenarioMs?: number | null; enteredAt?: string };
+        return {
+          at: d.enteredAt ? new Date(d.enteredAt) : c.at,
+          scenarioMs: typeof d.scenarioMs === 'number' ? d.scenarioMs : null,
+          kind: 'command' as const,
+          type: 'command',
+          ref: d.node ?? null,
+          phase: null,
+          points: 0,
+          summary: `${d.userName ?? d.user ?? '?'}@${d.node ?? '?'}$ ${c.message}`,
+        };
+      }),
       ...notes.map((n) => ({ at: n.at, scenarioMs: null, kind: 'note' as const, type: 'note', ref: n.id, phase: null, points: 0, summary: `${n.author}: ${n.text}` })),
       ...reports.map((r) => ({
         at: r.submittedAt,

@@ -198,7 +198,7 @@ export class CheckNowDto {
 export class TimelineEntryDto {
   @ApiProperty() at!: string;
   @ApiProperty({ nullable: true, type: Number }) scenarioMs!: number | null;
-  @ApiProperty({ enum: ['attack-step', 'score', 'note', 'report'] }) kind!: string;
+  @ApiProperty({ enum: ['attack-step', 'score', 'note', 'report', 'command'], description: 'command: a line entered in a terminal (ref: the node)' }) kind!: string;
   @ApiProperty() type!: string;
   @ApiProperty({ nullable: true, type: String }) ref!: string | null;
   @ApiProperty({ nullable: true, type: String }) phase!: string | null;

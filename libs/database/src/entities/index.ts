@@ -15,7 +15,7 @@ import { SessionRangeSetEntity } from './session-range-set.entity.js';
 export { AuditEventEntity };
 export * from './scheduling/index.js';
 export { RANGE_STATUSES, RangeEntity, type RangeStatus } from './range.entity.js';
-export { RangeEventEntity } from './range-event.entity.js';
+export { RANGE_EVENT_TERMINAL_COMMAND, RangeEventEntity } from './range-event.entity.js';
 export { RangeNodeEntity, type RangeNodeState } from './range-node.entity.js';
 export { RangeSubnetEntity } from './range-subnet.entity.js';
 export { SessionRangeSetEntity, type RangeSetStatus } from './session-range-set.entity.js';

@@ -1,6 +1,9 @@
 import { Column, ForeignKey, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { RangeEntity } from './range.entity.js';
 
+/** range_events kind of a command line a trainee (or instructor) entered in a terminal; the team timeline shows them. */
+export const RANGE_EVENT_TERMINAL_COMMAND = 'terminal.command';
+
 /** Append-only history of a range: what happened to it, and when. */
 @Entity({ name: 'range_events' })
 @Index('range_events_range_idx', ['rangeId', 'id'])

@@ -1,0 +1,10 @@
+export { TerminalModule } from './terminal.module.js';
+export { TerminalService, type TerminalView, type TicketView } from './terminal.service.js';
+export { TerminalConnection, TerminalConnections } from './terminal-connection.js';
+export { TerminalNotFoundError, TerminalRefusedError, type TerminalRefusal } from './errors.js';
+export { CLOSE_CODES, parseClientControl, type ClientControl, type CloseReason, type ServerControl, type TerminalClient, type TerminalMode } from './protocol.js';
+export { actorOf as terminalActorOf, type TerminalCaller } from './terminal-caller.js';
+export { TICKET_TTL_SECONDS } from './terminal-tickets.js';
+export { processCountArgv, TERMINAL_MARKER_ENV } from './shell-process.js';
+export { ScrollBack } from './scroll-back.js';
+export { CommandLineSplitter } from './command-lines.js';
