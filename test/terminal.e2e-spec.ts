@@ -15,6 +15,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BoardService } from '@app/scoring';
 import { DataSource } from 'typeorm';
 import { WebSocket } from 'ws';
 import { type RangeBody, RangeTestApp } from './support/range-app.js';
@@ -128,6 +129,10 @@ describe('terminals on range nodes (libs/terminal on the real engine)', () => {
     });
     expect(rows.map((r) => r.message)).toEqual(['cat /etc/hostname', 'echo done-rec']);
     expect(rows[0]!.details).toMatchObject({ node: 'ws', user: `trainee:${me.id}`, shellUser: 'trainee', scenarioMs: null });
+    const timeline = await app.api.get(BoardService).timeline(range.id);
+    expect(timeline.filter((e) => e.kind === 'command').map((e) => e.summary)).toEqual(
+      expect.arrayContaining(['Trainee Taro@ws$ cat /etc/hostname', 'Trainee Taro@ws$ echo done-rec']),
+    );
   });
 
   it("refuses another team's node as absent and audits it; refuses a node without a shell with the reason", async () => {
