@@ -212,6 +212,8 @@ export interface ContainerRuntime {
   createNetwork(spec: NetworkSpec): Promise<NetworkInfo>;
   listNetworks(labels: Record<string, string | undefined>): Promise<NetworkInfo[]>;
   removeNetwork(idOrName: string): Promise<void>;
+  /** Detaches a container from a network (forced: also a container that is stopped); nothing when it is not attached. */
+  disconnectNetwork(networkId: string, containerId: string): Promise<void>;
   /** The IPv4 subnets of every network on the engine, ours or not (a new network must overlap none). */
   engineSubnets(): Promise<string[]>;
 

@@ -196,6 +196,15 @@ export class DockerEngine implements ContainerRuntime, OnModuleInit, OnApplicati
     }
   }
 
+  async disconnectNetwork(networkId: string, containerId: string): Promise<void> {
+    try {
+      await this.call(() => this.docker.getNetwork(networkId).disconnect({ Container: containerId, Force: true }));
+    } catch (err) {
+      // Gone already (network, container or endpoint): nothing left to detach.
+      if (!EngineError.is(err, 404) && !/not connected|not found/i.test((err as Error).message)) throw err;
+    }
+  }
+
   async engineSubnets(): Promise<string[]> {
     const networks = await this.call(() => this.docker.listNetworks());
     return networks.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet).filter((s): s is string => Boolean(s && s.includes('.'))));

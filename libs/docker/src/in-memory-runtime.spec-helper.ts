@@ -21,7 +21,7 @@ import {
 
 /** One call that changed the fake engine, with the labels of the object it touched. */
 export interface RuntimeOperation {
-  op: 'createNetwork' | 'removeNetwork' | 'createContainer' | 'putFiles' | 'startContainer' | 'stopContainer' | 'restartContainer' | 'removeContainer' | 'buildImage';
+  op: 'createNetwork' | 'removeNetwork' | 'disconnectNetwork' | 'createContainer' | 'putFiles' | 'startContainer' | 'stopContainer' | 'restartContainer' | 'removeContainer' | 'buildImage';
   /** Name of the object (network, container or image tag). */
   target: string;
   labels: Record<string, string>;
@@ -120,6 +120,14 @@ export class InMemoryRuntime implements ContainerRuntime {
     this.record('removeNetwork', network.name, network.labels);
   }
 
+  async disconnectNetwork(networkId: string, containerId: string): Promise<void> {
+    this.maybeFail('disconnectNetwork', networkId);
+    const network = this.networks.find((n) => n.id === networkId || n.name === networkId);
+    if (!network || !network.containerIds.includes(containerId)) return;
+    network.containerIds = network.containerIds.filter((id) => id !== containerId);
+    this.record('disconnectNetwork', `${network.name} ${this.containers.find((c) => c.id === containerId)?.name ?? containerId}`, network.labels);
+  }
+
   async engineSubnets(): Promise<string[]> {
     this.maybeFail('engineSubnets');
     return [...this.networks.flatMap((n) => (n.subnet ? [n.subnet] : [])), ...this.foreignSubnets];
@@ -159,6 +167,7 @@ export class InMemoryRuntime implements ContainerRuntime {
       },
       spec,
     });
+    for (const attachment of spec.networks) this.networks.find((n) => n.name === attachment.network || n.id === attachment.network)?.containerIds.push(id);
     this.record('createContainer', spec.name, spec.labels);
     return id;
   }
@@ -214,6 +223,7 @@ export class InMemoryRuntime implements ContainerRuntime {
     const container = this.containers.find((c) => c.id === id || c.name === id);
     if (!container) return;
     this.containers = this.containers.filter((c) => c !== container);
+    for (const network of this.networks) network.containerIds = network.containerIds.filter((c) => c !== container.id);
     this.files.delete(container.id);
     this.record('removeContainer', container.name, container.labels);
   }

@@ -21,6 +21,11 @@ function isPermanent(err: unknown): boolean {
   return err instanceof PermanentProvisionError || err instanceof UnrecoverableError || isPermanentError(err);
 }
 
+/** Wait before the reconciler's next teardown attempt: 1 min, doubling, at most 30 min. */
+export function teardownRetryDelayMs(attempts: number): number {
+  return Math.min(30 * 60_000, 60_000 * 2 ** Math.max(0, attempts - 1));
+}
+
 export interface AttemptInfo {
   /** True when BullMQ will not run this job again after a failure. */
   lastAttempt: boolean;
@@ -176,6 +181,16 @@ export class RangeLifecycle {
     });
   }
 
+  /**
+   * Removes the range's objects. Each subnet is released as soon as its
+   * network is gone (or was already). When a network cannot be removed after
+   * the provisioner's own retries, the range becomes `failed` with the reason
+   * and the reconciler tries again with backoff (`next_teardown_at`); the job
+   * fails for good (a new request retries it). An operator's forced cleanup
+   * finishes the range anyway: its subnets are released (the allocator also
+   * avoids every subnet the engine still has) and the stuck network is left to
+   * the reconciler's orphan removal.
+   */
   async teardown(rangeId: string): Promise<{ status: RangeStatus; containers?: number; networks?: number }> {
     // Mark first (outside the lock): a provision job in progress sees it at its next checkpoint and stops.
     const before = await this.ranges().findOne({ where: { id: rangeId } });
@@ -185,24 +200,44 @@ export class RangeLifecycle {
     return this.locks.withLock(rangeId, async () => {
       const range = (await this.ranges().findOne({ where: { id: rangeId } }))!;
       if (range.status === 'destroyed') return { status: 'destroyed' as const };
-      await this.events.append(rangeId, 'teardown.started', 'teardown started');
-      try {
-        const removed = await this.provisioner.teardown(rangeId, this.observer(rangeId));
-        await this.dataSource.transaction(async (manager) => {
-          const released = await this.subnets.release(rangeId, manager);
-          await manager.update(RangeEntity, { id: rangeId }, { status: 'destroyed', destroyedAt: new Date() });
-          await manager.update(RangeNodeEntity, { rangeId }, { state: 'removed', containerId: null });
-          await this.events.append(rangeId, 'teardown.done', `removed ${removed.containers} containers, ${removed.networks} networks; ${released} subnets released`, { ...removed, released }, manager);
-        });
-        await this.refreshSessionSet(range.sessionId);
-        return { status: 'destroyed' as const, ...removed };
-      } catch (err) {
-        if (err instanceof NetworkRemovalError) {
-          await this.events.append(rangeId, 'teardown.incomplete', `${err.message}; the subnets stay allocated until the networks are gone`);
-        }
-        throw err;
+      await this.events.append(rangeId, 'teardown.started', range.teardownForced ? 'forced cleanup started' : 'teardown started');
+      // Subnets whose network is already gone (an earlier attempt, or removed by hand) are released first.
+      const onEngine = await this.provisioner.networksOnEngine(rangeId);
+      for (const network of Object.keys(await this.subnets.ofRange(rangeId))) {
+        if (!onEngine.has(network)) await this.subnets.releaseNetwork(rangeId, network);
       }
+      let removed: { containers: number; networks: number };
+      try {
+        removed = await this.provisioner.teardown(rangeId, this.observer(rangeId), async (network) => void (await this.subnets.releaseNetwork(rangeId, network)));
+      } catch (err) {
+        if (!(err instanceof NetworkRemovalError)) throw err;
+        if (!range.teardownForced) return this.teardownUnfinished(range, err);
+        await this.events.append(rangeId, 'teardown.forced', `${err.message}; forced cleanup: the range is finished and the reconciler removes the network later`);
+        removed = { containers: 0, networks: 0 };
+      }
+      await this.dataSource.transaction(async (manager) => {
+        const released = await this.subnets.release(rangeId, manager);
+        await manager.update(RangeEntity, { id: rangeId }, { status: 'destroyed', destroyedAt: new Date(), nextTeardownAt: null, failureReason: null });
+        await manager.update(RangeNodeEntity, { rangeId }, { state: 'removed', containerId: null });
+        await this.events.append(rangeId, 'teardown.done', `removed ${removed.containers} containers, ${removed.networks} networks; ${released} subnets released at the end`, { ...removed, released }, manager);
+      });
+      await this.refreshSessionSet(range.sessionId);
+      return { status: 'destroyed' as const, ...removed };
     });
+  }
+
+  /** A network the engine keeps: the range is failed with the reason, and tried again by the reconciler with backoff. */
+  private async teardownUnfinished(range: RangeEntity, err: NetworkRemovalError): Promise<never> {
+    const attempts = range.teardownAttempts + 1;
+    const delayMs = teardownRetryDelayMs(attempts);
+    const reason = `teardown incomplete (attempt ${attempts}): ${err.message}; subnets of the networks still there stay allocated`;
+    await this.setStatus(range.id, 'failed', { failureReason: reason, teardownAttempts: attempts, nextTeardownAt: new Date(Date.now() + delayMs) });
+    await this.events.append(range.id, 'teardown.incomplete', `${reason}; the reconciler tries again in ${Math.round(delayMs / 1000)} s`, {
+      attempts,
+      networks: err.networks,
+    });
+    await this.refreshSessionSet(range.sessionId);
+    throw new UnrecoverableError(reason);
   }
 
   /** The session's range set follows its ranges: ready when every live range is. */

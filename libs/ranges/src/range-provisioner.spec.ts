@@ -102,6 +102,30 @@ describe('RangeProvisioner (in-memory runtime through Nest DI)', () => {
     expect(seen.events.some((e) => e.startsWith('network.removed') && e.includes('after 3 attempts'))).toBe(true);
   });
 
+  it('tears down in the order that leaves no endpoint: stop every container, detach it from each network, remove it, then the networks', async () => {
+    await provisioner.provision(range, blueprint, observer());
+    const from = engine.operations.length;
+    const gone: string[] = [];
+    await provisioner.teardown(range.id, observer(), async (network) => void gone.push(network));
+    const ops = engine.operations.slice(from).map((o) => o.op);
+    const last = (op: string) => ops.lastIndexOf(op as never);
+    const first = (op: string) => ops.indexOf(op as never);
+    expect(ops.filter((o) => o === 'disconnectNetwork')).toHaveLength(2);
+    expect(last('stopContainer')).toBeLessThan(first('disconnectNetwork'));
+    expect(last('disconnectNetwork')).toBeLessThan(first('removeContainer'));
+    expect(last('removeContainer')).toBeLessThan(first('removeNetwork'));
+    expect(gone.sort()).toEqual(['dmz', 'office']);
+  });
+
+  it('tells which networks are gone even when another one is stuck, so their subnets are released', async () => {
+    await provisioner.provision(range, blueprint, observer());
+    const dmz = engine.networks.find((n) => n.labels[keys.network] === 'dmz')!;
+    engine.failNext('removeNetwork', new EngineError('error while removing network: network has active endpoints', 403), 100, dmz.id);
+    const gone: string[] = [];
+    await expect(provisioner.teardown(range.id, observer(), async (network) => void gone.push(network))).rejects.toThrow(NetworkRemovalError);
+    expect(gone).toEqual(['office']);
+  });
+
   it('gives up on a network that never goes, with an error naming it, and keeps track of it', async () => {
     await provisioner.provision(range, blueprint, observer());
     const dmz = engine.networks.find((n) => n.labels[keys.network] === 'dmz')!;

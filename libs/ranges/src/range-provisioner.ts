@@ -60,6 +60,13 @@ const NETWORK_REMOVAL_BACKOFF_MS: readonly number[] = [250, 500, 1000, 2000, 400
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Containers stopped or removed at once during a teardown: the engine serialises much of it anyway. */
+const TEARDOWN_CONCURRENCY = 8;
+
+async function inBatches<T>(items: T[], size: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
+}
+
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -109,15 +116,45 @@ export class RangeProvisioner {
     await this.startNodes(range, blueprint, images, [], observer);
   }
 
-  /** Removes the range's containers, then its networks (retrying phantom endpoints with backoff). */
-  async teardown(rangeId: string, observer: Pick<ProvisionObserver, 'event'>): Promise<{ containers: number; networks: number }> {
-    const containers = await this.removeContainers(rangeId);
-    const networks = await this.engine.listNetworks(this.selector(rangeId));
-    const stuck = (await Promise.all(networks.map((n) => this.removeNetworkWithRetry(n, observer)))).filter(
-      (s): s is { name: string; error: string } => s !== null,
-    );
+  /**
+   * Removes the range's containers, then its networks, in the order that
+   * leaves no endpoint behind: every container is stopped first (its PID 1
+   * exits on SIGTERM at once, and the engine releases its endpoints while the
+   * container still exists), then detached from each range network by id
+   * (forced; a disconnect by the name of a container already removed only
+   * answers "endpoint not found"), then removed, 8 at a time. Each network is
+   * then removed with backoff, detaching whatever the engine still lists on it
+   * before each attempt; `onNetworkGone` is told of each template network as
+   * soon as its network is gone (or was already), so its subnet is released.
+   */
+  async teardown(
+    rangeId: string,
+    observer: Pick<ProvisionObserver, 'event'>,
+    onNetworkGone: (network: string) => Promise<void> = async () => undefined,
+  ): Promise<{ containers: number; networks: number }> {
+    const [containers, networks] = await Promise.all([this.engine.listContainers(this.selector(rangeId)), this.engine.listNetworks(this.selector(rangeId))]);
+    await inBatches(containers, TEARDOWN_CONCURRENCY, (c) => this.engine.stopContainer(c.id, 2).catch(() => undefined));
+    for (const network of networks) {
+      for (const containerId of network.containerIds) await this.engine.disconnectNetwork(network.id, containerId).catch(() => undefined);
+    }
+    await inBatches(containers, TEARDOWN_CONCURRENCY, (c) => this.engine.removeContainer(c.id));
+    const stuck = (
+      await Promise.all(
+        networks.map(async (n) => {
+          const failure = await this.removeNetworkWithRetry(n, observer);
+          if (!failure && n.labels[this.keys.network]) await onNetworkGone(n.labels[this.keys.network]!);
+          return failure;
+        }),
+      )
+    ).filter((s): s is { name: string; error: string } => s !== null);
     if (stuck.length) throw new NetworkRemovalError(stuck);
-    return { containers, networks: networks.length };
+    return { containers: containers.length, networks: networks.length };
+  }
+
+  /** The template networks of a range that still have a network on the engine. */
+  async networksOnEngine(rangeId: string): Promise<Set<string>> {
+    const networks = await this.engine.listNetworks(this.selector(rangeId));
+    return new Set(networks.map((n) => n.labels[this.keys.network] ?? n.name));
   }
 
   async removeContainers(rangeId: string): Promise<number> {
@@ -128,7 +165,7 @@ export class RangeProvisioner {
 
   /** Returns null when removed, or the last error after every retry failed. */
   async removeNetworkWithRetry(
-    network: Pick<NetworkInfo, 'id' | 'name'>,
+    network: Pick<NetworkInfo, 'id' | 'name' | 'labels'>,
     observer?: Pick<ProvisionObserver, 'event'>,
   ): Promise<{ name: string; error: string } | null> {
     for (let attempt = 0; ; attempt++) {
@@ -144,6 +181,9 @@ export class RangeProvisioner {
         }
         if (attempt === 0) await observer?.event('network.removal-retry', `network ${network.name}: ${error}; retrying with backoff`, { network: network.name });
         await sleep(this.networkRemovalBackoffMs[attempt]!);
+        // Whatever the engine still lists as attached is detached (forced) before the next attempt.
+        const [current] = (await this.engine.listNetworks(network.labels).catch(() => [])).filter((n) => n.id === network.id);
+        for (const containerId of current?.containerIds ?? []) await this.engine.disconnectNetwork(network.id, containerId).catch(() => undefined);
       }
     }
   }

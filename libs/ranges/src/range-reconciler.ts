@@ -18,6 +18,8 @@ export interface ReconcileReport {
   degraded: string[];
   /** Pending ranges whose provision job was never enqueued (e.g. Redis was down right after the request). */
   requeued: string[];
+  /** Ranges whose unfinished teardown was due again (failed with a network the engine kept). */
+  teardownsRetried: string[];
 }
 
 /** A pending range gets this long for its job to show up before the reconciler enqueues it again. */
@@ -56,7 +58,7 @@ export class RangeReconciler {
     const cutoff = now.getTime() - this.config.RANGE_ORPHAN_GRACE_SECONDS * 1000;
     const isOrphan = (labels: Record<string, string>, createdAt: number) => !live.has(labels[keys.range] ?? '') && createdAt < cutoff;
 
-    const report: ReconcileReport = { containersRemoved: 0, networksRemoved: 0, networksStuck: [], degraded: [], requeued: [] };
+    const report: ReconcileReport = { containersRemoved: 0, networksRemoved: 0, networksStuck: [], degraded: [], requeued: [], teardownsRetried: [] };
     const orphanContainers = containers.filter((c) => isOrphan(c.labels, c.createdAt.getTime()));
     await Promise.all(orphanContainers.map((c) => this.engine.removeContainer(c.id)));
     report.containersRemoved = orphanContainers.length;
@@ -86,13 +88,46 @@ export class RangeReconciler {
       report.degraded.push(range.id);
     }
     report.requeued = await this.requeueLostProvisioning(now);
-    if (report.containersRemoved || report.networksRemoved || report.networksStuck.length || report.degraded.length || report.requeued.length) {
+    report.teardownsRetried = await this.retryUnfinishedTeardowns(now);
+    if (
+      report.containersRemoved ||
+      report.networksRemoved ||
+      report.networksStuck.length ||
+      report.degraded.length ||
+      report.requeued.length ||
+      report.teardownsRetried.length
+    ) {
       this.logger.warn(
         `reconcile: removed ${report.containersRemoved} orphan containers, ${report.networksRemoved} networks; ` +
-          `${report.networksStuck.length} networks stuck; ${report.degraded.length} ranges degraded; ${report.requeued.length} provision jobs re-enqueued`,
+          `${report.networksStuck.length} networks stuck; ${report.degraded.length} ranges degraded; ${report.requeued.length} provision jobs re-enqueued; ` +
+          `${report.teardownsRetried.length} unfinished teardowns tried again`,
       );
     }
     return report;
+  }
+
+  /**
+   * A teardown that could not finish left its range `failed` with a due time (backing off with its
+   * attempts): its job runs again (a failed teardown job is retried under the same id).
+   */
+  private async retryUnfinishedTeardowns(now: Date): Promise<string[]> {
+    const due = await this.dataSource
+      .getRepository(RangeEntity)
+      .createQueryBuilder('r')
+      .where(`r.status = 'failed'`)
+      .andWhere('r.next_teardown_at <= :now', { now })
+      .getMany();
+    const retried: string[] = [];
+    for (const range of due) {
+      const claimed = await this.dataSource
+        .getRepository(RangeEntity)
+        .update({ id: range.id, status: 'failed', nextTeardownAt: range.nextTeardownAt! }, { status: 'tearing_down', nextTeardownAt: null });
+      if (!claimed.affected) continue;
+      await this.jobs.add(JobName.TeardownRange, { v: 1, rangeId: range.id }, { rangeId: range.id });
+      await this.events.append(range.id, 'teardown.retried', `unfinished teardown tried again by the reconciler (after ${range.teardownAttempts} attempt(s))`);
+      retried.push(range.id);
+    }
+    return retried;
   }
 
   private async requeueLostProvisioning(now: Date): Promise<string[]> {

@@ -201,6 +201,24 @@ export class RangeService {
     return this.get(rangeId);
   }
 
+  /**
+   * An operator's forced cleanup: the range is torn down like any teardown, and finished even when
+   * the engine keeps a network (its subnets are released; the reconciler removes the network later).
+   * From any state but destroyed, also a range stuck tearing down or failed by an unfinished teardown.
+   */
+  async forceCleanup(rangeId: string): Promise<RangeView> {
+    await this.transition(
+      rangeId,
+      ['pending', 'provisioning', 'ready', 'failed', 'degraded', 'resetting', 'tearing_down'],
+      'tearing_down',
+      'force the cleanup of',
+      () => ({ teardownForced: true, nextTeardownAt: null }),
+    );
+    await this.events.append(rangeId, 'teardown.force-requested', 'an operator forced the cleanup');
+    await this.jobs.add(JobName.TeardownRange, { v: 1, rangeId }, { rangeId });
+    return this.get(rangeId);
+  }
+
   private async transition(
     rangeId: string,
     from: RangeStatus[],

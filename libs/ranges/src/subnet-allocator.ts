@@ -52,6 +52,12 @@ export class SubnetAllocator {
     return Object.fromEntries(rows.map((s) => [s.network, s.cidr]));
   }
 
+  /** Frees the subnet of one of the range's networks, once that network is gone from the engine. */
+  async releaseNetwork(rangeId: string, network: string, manager: EntityManager = this.dataSource.manager): Promise<number> {
+    const result = await manager.delete(RangeSubnetEntity, { rangeId, network });
+    return result.affected ?? 0;
+  }
+
   /** Frees the range's subnets; only after its networks are gone from the engine. */
   async release(rangeId: string, manager: EntityManager = this.dataSource.manager): Promise<number> {
     const result = await manager.delete(RangeSubnetEntity, { rangeId });

@@ -7,6 +7,7 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
+import { RequiresRole, Role } from '@app/access';
 import { RangeService } from '@app/ranges';
 import { ProvisionSessionRangesDto, RangeDto, RangeEventDto, SessionRangesDto } from './ranges.dto.js';
 
@@ -87,6 +88,19 @@ export class RangesController {
   @ApiConflictResponse({ description: 'The range is already destroyed' })
   async teardown(@Param('id', ParseUUIDPipe) id: string): Promise<RangeDto> {
     return RangeDto.from(await this.ranges.teardown(id));
+  }
+
+  @Post(':id/force-cleanup')
+  @RequiresRole(Role.Operator)
+  @HttpCode(202)
+  @ApiAcceptedResponse({
+    type: RangeDto,
+    description: 'Torn down and finished even when the engine keeps a network (subnets released; the reconciler removes the network later)',
+  })
+  @ApiNotFoundResponse()
+  @ApiConflictResponse({ description: 'The range is already destroyed' })
+  async forceCleanup(@Param('id', ParseUUIDPipe) id: string): Promise<RangeDto> {
+    return RangeDto.from(await this.ranges.forceCleanup(id));
   }
 
   @Delete(':id')

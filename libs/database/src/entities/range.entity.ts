@@ -67,4 +67,16 @@ export class RangeEntity {
 
   @Column({ name: 'destroyed_at', type: 'timestamptz', nullable: true })
   destroyedAt!: Date | null;
+
+  /** Teardowns that could not finish (a network the engine keeps); the reconciler backs off with it. */
+  @Column({ name: 'teardown_attempts', type: 'integer', default: 0 })
+  teardownAttempts!: number;
+
+  /** When the reconciler tries an unfinished teardown again; null when none is owed. */
+  @Column({ name: 'next_teardown_at', type: 'timestamptz', nullable: true })
+  nextTeardownAt!: Date | null;
+
+  /** An operator's forced cleanup: the range is finished even when a network stays behind (the reconciler removes it later). */
+  @Column({ name: 'teardown_forced', type: 'boolean', default: false })
+  teardownForced!: boolean;
 }
