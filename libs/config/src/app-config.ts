@@ -151,6 +151,15 @@ export class AppConfig {
   @Min(500)
   SCORING_EVALUATION_INTERVAL_MS = 10000;
 
+  /**
+   * Wall milliseconds between two live health checks of a range (every node's readiness check, run
+   * with an evaluation pass in the same exec per node); 0 disables them.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  RANGE_HEALTH_INTERVAL_MS = 30000;
+
   /** A team's "check now" is honoured at most once per this many milliseconds. */
   @Transform(toInt)
   @IsInt()

@@ -31,7 +31,7 @@ export interface JobKeys {
    * An evaluation asked for at once: a trainee's "check now" (the default), or right after an
    * attack step ran or a trainee acted; window: requests of one cause within one window share one job.
    */
-  [JobName.EvaluateRange]: { rangeId: string; window: number; cause?: 'attack-step' | 'trainee-action' };
+  [JobName.EvaluateRange]: { rangeId: string; window: number; cause?: 'attack-step' | 'trainee-action' | 'health' };
 }
 
 /** The domain ids a repeatable job's scheduler id is derived from, per job name. */

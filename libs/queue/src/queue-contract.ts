@@ -68,8 +68,8 @@ export interface RunAttackStepJobData {
 export interface EvaluateRangeJobData {
   v: 1;
   rangeId: string;
-  /** Why: the repeatable evaluation, a trainee's "check now", an attack step that just ran, or a trainee's action. */
-  trigger: 'schedule' | 'check-now' | 'attack-step' | 'trainee-action';
+  /** Why: the repeatable evaluation, a trainee's "check now", an attack step that just ran, a trainee's action, or the reconciler's live health check of a range whose clock is not running. */
+  trigger: 'schedule' | 'check-now' | 'attack-step' | 'trainee-action' | 'health';
 }
 
 /** Which queue each job runs on and the type of its payload. */

@@ -22,3 +22,4 @@ export {
   RANGE_NODE_KIND,
   type RangeIdentity,
 } from './naming.js';
+export { RangeHealth, UNHEALTHY_REASON_PREFIX, type NodeReadiness, type ReadinessCommand } from './range-health.js';

@@ -89,6 +89,7 @@ export class RangeReconciler {
     }
     report.requeued = await this.requeueLostProvisioning(now);
     report.teardownsRetried = await this.retryUnfinishedTeardowns(now);
+    await this.askHealthChecks(now);
     if (
       report.containersRemoved ||
       report.networksRemoved ||
@@ -104,6 +105,20 @@ export class RangeReconciler {
       );
     }
     return report;
+  }
+
+  /**
+   * Live health between evaluation passes: an evaluation of every ready or degraded range (it runs
+   * the nodes' readiness checks when due, with whatever probes are pending), so a range whose clock
+   * does not run (not started, paused) is checked too. One job per range per reconcile pass.
+   */
+  private async askHealthChecks(now: Date): Promise<void> {
+    if (this.config.RANGE_HEALTH_INTERVAL_MS <= 0) return;
+    const live = await this.dataSource.getRepository(RangeEntity).find({ where: { status: In(['ready', 'degraded']) }, select: { id: true } });
+    const window = Math.floor(now.getTime() / Math.max(1000, this.config.RANGE_RECONCILE_INTERVAL_MS));
+    for (const range of live) {
+      await this.jobs.add(JobName.EvaluateRange, { v: 1, rangeId: range.id, trigger: 'health' }, { rangeId: range.id, window, cause: 'health' });
+    }
   }
 
   /**

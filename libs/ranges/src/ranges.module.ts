@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { SchedulingModule } from '@app/scheduling';
 import { TemplatesModule } from '@app/templates';
 import { RangeEventLog } from './range-event-log.js';
+import { RangeHealth } from './range-health.js';
 import { RangeLifecycle } from './range-lifecycle.js';
 import { RangeLocks } from './range-lock.js';
 import { RangeProvisioner } from './range-provisioner.js';
@@ -9,7 +10,7 @@ import { RangeReconciler } from './range-reconciler.js';
 import { RangeService } from './range.service.js';
 import { SubnetAllocator } from './subnet-allocator.js';
 
-const PROVIDERS = [RangeEventLog, RangeLifecycle, RangeLocks, RangeProvisioner, RangeReconciler, RangeService, SubnetAllocator];
+const PROVIDERS = [RangeEventLog, RangeHealth, RangeLifecycle, RangeLocks, RangeProvisioner, RangeReconciler, RangeService, SubnetAllocator];
 
 /**
  * Range provisioning. Needs DatabaseModule, QueueModule, DockerModule (global); reads a

@@ -62,6 +62,7 @@ export class RangeScenarios {
    * range's containers. Results come back in the order of the commands.
    */
   async execOnNodes(rangeId: string, commands: NodeCommand[]): Promise<BatchedResult[]> {
+    if (commands.length === 0) return [];
     const keys = labelKeys(this.config.DOCKER_LABEL_NAMESPACE);
     const containers = new Map(
       (await this.engine.listContainers({ [keys.range]: rangeId })).map((c) => [c.labels[keys.node], c] as const),

@@ -26,6 +26,8 @@ export interface TeamBoardRow {
   teamId: string;
   teamName: string | null;
   rangeStatus: string;
+  /** Why the range is degraded or failed (e.g. a node failing its live readiness check); null when it is fine. */
+  rangeProblem: string | null;
   score: number;
   progress: PhaseProgress[];
   metrics: TeamMetrics;
@@ -133,6 +135,7 @@ export class BoardService {
         teamId: range.teamId,
         teamName: names.get(range.teamId) ?? null,
         rangeStatus: range.status,
+        rangeProblem: range.status === 'degraded' || range.status === 'failed' ? range.failureReason : null,
         score: metrics.score,
         progress,
         metrics,

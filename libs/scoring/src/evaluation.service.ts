@@ -1,9 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@app/config';
-import { AttackRunEntity, ObjectiveCheckEntity, ScoreEventEntity } from '@app/database';
+import { AttackRunEntity, ObjectiveCheckEntity, type RangeEntity, ScoreEventEntity } from '@app/database';
 import { ScoreLedger } from '@app/ledger';
 import { JobName, JobQueue, RedisClient } from '@app/queue';
-import { ACTIVE_RANGE_STATUSES, type NodeCommand, RangeScenarios, ScenarioClockService } from '@app/scenario';
+import { type NodeReadiness, RangeHealth } from '@app/ranges';
+import { ACTIVE_RANGE_STATUSES, type NodeCommand, RangeScenarios, ScenarioClockService, trimOutput } from '@app/scenario';
+import type { RangeBlueprint } from '@app/templates';
 import type { Objective } from '@app/templates';
 import { DataSource } from 'typeorm';
 import { httpProbeArgv, judgeExec, judgeHttp, type ProbeVerdict } from './probe.js';
@@ -42,20 +44,40 @@ export class EvaluationService {
     private readonly schedule: EvaluationScheduler,
     private readonly redis: RedisClient,
     private readonly config: AppConfig,
+    private readonly health: RangeHealth,
   ) {}
+
+  /** The range's readiness commands when its live health check is due (at most once per RANGE_HEALTH_INTERVAL_MS, across workers). */
+  private async dueReadiness(range: RangeEntity): Promise<NodeCommand[]> {
+    const interval = this.config.RANGE_HEALTH_INTERVAL_MS;
+    if (interval <= 0) return [];
+    const commands = this.health.commands(range.blueprint as unknown as RangeBlueprint | null);
+    if (commands.length === 0) return [];
+    const granted = await this.redis.redis.set(this.redis.key('health-at', range.id), '1', 'PX', interval, 'NX');
+    return granted === 'OK' ? commands : [];
+  }
 
   /**
    * Every pending objective's probe, one exec per node for all of that node's
    * probes (HTTP probes run in their `from` node, the outside view, as always).
    */
-  private async probeAll(rangeId: string, objectives: Objective[]): Promise<ProbeVerdict[]> {
+  /**
+   * Every pending objective's probe and, when due, every node's readiness check: one exec per node
+   * for all of it (HTTP probes run in their `from` node, the outside view, as always).
+   */
+  private async probeAll(rangeId: string, objectives: Objective[], readiness: NodeCommand[]): Promise<{ verdicts: ProbeVerdict[]; seen: NodeReadiness[] }> {
     const commands: NodeCommand[] = objectives.map((o) => {
       const check = o.check!;
       if (check.exec) return { node: check.exec.node, argv: check.exec.argv, timeoutSeconds: check.exec.timeoutSeconds };
       return { node: check.http!.from, argv: httpProbeArgv(check.http!), timeoutSeconds: check.http!.timeoutSeconds + 2 };
     });
-    const results = await this.scenarios.execOnNodes(rangeId, commands);
-    return objectives.map((o, i) => (o.check!.exec ? judgeExec(o.check!.exec, results[i]!) : judgeHttp(o.check!.http!, results[i]!)));
+    const results = await this.scenarios.execOnNodes(rangeId, [...commands, ...readiness]);
+    const verdicts = objectives.map((o, i) => (o.check!.exec ? judgeExec(o.check!.exec, results[i]!) : judgeHttp(o.check!.http!, results[i]!)));
+    const seen = readiness.map((r, i) => {
+      const result = results[objectives.length + i]!;
+      return { node: r.node, healthy: result.exitCode === 0, detail: `exit ${result.exitCode}${trimOutput(result, 160) ? `: ${trimOutput(result, 160)}` : ''}` };
+    });
+    return { verdicts, seen };
   }
 
   async evaluate(rangeId: string): Promise<EvaluationSummary> {
@@ -65,29 +87,31 @@ export class EvaluationService {
       await this.schedule.stop(rangeId);
       return { rangeId, checked: 0, newlyMet: [] };
     }
-    const met = new Set(
-      (await this.dataSource.manager.find(ScoreEventEntity, { where: { rangeId, type: 'objective_met' }, select: { objectiveId: true } })).map(
-        (e) => e.objectiveId,
-      ),
-    );
+    // Read together (one round trip's wait): what is met, which steps ran, the last check states, the clock.
+    const [metRows, runRows, previousRows, clock, readiness] = await Promise.all([
+      this.dataSource.manager.find(ScoreEventEntity, { where: { rangeId, type: 'objective_met' }, select: { objectiveId: true } }),
+      this.dataSource.manager.find(AttackRunEntity, { where: { rangeId }, select: { stepId: true } }),
+      this.dataSource.manager.find(ObjectiveCheckEntity, { where: { rangeId } }),
+      this.clocks.clockOfRange(range),
+      this.dueReadiness(range),
+    ]);
+    const met = new Set(metRows.map((e) => e.objectiveId));
     // A check that follows an attack step counts only once that step has run (executed, blocked or failed):
     // "the implant is gone" means nothing before there was an implant.
-    const ran = new Set(
-      (await this.dataSource.manager.find(AttackRunEntity, { where: { rangeId }, select: { stepId: true } })).map((r) => r.stepId),
-    );
+    const ran = new Set(runRows.map((r) => r.stepId));
     const pending = scenario.objectives.filter(
       (o) => o.kind === 'check' && (o.check?.exec || o.check?.http) && !met.has(o.id) && (!o.after || ran.has(o.after)),
     );
-    const verdicts = (await this.probeAll(rangeId, pending)).map((verdict, i) => ({ objective: pending[i]!, verdict }));
-    const clock = await this.clocks.clockOfRange(range);
+    // The moment the probes were taken: what they saw held then (a later time would add the exec's duration).
+    const now = new Date();
+    const probed = await this.probeAll(rangeId, pending, readiness);
+    const verdicts = probed.verdicts.map((verdict, i) => ({ objective: pending[i]!, verdict }));
+    await this.health.record(range, probed.seen);
     const speed = clock?.state === 'running' ? clock.speed : 1;
     const newlyMet: string[] = [];
-    const now = new Date();
     if (verdicts.length === 0) return { rangeId, checked: 0, newlyMet };
     // One read and one upsert per pass; a transaction only when an objective is met.
-    const previous = new Map(
-      (await this.dataSource.manager.find(ObjectiveCheckEntity, { where: { rangeId } })).map((c) => [c.objectiveId, c]),
-    );
+    const previous = new Map(previousRows.map((c) => [c.objectiveId, c]));
     const states = verdicts.map(({ objective, verdict }) => {
       const before = previous.get(objective.id);
       const holdingSince = verdict.holds ? (before?.holds && before.holdingSince ? before.holdingSince : now) : null;

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { LedgerModule } from '@app/ledger';
+import { RangesModule } from '@app/ranges';
 import { ScenarioModule } from '@app/scenario';
 import { BoardService } from './board.service.js';
 import { EvaluationScheduler } from './evaluation-scheduler.js';
@@ -11,7 +12,7 @@ import { ObjectiveService } from './objective.service.js';
  * DockerModule (global); ScoringJobs is registered by the worker only.
  */
 @Module({
-  imports: [LedgerModule, ScenarioModule],
+  imports: [LedgerModule, ScenarioModule, RangesModule],
   providers: [ObjectiveService, EvaluationScheduler, EvaluationService, BoardService],
   exports: [ObjectiveService, EvaluationService, BoardService],
 })

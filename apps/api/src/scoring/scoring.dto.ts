@@ -222,6 +222,8 @@ export class TeamBoardDto {
   @ApiProperty() teamId!: string;
   @ApiProperty({ nullable: true, type: String }) teamName!: string | null;
   @ApiProperty({ description: 'Range health: ready, degraded, failed, ...' }) rangeStatus!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Why the range is degraded or failed (e.g. "unhealthy nodes: web (exit 1)")' })
+  rangeProblem!: string | null;
   @ApiProperty() score!: number;
   @ApiProperty({ type: [PhaseProgressDto] }) progress!: PhaseProgressDto[];
   @ApiProperty({ description: 'timeToDetectSeconds, timeToContainSeconds, timeToRecoverSeconds, pointsByPhase, ...' })
