@@ -176,6 +176,13 @@ async function main(): Promise<void> {
     // 5. The instructor board.
     const board = await call('GET', `/sessions/${session.id}/board`);
     printBoard(board, teams);
+    // Fair scores: the team that did nothing has nothing, not points for objectives met before the attack.
+    const idle = (board.teams as Array<{ teamId: string; score: number; metrics: Record<string, unknown> }>).find((t) => t.teamId === teams[1]!.id)!;
+    const idleTimes = ['timeToDetectSeconds', 'timeToContainSeconds', 'timeToRecoverSeconds'].filter((k) => idle.metrics[k] !== null && idle.metrics[k] !== undefined);
+    if (idle.score !== 0 || idleTimes.length) {
+      throw new Error(`the idle team ${teams[1]!.name} scored ${idle.score} with ${idleTimes.join(', ') || 'no'} time metrics: scoring is unfair`);
+    }
+    say(`${teams[1]!.name} (idle): 0 points and no time metric, as it should be`);
     for (const r of rows) {
       const runs = (await db.query(`SELECT step_id, status, exit_code, left(output, 80) AS output FROM attack_runs WHERE range_id = $1 ORDER BY scenario_ms`, [r.id])).rows;
       const name = teams.find((t) => t.id === r.team_id)?.name;
