@@ -38,7 +38,8 @@ describe('Live health: a dead service degrades its range, with the reason, and i
   });
 
   it('marks the node unhealthy and the range degraded with the reason, on the board and in its events', async () => {
-    await app.sh(range, 'echo', "pkill -f 'nc -ll -p 7000'; ! netstat -ltn | grep -q ':7000 '");
+    // The listener only (by process name: PID 1's own command line also names it).
+    await app.sh(range, 'echo', "for p in /proc/[0-9]*; do [ \"$(cat $p/comm 2>/dev/null)\" = nc ] && kill ${p#/proc/}; done; sleep 1; ! netstat -ltn | grep -q ':7000 '");
     const degraded = await waitFor('the range to be degraded', async () => {
       const r = await app.range(range.id);
       return r.status === 'degraded' ? r : undefined;
