@@ -93,12 +93,27 @@ REDIS_HOST=$(node -e 'console.log(new URL(process.argv[1]).hostname)' "$REDIS_UR
 REDIS_PORT=$(node -e 'console.log(new URL(process.argv[1]).port||6379)' "$REDIS_URL")
 if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then apt_install redis-server; fi
 redis_answers() { redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" ping | grep -q PONG; }
+# Persistence: the queued jobs and the delayed attack steps live in Redis, so it keeps an append-only
+# file (fsync every second) and a restart brings them back (PostgreSQL stays the source of truth:
+# the scenario reconciler requeues steps a Redis without persistence lost).
+REDIS_DIR="${REDIS_DIR:-/var/lib/cyder-range/redis}"
 if redis_answers; then
   say "Redis: answers on $REDIS_HOST:$REDIS_PORT"
+  AOF=$(redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" config get appendonly 2>/dev/null | sed -n 2p || true)
+  if [ "$AOF" = "yes" ]; then
+    say "Redis: append-only file on"
+  elif redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" config set appendonly yes 2>/dev/null | grep -q OK; then
+    say "Redis: append-only file was off; turned on with CONFIG SET appendonly yes (for this run of redis-server;"
+    say "       add 'appendonly yes' to its redis.conf to keep it after a restart of that server)"
+  else
+    say "Redis: append-only file is off and CONFIG SET is refused; queued jobs would not survive a Redis restart."
+    say "       Add 'appendonly yes' to its redis.conf and restart it (the scenario reconciler still requeues attack steps)."
+  fi
 else
-  say "Redis: starting redis-server on $REDIS_HOST:$REDIS_PORT (log: $LOG_DIR/redis.log)"
-  redis-server --daemonize yes --bind "$REDIS_HOST" --port "$REDIS_PORT" --save "" --appendonly no \
-    --dir /tmp --logfile "$LOG_DIR/redis.log"
+  mkdir -p "$REDIS_DIR"
+  say "Redis: starting redis-server on $REDIS_HOST:$REDIS_PORT with an append-only file in $REDIS_DIR (log: $LOG_DIR/redis.log)"
+  redis-server --daemonize yes --bind "$REDIS_HOST" --port "$REDIS_PORT" --save "" \
+    --appendonly yes --appendfsync everysec --dir "$REDIS_DIR" --logfile "$LOG_DIR/redis.log"
   wait_for 15 "Redis" redis_answers
   say "Redis: up"
 fi

@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { AppConfig } from '@app/config';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { WsAdapter } from '@nestjs/platform-ws';
 import express from 'express';
@@ -30,7 +31,7 @@ export function configureApi(app: INestApplication): void {
   // {event, data} messages: the gateway reads the socket itself, so the adapter parses nothing.
   app.useWebSocketAdapter(new WsAdapter(app, { messageParser: () => undefined }));
   app.useGlobalPipes(new SafeTextPipe(), createValidationPipe());
-  app.useGlobalFilters(new ApiExceptionFilter());
+  app.useGlobalFilters(new ApiExceptionFilter(app.get(AppConfig)));
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -178,6 +178,12 @@ export class AppConfig {
   @Min(0)
   BLOCKED_STEP_POINTS = 10;
 
+  /** How often the worker compares running scenario clocks with the queued attack steps (0: never). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  SCENARIO_RECONCILE_INTERVAL_MS = 30000;
+
   /** How often a worker writes its metrics snapshot to Redis, where the API's /metrics reads it. */
   @Transform(toInt)
   @IsInt()

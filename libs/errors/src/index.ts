@@ -1,4 +1,5 @@
 export { withArticle } from './article.js';
+export { unreachableService } from './unreachable.js';
 export {
   ConflictError,
   DomainError,

@@ -6,6 +6,7 @@ export type {
   JobDataOf,
   RangeJobData,
   ReconcileRangesJobData,
+  ReconcileScenarioJobData,
   RunAttackStepJobData,
   SessionRangesJobData,
 } from './queue-contract.js';

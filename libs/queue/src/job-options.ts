@@ -37,6 +37,7 @@ export interface JobKeys {
 /** The domain ids a repeatable job's scheduler id is derived from, per job name. */
 export interface SchedulerKeys {
   [JobName.ReconcileRanges]: Record<string, never>;
+  [JobName.ReconcileScenario]: Record<string, never>;
   /** Evaluation of one range's check objectives while its clock runs. */
   [JobName.EvaluateRange]: { rangeId: string };
 }
@@ -83,6 +84,10 @@ export const JOB_SENDING: { [N in JobName]: JobSending<N> } = {
   [JobName.ReconcileRanges]: {
     schedulerId: () => 'ranges.reconcile',
     // The next run comes soon anyway.
+    attempts: 1,
+  },
+  [JobName.ReconcileScenario]: {
+    schedulerId: () => 'scenario.reconcile',
     attempts: 1,
   },
   [JobName.CompleteSessionRanges]: {

@@ -36,6 +36,8 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Queue');
   private readonly queues: Record<QueueName, Queue>;
   private readonly events = new Map<QueueName, Promise<QueueEvents>>();
+  /** Timers of keepScheduled, by scheduler id. */
+  private readonly keepers = new Map<string, NodeJS.Timeout>();
 
   constructor(
     @InjectQueue(QueueName.Ranges) ranges: Queue,
@@ -98,7 +100,34 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
     await this.queues[JOB_QUEUE[name]].upsertJobScheduler(schedulerId, { every: everyMs }, { name, data, opts });
   }
 
+  /**
+   * Schedules a repeatable job and keeps it scheduled: every everyMs this process checks that the
+   * scheduler is still in Redis and creates it again when it is not (a Redis restarted without
+   * persistence loses it, and with it every reconciler that would have noticed).
+   */
+  async keepScheduled<N extends RepeatableJobName>(name: N, key: SchedulerKeys[N], data: JobDataOf<N>, everyMs: number): Promise<void> {
+    await this.schedule(name, key, data, everyMs);
+    const { schedulerId } = schedulerOptions(name, key);
+    const queue = this.queues[JOB_QUEUE[name]];
+    clearInterval(this.keepers.get(schedulerId));
+    const timer = setInterval(() => {
+      queue.getJobScheduler(schedulerId).then(
+        async (existing) => {
+          if (existing) return;
+          this.logger.warn(`job scheduler ${schedulerId} was missing from Redis; scheduled again`);
+          await this.schedule(name, key, data, everyMs);
+        },
+        () => undefined, // Redis down: the next round looks again.
+      );
+    }, everyMs);
+    timer.unref();
+    this.keepers.set(schedulerId, timer);
+  }
+
   async unschedule<N extends RepeatableJobName>(name: N, key: SchedulerKeys[N]): Promise<boolean> {
+    const { schedulerId } = schedulerOptions(name, key);
+    clearInterval(this.keepers.get(schedulerId));
+    this.keepers.delete(schedulerId);
     return this.queues[JOB_QUEUE[name]].removeJobScheduler(schedulerOptions(name, key).schedulerId);
   }
 
@@ -156,6 +185,8 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    for (const timer of this.keepers.values()) clearInterval(timer);
+    this.keepers.clear();
     const readers = [...this.events.values()];
     this.events.clear();
     await Promise.all(readers.map((r) => r.then((q) => q.close()).catch(() => undefined)));

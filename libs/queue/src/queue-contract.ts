@@ -32,6 +32,8 @@ export enum JobName {
   TeardownSessionRanges = 'ranges.session-teardown',
   /** Run one attack step of a range's scenario when the clock reaches its offset. */
   RunAttackStep = 'scenario.run-attack-step',
+  /** Compare running clocks with the queued attack steps; reschedule the ones Redis lost (repeatable). */
+  ReconcileScenario = 'scenario.reconcile',
   /** Evaluate a range's check objectives (repeatable while its clock runs, and on "check now"). */
   EvaluateRange = 'scoring.evaluate-range',
 }
@@ -48,6 +50,10 @@ export interface RangeJobData {
 }
 
 export interface ReconcileRangesJobData {
+  v: 1;
+}
+
+export interface ReconcileScenarioJobData {
   v: 1;
 }
 
@@ -82,6 +88,7 @@ export interface JobContract {
   [JobName.CompleteSessionRanges]: { queue: QueueName.Ranges; data: SessionRangesJobData };
   [JobName.TeardownSessionRanges]: { queue: QueueName.Ranges; data: SessionRangesJobData };
   [JobName.RunAttackStep]: { queue: QueueName.Scenario; data: RunAttackStepJobData };
+  [JobName.ReconcileScenario]: { queue: QueueName.Scenario; data: ReconcileScenarioJobData };
   [JobName.EvaluateRange]: { queue: QueueName.Scoring; data: EvaluateRangeJobData };
 }
 
@@ -96,6 +103,7 @@ export const JOB_QUEUE: { [N in JobName]: JobContract[N]['queue'] } = {
   [JobName.CompleteSessionRanges]: QueueName.Ranges,
   [JobName.TeardownSessionRanges]: QueueName.Ranges,
   [JobName.RunAttackStep]: QueueName.Scenario,
+  [JobName.ReconcileScenario]: QueueName.Scenario,
   [JobName.EvaluateRange]: QueueName.Scoring,
 };
 

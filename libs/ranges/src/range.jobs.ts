@@ -23,7 +23,7 @@ export class RangeJobs implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.RANGE_RECONCILE_INTERVAL_MS > 0) {
-      await this.jobs.schedule(JobName.ReconcileRanges, {}, { v: 1 }, this.config.RANGE_RECONCILE_INTERVAL_MS);
+      await this.jobs.keepScheduled(JobName.ReconcileRanges, {}, { v: 1 }, this.config.RANGE_RECONCILE_INTERVAL_MS);
       this.logger.log(`range reconciler every ${this.config.RANGE_RECONCILE_INTERVAL_MS} ms`);
     } else {
       await this.jobs.unschedule(JobName.ReconcileRanges, {});

@@ -176,17 +176,47 @@ export class ScenarioClockService {
     return ranges.filter((r) => !withOwnClock.has(r.id));
   }
 
+  /**
+   * PostgreSQL holds the clocks; Redis only the delayed jobs derived from them. For every running
+   * clock, each attack step not yet run whose job of the clock's generation is gone (a Redis
+   * restarted without persistence) is queued again at its offset, and the listeners are told
+   * again (they keep their own schedules, e.g. scoring's evaluations). Returns the steps requeued.
+   */
+  async restoreLostSteps(): Promise<Array<{ rangeId: string; stepId: string }>> {
+    const now = new Date();
+    const restored: Array<{ rangeId: string; stepId: string }> = [];
+    const clocks = await this.dataSource.manager.find(ScenarioClockEntity, { where: { state: 'running' } });
+    for (const clock of clocks) {
+      const ranges = await this.rangesOf(clock);
+      for (const range of ranges) {
+        const done = await this.stepsRun(range.id);
+        for (const step of (range.blueprint as unknown as RangeBlueprint | null)?.scenario?.attack ?? []) {
+          if (done.has(step.id)) continue;
+          const key = { rangeId: range.id, stepId: step.id, generation: clock.generation };
+          if (await this.jobs.find(JobName.RunAttackStep, key)) continue;
+          const delay = wallDelayUntil(snapshot(clock), step.offsetSeconds * 1000, now) ?? 0;
+          await this.jobs.add(JobName.RunAttackStep, { v: 1, ...key, clockId: clock.id }, key, { delay });
+          restored.push({ rangeId: range.id, stepId: step.id });
+        }
+      }
+      for (const listener of this.listeners) await listener({ clock, ranges });
+    }
+    if (restored.length) this.logger.warn(`requeued ${restored.length} attack step(s) missing from Redis: ${restored.map((r) => `${r.rangeId}/${r.stepId}`).join(', ')}`);
+    return restored;
+  }
+
+  private async stepsRun(rangeId: string): Promise<Set<string>> {
+    const runs = await this.dataSource.manager.find(AttackRunEntity, { where: { rangeId }, select: { stepId: true } });
+    return new Set(runs.map((r) => r.stepId));
+  }
+
   /** Makes the queued attack steps match the clock (steps due later delayed), then tells the listeners. */
   async reschedule(clock: ScenarioClockEntity, previousGeneration: number): Promise<void> {
     const now = new Date();
     const ranges = await this.rangesOf(clock);
     for (const range of ranges) {
       const steps = (range.blueprint as unknown as RangeBlueprint | null)?.scenario?.attack ?? [];
-      const done = new Set(
-        (await this.dataSource.manager.find(AttackRunEntity, { where: { rangeId: range.id }, select: { stepId: true } })).map(
-          (r) => r.stepId,
-        ),
-      );
+      const done = await this.stepsRun(range.id);
       for (const step of steps) {
         await this.jobs.cancel(JobName.RunAttackStep, { rangeId: range.id, stepId: step.id, generation: previousGeneration });
       }

@@ -62,6 +62,30 @@ function queryFailed(driver: Record<string, unknown>): QueryFailedError {
 const UUID = '3f1c2a9e-8b7d-4c6e-9f10-2a3b4c5d6e7f';
 const OTHER_UUID = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
 
+describe('ApiExceptionFilter: a backing service that does not answer', () => {
+  const services = { DATABASE_URL: 'postgres://cyder@127.0.0.1:6543/cyder', REDIS_URL: 'redis://127.0.0.1:6390' };
+  const refused = (port: number) => Object.assign(new Error(`connect ECONNREFUSED 127.0.0.1:${port}`), { code: 'ECONNREFUSED', port, address: '127.0.0.1' });
+  const answerWith = (exception: unknown) => {
+    const { host, sent } = fakeHttp();
+    new ApiExceptionFilter(services).catch(exception, host);
+    return sent;
+  };
+
+  it('answers 503 naming the database, with Retry-After, never the connection details', () => {
+    for (const exception of [refused(6543), queryFailed({ code: '57P01', message: 'terminating connection due to administrator command' })]) {
+      const sent = answerWith(exception);
+      expect(sent.status).toBe(503);
+      expect(sent.body).toEqual({ statusCode: 503, error: 'Service Unavailable', message: 'the database is unavailable right now; try again in a few seconds' });
+      expect(sent.headers['retry-after']).toBe('5');
+    }
+  });
+
+  it('names Redis by its port, and an unknown endpoint in general words', () => {
+    expect((answerWith(refused(6390)).body as { message: string }).message).toBe('the job queue (Redis) is unavailable right now; try again in a few seconds');
+    expect((answerWith(refused(1)).body as { message: string }).message).toBe('a service the API depends on is unavailable right now; try again in a few seconds');
+  });
+});
+
 describe('ApiExceptionFilter', () => {
   // What the filter logs, by level (the raw text belongs there, not in the body).
   let logged: Record<'error' | 'warn' | 'debug', string[]>;

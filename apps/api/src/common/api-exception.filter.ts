@@ -1,5 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import { type DomainError, type ErrorKind, isDomainError } from '@app/errors';
+import { type DomainError, type ErrorKind, isDomainError, unreachableService } from '@app/errors';
 import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { QueryFailedError } from 'typeorm';
@@ -40,13 +40,50 @@ function body(status: number, message: string, details: Readonly<Record<string, 
  * - a domain error of the libs by its kind (404, 409, 400, 429 with Retry-After, 503, 403), with its details;
  * - Nest's own HttpExceptions (the validation pipe's 400 with every field, ParseUUIDPipe, unknown routes) as Nest answers them;
  * - a PostgreSQL refusal (constraint, bad value, concurrent change) as 409 or 400 in words, never PostgreSQL's text;
+ * - a lost or refused connection to PostgreSQL (or another backing service) as 503 with Retry-After;
  * - a URIError (malformed percent-encoding, a lone surrogate given to encodeURI) as 400;
  * - anything else as a 500 with a generic message.
  * The raw text of database and unknown errors goes to the log only.
  */
+/** Retry-After of a 503 for an unreachable database. */
+const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
+/** Where the API's backing services listen, to name the one a refused connection was to. */
+export interface BackingServices {
+  DATABASE_URL: string;
+  REDIS_URL: string;
+}
+
+function endpointOf(url: string, defaultPort: number): { host: string; port: number } | undefined {
+  try {
+    const u = new URL(url);
+    return { host: u.hostname, port: Number(u.port || defaultPort) };
+  } catch {
+    return undefined;
+  }
+}
+
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('ApiErrors');
+  private readonly endpoints: Array<{ name: string; host: string; port: number }>;
+
+  constructor(services?: BackingServices) {
+    const known = services
+      ? [
+          { name: 'the database', at: endpointOf(services.DATABASE_URL, 5432) },
+          { name: 'the job queue (Redis)', at: endpointOf(services.REDIS_URL, 6379) },
+        ]
+      : [];
+    this.endpoints = known.flatMap((k) => (k.at ? [{ name: k.name, ...k.at }] : []));
+  }
+
+  /** The backing service a lost or refused connection was to, in words. */
+  private serviceName(kind: 'database' | 'network', exception: unknown): string {
+    if (kind === 'database' || exception instanceof QueryFailedError) return 'the database';
+    const { port } = (exception ?? {}) as { port?: unknown };
+    return this.endpoints.find((e) => e.port === port)?.name ?? 'a service the API depends on';
+  }
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -69,6 +106,17 @@ export class ApiExceptionFilter implements ExceptionFilter {
   private answer(exception: unknown, request: Request): ErrorAnswer {
     if (isDomainError(exception)) return this.domain(exception, request);
     if (exception instanceof HttpException) return this.nest(exception, request);
+    const unreachable = unreachableService(exception);
+    if (unreachable) {
+      // PostgreSQL (or another backing service) did not answer: not the caller's fault, and it passes.
+      const what = this.serviceName(unreachable, exception);
+      this.logger.warn(`${request.method} ${request.url}: 503, ${what} is unreachable: ${(exception as Error)?.message ?? String(exception)}`);
+      return {
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        body: body(HttpStatus.SERVICE_UNAVAILABLE, `${what} is unavailable right now; try again in a few seconds`),
+        retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS,
+      };
+    }
     if (exception instanceof QueryFailedError) {
       const driver = exception.driverError as PostgresErrorFields;
       const refusal = describeDatabaseError(driver);
