@@ -105,7 +105,7 @@ async function main(): Promise<void> {
     }
     console.log(`${RANGES} ranges ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     const ranges: Array<{ id: string; blueprint: RangeBlueprint }> = await db.query(`SELECT id, blueprint FROM ranges WHERE session_id = $1`, [sessionId]);
-    await app.get(ScenarioClockService).control({ sessionId }, 'start', 'bench', 1);
+    await app.get(ScenarioClockService).control({ sessionId }, 'start', { id: 'bench', role: 'operator' }, 1);
     // Every check follows the step "mark" (offset 0): wait until it has run in every range.
     for (let waited = 0; ; waited += 250) {
       const [{ ran }] = await db.query(`SELECT count(*)::int AS ran FROM attack_runs WHERE range_id = ANY($1)`, [ranges.map((r) => r.id)]);

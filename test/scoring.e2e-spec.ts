@@ -3,7 +3,8 @@ import { loadConfig } from '@app/config';
 import { JobName, QueueName } from '@app/queue';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Job, Queue } from 'bullmq';
-import { RangeScenarios } from '@app/scenario';
+import { RangeScenarios, ScenarioClockService } from '@app/scenario';
+import { EvaluationService, ObjectiveService } from '@app/scoring';
 import type { RangeBlueprint } from '@app/templates';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
@@ -197,6 +198,36 @@ describe('Scenario and scoring (course A at high speed, real engine and queue)',
     await expect(db.query(`DELETE FROM score_events WHERE session_id = $1`, [sessionId])).rejects.toThrow(/append-only/);
   });
 
+  it('spraying IOCs does not pay, a list over the cap is refused, and nobody grades a report of their own team', async () => {
+    const team = ranges[idle]!;
+    const v = team.blueprint.variables;
+    const url = `/api/v1/ranges/${team.id}/objectives/incident-report/report`;
+    const body = (iocs: string[]) => ({ timeline: [], impact: 'n/a', iocs, actions: [], recommendations: [], selfAnalysis: [] });
+    const tooMany = await http().post(url).send(body(Array.from({ length: 21 }, (_, i) => `198.51.100.${i}`))).expect(400);
+    expect(tooMany.body.errors).toEqual([{ field: 'iocs', messages: ['a report lists at most 20 IOCs (21 given)'] }]);
+
+    // 15 guesses: four of the team's five IOCs (one of them three times over) and eleven wrong ones.
+    const right = [v.attacker_ip!, v.c2_domain!, v.c2_port!, `/tmp/.cache/${v.implant_name}`];
+    const sprayed = [...right, v.attacker_ip!, v.attacker_ip!, ...Array.from({ length: 9 }, (_, i) => `198.51.100.${i + 1}`)];
+    expect(sprayed).toHaveLength(15);
+    const res = await http().post(url).set('X-Actor', 'trainee-idle').send(body(sprayed)).expect(201);
+    expect(res.body.iocResults).toEqual({ 'attacker-ip': true, 'c2-domain': true, 'c2-port': true, implant: true, 'stolen-file': false });
+    expect(res.body.wrongIocs).toBe(11);
+    expect(res.body.autoPoints).toBeLessThan(0);
+    const [{ total }] = await db.query(
+      `SELECT sum(points)::int AS total FROM score_events WHERE range_id = $1 AND type IN ('report_submitted', 'ioc_wrong')`,
+      [team.id],
+    );
+    expect(total).toBe(res.body.autoPoints);
+
+    // The team's own trainee may not grade it (403), whatever route reaches the service.
+    await expect(
+      api.get(ObjectiveService).gradeReport(res.body.reportId, 150, {}, { id: 'trainee-idle', role: 'trainee', teamId: idle }),
+    ).rejects.toMatchObject({ kind: 'forbidden', message: 'nobody grades a report of their own team' });
+    const [{ graded }] = await db.query(`SELECT count(*)::int AS graded FROM score_events WHERE range_id = $1 AND type = 'report_graded'`, [team.id]);
+    expect(graded).toBe(0);
+  });
+
   describe('Online A on its own clock', () => {
     const onlineSession = randomUUID();
     const trainee = randomUUID();
@@ -242,6 +273,52 @@ describe('Scenario and scoring (course A at high speed, real engine and queue)',
       expect(await scoringQueue.getJobScheduler(`evaluate.${rangeId}`)).toMatchObject({ every: 1000 });
       await waitFor('every step after resume', async () => (await runsOf(rangeId)).length === steps.length, 60000, 200);
     }, 120000);
+
+    it('while paused, scoring is frozen: answers, hints and reports refused, holds neither completed nor reset; a trainee cannot resume', async () => {
+      const clock = `/api/v1/sessions/${onlineSession}/ranges/${rangeId}/scenario`;
+      const evaluation = worker.get(EvaluationService);
+      const holdOf = async (): Promise<{ holds: boolean; ms: number | null }> => {
+        const [row] = await db.query(`SELECT holds, holding_since_ms FROM objective_checks WHERE range_id = $1 AND objective_id = 'backdoor-removed'`, [rangeId]);
+        return { holds: row?.holds ?? false, ms: row?.holding_since_ms === null || row === undefined ? null : Number(row.holding_since_ms) };
+      };
+      const metEvent = async () =>
+        (await db.query(`SELECT scenario_ms FROM score_events WHERE range_id = $1 AND objective_id = 'backdoor-removed' AND type = 'objective_met'`, [rangeId]))[0] as
+          | { scenario_ms: string }
+          | undefined;
+      const paused = await http().post(clock).send({ action: 'pause' }).expect(200);
+      expect(paused.body.state).toBe('paused');
+      const pausedAtMs: number = paused.body.scenarioMs;
+
+      const answer = await http().post(`/api/v1/ranges/${rangeId}/objectives/attacker-address/answers`).send({ value: blueprint.variables.attacker_ip }).expect(409);
+      expect(answer.body.message).toBe('the clock is paused');
+      await http().post(`/api/v1/ranges/${rangeId}/objectives/backdoor-port/hints`).expect(409);
+      const report = await http()
+        .post(`/api/v1/ranges/${rangeId}/objectives/report/report`)
+        .send({ timeline: [], impact: 'x', iocs: [blueprint.variables.attacker_ip], actions: [], recommendations: [], selfAnalysis: [] })
+        .expect(409);
+      expect(report.body.message).toBe('the clock is paused');
+      // A trainee may start a self-paced clock, never resume (or pause) it.
+      await expect(
+        api.get(ScenarioClockService).control({ sessionId: onlineSession, rangeId }, 'resume', { id: 'trainee-x', role: 'trainee', teamId: trainee }),
+      ).rejects.toMatchObject({ kind: 'forbidden' });
+
+      // The defender removes the cron backdoor during the pause: the probe holds from the paused scenario time on,
+      // and however long the pause lasts (longer here than the 30 s hold takes at this speed) it completes nothing.
+      await exec(rangeId, 'web', ['crontab', '-r']);
+      await evaluation.evaluate(rangeId);
+      expect(await holdOf()).toEqual({ holds: true, ms: pausedAtMs });
+      await new Promise((r) => setTimeout(r, 4000));
+      const again = await evaluation.evaluate(rangeId);
+      expect(again.newlyMet).toEqual([]);
+      expect(await holdOf()).toEqual({ holds: true, ms: pausedAtMs });
+      expect(await metEvent()).toBeUndefined();
+
+      // After the resume the hold goes on from where it was (not reset) and completes 30 s of scenario time later.
+      await http().post(clock).send({ action: 'resume' }).expect(200);
+      await waitFor('the backdoor-removed hold to complete', async () => Boolean(await metEvent()), 30000, 200);
+      expect(Number((await metEvent())!.scenario_ms)).toBeGreaterThanOrEqual(pausedAtMs + 30_000);
+      expect((await holdOf()).ms).toBe(pausedAtMs);
+    }, 60000);
 
     it('penalises wrong answers and holds the attempt limit', async () => {
       const url = `/api/v1/ranges/${rangeId}/objectives/attacker-address/answers`;

@@ -225,6 +225,13 @@ export class AppConfig {
   @Max(3600)
   TERMINAL_TAKEOVER_SECONDS = 120;
 
+  /** Longest IOC list a report may carry (400 beyond): a report lists what the team found, not guesses. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  REPORT_MAX_IOCS = 20;
+
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }

@@ -58,10 +58,12 @@ const objective: Objective = {
   hints: [],
 };
 
+const running = (scenarioMs: number | null) => ({ scenarioMs, clockRunning: true });
+
 describe('ScoreLedger.meetObjective', () => {
   it('returns the met event and the time bonus it wrote, with their ids', async () => {
     const { manager, rows } = fakeManager();
-    const written = await ledger().ledger.meetObjective(manager, range, objective, 600_000, 'trainee-1', { submitted: '10.0.0.5' });
+    const written = await ledger().ledger.meetObjective(manager, range, objective, running(600_000), 'trainee-1', { submitted: '10.0.0.5' });
     expect(written).not.toBeNull();
     expect(written!.met).toMatchObject({
       id: '1',
@@ -86,21 +88,28 @@ describe('ScoreLedger.meetObjective', () => {
 
   it('returns the met event without a bonus outside the window, counted from the step the objective follows', async () => {
     const { manager, rows } = fakeManager([{ rangeId: 'range-1', stepId: 'exploit', scenarioMs: 1_000_000 }]);
-    const late = await ledger().ledger.meetObjective(manager, range, { ...objective, id: 'late' }, 901_000, 'trainee-1');
+    const late = await ledger().ledger.meetObjective(manager, range, { ...objective, id: 'late' }, running(901_000), 'trainee-1');
     expect(late).toMatchObject({ met: { type: 'objective_met', objectiveId: 'late' }, timeBonus: null });
     // 1,800 s into the scenario but 800 s after the step it follows: within the 900 s window.
-    const after = await ledger().ledger.meetObjective(manager, range, { ...objective, id: 'after', after: 'exploit' }, 1_800_000, 'trainee-1');
+    const after = await ledger().ledger.meetObjective(manager, range, { ...objective, id: 'after', after: 'exploit' }, running(1_800_000), 'trainee-1');
     expect(after?.timeBonus).toMatchObject({ type: 'time_bonus', objectiveId: 'after', points: 50 });
-    const noClock = await ledger().ledger.meetObjective(manager, range, { ...objective, id: 'no-clock' }, null, 'trainee-1');
+    const noClock = await ledger().ledger.meetObjective(manager, range, { ...objective, id: 'no-clock' }, running(null), 'trainee-1');
     expect(noClock).toMatchObject({ met: { objectiveId: 'no-clock', scenarioMs: null }, timeBonus: null });
     expect(rows.filter((r) => r.type === 'time_bonus').map((r) => r.objectiveId)).toEqual(['after']);
+  });
+
+  it('gives no time bonus while the clock does not run (a pause cannot stretch the window)', async () => {
+    const { manager, rows } = fakeManager();
+    const paused = await ledger().ledger.meetObjective(manager, range, objective, { scenarioMs: 10_000, clockRunning: false }, 'system:scoring');
+    expect(paused).toMatchObject({ met: { type: 'objective_met', points: 100, scenarioMs: 10_000 }, timeBonus: null });
+    expect(rows.map((r) => r.type)).toEqual(['objective_met']);
   });
 
   it('returns null and writes nothing when the objective was already met', async () => {
     const { manager, rows } = fakeManager();
     const { ledger: l } = ledger();
-    await l.meetObjective(manager, range, objective, 1000, 'trainee-1');
-    expect(await l.meetObjective(manager, range, objective, 2000, 'trainee-2')).toBeNull();
+    await l.meetObjective(manager, range, objective, running(1000), 'trainee-1');
+    expect(await l.meetObjective(manager, range, objective, running(2000), 'trainee-2')).toBeNull();
     expect(rows).toHaveLength(2);
   });
 });

@@ -23,6 +23,13 @@ export interface ObjectiveMet {
   timeBonus: ScoreEventEntity | null;
 }
 
+/** When something was scored: the scenario time (null before the clock exists) and whether the clock runs. */
+export interface ScoringMoment {
+  scenarioMs: number | null;
+  /** Time bonuses are given only while the clock runs: a pause cannot stretch a bonus window. */
+  clockRunning: boolean;
+}
+
 /** The range a score event belongs to (its session and team are recorded with it). */
 export type LedgerRange = Pick<RangeEntity, 'id' | 'sessionId' | 'teamId'>;
 
@@ -68,17 +75,18 @@ export class ScoreLedger {
   /**
    * Marks an objective met (the first time only) and adds its time bonus when
    * it was met within the bonus window, counted from the scenario start or
-   * from the attack step the objective follows. Returns what it wrote, or null
-   * when the objective was already met.
+   * from the attack step the objective follows, and only while the clock runs.
+   * Returns what it wrote, or null when the objective was already met.
    */
   async meetObjective(
     manager: EntityManager,
     range: LedgerRange,
     objective: Objective,
-    scenarioMs: number | null,
+    moment: ScoringMoment,
     actor: string,
     details: Record<string, unknown> = {},
   ): Promise<ObjectiveMet | null> {
+    const { scenarioMs } = moment;
     const met = await this.append(manager, range, {
       type: 'objective_met',
       objectiveId: objective.id,
@@ -90,7 +98,7 @@ export class ScoreLedger {
     });
     if (!met) return null;
     let timeBonus: ScoreEventEntity | null = null;
-    if (objective.timeBonus && scenarioMs !== null) {
+    if (objective.timeBonus && scenarioMs !== null && moment.clockRunning) {
       let from = 0;
       if (objective.after) {
         const run = await manager.findOne(AttackRunEntity, { where: { rangeId: range.id, stepId: objective.after } });

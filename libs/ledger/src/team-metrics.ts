@@ -13,6 +13,7 @@ export const SCORE_EVENT_TYPES = [
   'step_blocked',
   'report_submitted',
   'report_graded',
+  'ioc_wrong',
   'instructor_adjustment',
 ] as const;
 export type ScoreEventType = (typeof SCORE_EVENT_TYPES)[number];

@@ -1,5 +1,6 @@
 export * from './clock-math.js';
-export { ClockTransitionError, ScenarioNotFoundError } from './errors.js';
+export { ClockForbiddenError, ClockTransitionError, ScenarioNotFoundError } from './errors.js';
+export { clockRefusal, SELF_PACED_COURSE, type ClockCaller, type ClockCallerRole, type ClockTarget } from './clock-rules.js';
 export { AttackStepRunner, type AttackRunOutcome, type DueAttackStep, type StepRunListener } from './attack-step.runner.js';
 export { RangeScenarios, trimOutput, type NodeCommand, type RangeScenario } from './range-scenarios.js';
 export {
@@ -10,6 +11,7 @@ export {
   type ClockChangeListener,
   type ClockScope,
   type ClockView,
+  type ScenarioInstant,
 } from './scenario-clock.service.js';
 export { ScenarioJobs } from './scenario.jobs.js';
 export { ScenarioModule } from './scenario.module.js';

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AttackRunEntity, AuditTrail, RangeEntity, ScenarioClockEntity } from '@app/database';
+import { AttackRunEntity, AuditTrail, RangeEntity, ScenarioClockEntity, SessionEntity } from '@app/database';
 import { JobName, JobQueue, LiveEvents } from '@app/queue';
 import type { RangeBlueprint } from '@app/templates';
 import { DataSource, In, IsNull, type EntityManager } from 'typeorm';
@@ -13,8 +13,10 @@ import {
   stopClock,
   wallDelayUntil,
   type ClockSnapshot,
+  type ClockState,
 } from './clock-math.js';
-import { ClockTransitionError, ScenarioNotFoundError } from './errors.js';
+import { clockRefusal, SELF_PACED_COURSE, type ClockCaller } from './clock-rules.js';
+import { ClockForbiddenError, ClockTransitionError, ScenarioNotFoundError } from './errors.js';
 
 export type ClockAction = 'start' | 'pause' | 'resume' | 'stop' | 'speed';
 
@@ -33,6 +35,12 @@ export interface ClockView {
   scenarioMs: number;
   generation: number;
   updatedAt: Date;
+}
+
+/** Scenario time of a range and the state of the clock that drives it (null: no clock yet). */
+export interface ScenarioInstant {
+  scenarioMs: number | null;
+  state: ClockState | null;
 }
 
 /** Ranges whose containers exist, so attack steps and probes can run in them. */
@@ -111,21 +119,37 @@ export class ScenarioClockService {
   }
 
   async scenarioMsOfRange(range: RangeEntity, manager?: EntityManager, now = new Date()): Promise<number | null> {
-    const clock = await this.clockOfRange(range, manager);
-    return clock ? Math.round(scenarioNowMs(snapshot(clock), now)) : null;
+    return (await this.instantOfRange(range, manager, now)).scenarioMs;
   }
 
-  async control(scope: ClockScope, action: ClockAction, actor: string, speed?: number): Promise<ClockView> {
+  /** The range's scenario time and whether its clock runs: scoring is frozen while it does not. */
+  async instantOfRange(range: RangeEntity, manager?: EntityManager, now = new Date()): Promise<ScenarioInstant> {
+    const clock = await this.clockOfRange(range, manager);
+    return clock ? { scenarioMs: Math.round(scenarioNowMs(snapshot(clock), now)), state: clock.state } : { scenarioMs: null, state: null };
+  }
+
+  /**
+   * Changes a clock for the caller. A trainee may only start their own team's
+   * self-paced (Online A) range clock; the rest is for instructors and operators.
+   */
+  async control(scope: ClockScope, action: ClockAction, caller: ClockCaller, speed?: number): Promise<ClockView> {
     const now = new Date();
+    const actor = caller.id;
     const { clock, previousGeneration } = await this.dataSource.transaction(async (manager) => {
       if (scope.rangeId) {
         const range = await manager.findOne(RangeEntity, { where: { id: scope.rangeId } });
-        if (!range || range.sessionId !== scope.sessionId) {
+        // Another team's range answers as one that does not exist.
+        if (!range || range.sessionId !== scope.sessionId || (caller.role === 'trainee' && range.teamId !== caller.teamId)) {
           throw new ScenarioNotFoundError(`range ${scope.rangeId} does not exist in session ${scope.sessionId}`);
         }
       } else {
         const ranges = await manager.count(RangeEntity, { where: { sessionId: scope.sessionId } });
         if (ranges === 0) throw new ScenarioNotFoundError(`session ${scope.sessionId} has no ranges`);
+      }
+      if (caller.role === 'trainee') {
+        const session = await manager.findOne(SessionEntity, { where: { id: scope.sessionId }, select: { id: true, courseCode: true } });
+        const refusal = clockRefusal(caller, action, { rangeClock: Boolean(scope.rangeId), selfPaced: session?.courseCode === SELF_PACED_COURSE });
+        if (refusal) throw new ClockForbiddenError(refusal);
       }
       await manager
         .createQueryBuilder()

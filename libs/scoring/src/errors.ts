@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, RateLimitedError } from '@app/errors';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, RateLimitedError } from '@app/errors';
 
 /** The range, objective or report named does not exist, or the session has no ranges to score. */
 export class ScoringNotFoundError extends NotFoundError {}
@@ -8,6 +8,12 @@ export class ObjectiveRefusedError extends ConflictError {}
 
 /** An instructor's grade the report refuses: already graded, or more points than the rubric gives. */
 export class GradeRefusedError extends ConflictError {}
+
+/** The grader may not grade this report: nobody grades a report of their own team, and trainees grade none. */
+export class GradeForbiddenError extends ForbiddenError {}
+
+/** A report that breaks a rule of its own (e.g. more IOCs than REPORT_MAX_IOCS); `fields` names each failing field. */
+export class InvalidReportError extends InvalidInputError {}
 
 /** "Check now" asked again before the range's interval has passed. */
 export class CheckNowRateLimitedError extends RateLimitedError {

@@ -12,6 +12,7 @@ import { httpProbeArgv, judgeExec, judgeHttp, type ProbeVerdict } from './probe.
 import { EvaluationScheduler } from './evaluation-scheduler.js';
 import { ObjectiveService, type ObjectiveState } from './objective.service.js';
 import { CheckNowRateLimitedError } from './errors.js';
+import { holdProgress } from './scoring-rules.js';
 
 export interface EvaluationSummary {
   rangeId: string;
@@ -107,25 +108,34 @@ export class EvaluationService {
     const probed = await this.probeAll(rangeId, pending, readiness);
     const verdicts = probed.verdicts.map((verdict, i) => ({ objective: pending[i]!, verdict }));
     await this.health.record(range, probed.seen);
-    const speed = clock?.state === 'running' ? clock.speed : 1;
     const newlyMet: string[] = [];
     if (verdicts.length === 0) return { rangeId, checked: 0, newlyMet };
+    // Holds are measured in scenario time, which stands still while the clock is paused: a pause
+    // neither completes a hold nor resets it, and nothing is met unless the clock runs.
+    const instant = clock ? this.clocks.view(clock, now) : null;
+    const clockRunning = instant?.state === 'running';
+    const scenarioNow = instant?.scenarioMs ?? 0;
     // One read and one upsert per pass; a transaction only when an objective is met.
     const previous = new Map(previousRows.map((c) => [c.objectiveId, c]));
     const states = verdicts.map(({ objective, verdict }) => {
       const before = previous.get(objective.id);
+      const hold = holdProgress(before, verdict.holds, scenarioNow, objective.check!.holdSeconds, clockRunning);
       const holdingSince = verdict.holds ? (before?.holds && before.holdingSince ? before.holdingSince : now) : null;
-      return { objective, row: { rangeId, objectiveId: objective.id, holds: verdict.holds, holdingSince, checkedAt: now, detail: verdict.detail } };
+      return {
+        objective,
+        due: hold.due,
+        row: { rangeId, objectiveId: objective.id, holds: verdict.holds, holdingSince, holdingSinceMs: hold.holdingSinceMs, checkedAt: now, detail: verdict.detail },
+      };
     });
     await this.dataSource.manager.upsert(ObjectiveCheckEntity, states.map((s) => s.row), ['rangeId', 'objectiveId']);
-    const due = states.filter(
-      ({ objective, row }) => row.holdingSince && (now.getTime() - row.holdingSince.getTime()) * speed >= objective.check!.holdSeconds * 1000,
-    );
+    const due = states.filter((s) => s.due);
     if (due.length) {
       await this.dataSource.transaction(async (manager) => {
-        const scenarioMs = await this.clocks.scenarioMsOfRange(range, manager, now);
+        // Re-read under the transaction: the clock may have been paused since the probes ran.
+        const moment = await this.clocks.instantOfRange(range, manager, now);
+        if (moment.state !== 'running') return;
         for (const { objective, row } of due) {
-          if (await this.ledger.meetObjective(manager, range, objective, scenarioMs, 'system:scoring', { probe: row.detail })) {
+          if (await this.ledger.meetObjective(manager, range, objective, { scenarioMs: moment.scenarioMs, clockRunning: true }, 'system:scoring', { probe: row.detail })) {
             newlyMet.push(objective.id);
           }
         }

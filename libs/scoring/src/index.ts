@@ -1,7 +1,8 @@
-export { CheckNowRateLimitedError, GradeRefusedError, ObjectiveRefusedError, ScoringNotFoundError } from './errors.js';
+export { CheckNowRateLimitedError, GradeForbiddenError, GradeRefusedError, InvalidReportError, ObjectiveRefusedError, ScoringNotFoundError } from './errors.js';
 export { BoardService, csvCell, type CourseAggregate, type SessionBoard, type TeamBoardRow, type TimelineEntry } from './board.service.js';
 export { EvaluationService, type CheckNowResult, type EvaluationSummary } from './evaluation.service.js';
 export { ScoringJobs } from './scoring.jobs.js';
-export { ObjectiveService, REPORT_IOC_SHARE, type AnswerResult, type ObjectiveState, type ReportInput, type ReportResult } from './objective.service.js';
+export { ObjectiveService, type AnswerResult, type ObjectiveState, type ReportInput, type ReportResult } from './objective.service.js';
 export { judgeExec, judgeHttp, httpProbeArgv } from './probe.js';
 export { ScoringModule } from './scoring.module.js';
+export { gradeRefusal, holdProgress, iocPoints, matchIocs, REPORT_IOC_SHARE, type IocMatch, type ScoringCaller, type ScoringCallerRole } from './scoring-rules.js';

@@ -1,12 +1,14 @@
 import { withArticle } from '@app/errors';
 import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@app/config';
 import { IncidentReportEntity, ObjectiveCheckEntity, RangeEntity, ScoreEventEntity } from '@app/database';
-import { ScoreLedger } from '@app/ledger';
+import { ScoreLedger, type ScoringMoment } from '@app/ledger';
 import { RangeScenarios, ScenarioClockService } from '@app/scenario';
 import { answerMatches, normalizeAnswer, type Objective } from '@app/templates';
 import { DataSource, type EntityManager } from 'typeorm';
-import { GradeRefusedError, ObjectiveRefusedError, ScoringNotFoundError } from './errors.js';
+import { GradeForbiddenError, GradeRefusedError, InvalidReportError, ObjectiveRefusedError, ScoringNotFoundError } from './errors.js';
 import { EvaluationScheduler } from './evaluation-scheduler.js';
+import { gradeRefusal, iocPoints, matchIocs, REPORT_IOC_SHARE, type ScoringCaller } from './scoring-rules.js';
 
 export interface ObjectiveState {
   id: string;
@@ -45,11 +47,11 @@ export interface ReportInput {
 export interface ReportResult {
   reportId: string;
   iocResults: Record<string, boolean>;
+  /** Entries of the IOC list that matched no expected IOC; each costs what a right one earns. */
+  wrongIocs: number;
+  /** The IOC points, the wrong entries' cost taken off (may be below zero). */
   autoPoints: number;
 }
-
-/** Share of a report objective's points given for the IOCs (checked automatically); the rest is the rubric's. */
-export const REPORT_IOC_SHARE = 0.5;
 
 /** The trainee side of scoring: objectives and their state, answers, hints, reports; and report grading. */
 @Injectable()
@@ -60,11 +62,22 @@ export class ObjectiveService {
     private readonly clocks: ScenarioClockService,
     private readonly ledger: ScoreLedger,
     private readonly schedule: EvaluationScheduler,
+    private readonly config: AppConfig,
   ) {}
 
   /** After a trainee's action the range's checks are evaluated at once; a queue failure does not undo the action. */
   private async evaluateAfterAction(rangeId: string): Promise<void> {
     await this.schedule.evaluateSoon(rangeId, 'trainee-action').catch(() => undefined);
+  }
+
+  /**
+   * The range's scenario moment for a team's submission: refused while the
+   * clock is paused (scoring is frozen, so a pause can stretch no window).
+   */
+  private async submissionMoment(manager: EntityManager, range: RangeEntity): Promise<ScoringMoment> {
+    const instant = await this.clocks.instantOfRange(range, manager);
+    if (instant.state === 'paused') throw new ObjectiveRefusedError('the clock is paused');
+    return { scenarioMs: instant.scenarioMs, clockRunning: instant.state === 'running' };
   }
 
   private objective(objectives: Objective[], objectiveId: string): Objective {
@@ -129,11 +142,12 @@ export class ObjectiveService {
       if (wrong >= answer.maxAttempts) {
         throw new ObjectiveRefusedError(`objective ${objectiveId}: the attempt limit (${answer.maxAttempts}) is reached`);
       }
-      const scenarioMs = await this.clocks.scenarioMsOfRange(range, manager);
+      const moment = await this.submissionMoment(manager, range);
+      const { scenarioMs } = moment;
       const expected = [answer.expected ?? '', ...answer.alternatives].filter((e) => e !== '');
       const correct = answerMatches(answer.normalize, value, expected);
       if (correct) {
-        const written = await this.ledger.meetObjective(manager, range, objective, scenarioMs, actor, {
+        const written = await this.ledger.meetObjective(manager, range, objective, moment, actor, {
           submitted: normalizeAnswer(answer.normalize, value),
         });
         const awarded = written ? written.met.points + (written.timeBonus?.points ?? 0) : 0;
@@ -160,6 +174,7 @@ export class ObjectiveService {
       const range = await this.lockRange(manager, rangeId);
       const { scenario } = await this.scenarios.get(rangeId, manager);
       const objective = this.objective(scenario.objectives, objectiveId);
+      const { scenarioMs } = await this.submissionMoment(manager, range);
       const taken = await manager.count(ScoreEventEntity, { where: { rangeId, objectiveId, type: 'hint_taken' } });
       const hint = objective.hints[taken];
       if (!hint) throw new ObjectiveRefusedError(`objective ${objectiveId} has no more hints (${objective.hints.length} taken)`);
@@ -168,7 +183,7 @@ export class ObjectiveService {
         objectiveId,
         phase: objective.phase,
         points: -hint.cost,
-        scenarioMs: await this.clocks.scenarioMsOfRange(range, manager),
+        scenarioMs,
         actor,
         details: { index: taken },
       });
@@ -180,6 +195,11 @@ export class ObjectiveService {
   }
 
   async submitReport(rangeId: string, objectiveId: string, report: ReportInput, actor: string): Promise<ReportResult> {
+    const max = this.config.REPORT_MAX_IOCS;
+    if (report.iocs.length > max) {
+      const fields = [{ field: 'iocs', messages: [`a report lists at most ${max} IOCs (${report.iocs.length} given)`] }];
+      throw new InvalidReportError(fields[0]!.messages[0]!, fields);
+    }
     const result = await this.dataSource.transaction(async (manager) => {
       const range = await this.lockRange(manager, rangeId);
       const { scenario } = await this.scenarios.get(rangeId, manager);
@@ -190,12 +210,11 @@ export class ObjectiveService {
       if (await manager.exists(IncidentReportEntity, { where: { rangeId, objectiveId } })) {
         throw new ObjectiveRefusedError(`a report for objective ${objectiveId} was already submitted`);
       }
-      const iocResults = Object.fromEntries(
-        objective.report.iocs.map((ioc) => [ioc.id, report.iocs.some((given) => answerMatches(ioc.normalize, given, [ioc.expected]))]),
-      );
-      const matched = Object.values(iocResults).filter(Boolean).length;
-      const total = objective.report.iocs.length;
-      const autoPoints = total ? Math.round((objective.points * REPORT_IOC_SHARE * matched) / total) : 0;
+      const moment = await this.submissionMoment(manager, range);
+      const match = matchIocs(objective.report.iocs, report.iocs);
+      const iocResults = match.results;
+      const { earned, penalty } = iocPoints(objective.points, objective.report.iocs.length, match);
+      const autoPoints = earned - penalty;
       const saved = await manager.save(
         manager.create(IncidentReportEntity, {
           rangeId,
@@ -211,36 +230,51 @@ export class ObjectiveService {
           gradedAt: null,
         }),
       );
-      const scenarioMs = await this.clocks.scenarioMsOfRange(range, manager);
+      const { scenarioMs } = moment;
       // Submitting the report meets the objective (for time and progress); its points come from IOCs and rubric.
-      await this.ledger.meetObjective(manager, range, { ...objective, points: 0 }, scenarioMs, actor, { reportId: saved.id });
+      await this.ledger.meetObjective(manager, range, { ...objective, points: 0 }, moment, actor, { reportId: saved.id });
       await this.ledger.append(manager, range, {
         type: 'report_submitted',
         objectiveId,
         phase: objective.phase,
-        points: autoPoints,
+        points: earned,
         scenarioMs,
         actor,
         details: { reportId: saved.id, iocResults },
       });
-      return { range, outcome: { reportId: saved.id, iocResults, autoPoints } };
+      if (match.wrong > 0) {
+        await this.ledger.append(manager, range, {
+          type: 'ioc_wrong',
+          objectiveId,
+          phase: objective.phase,
+          points: -penalty,
+          scenarioMs,
+          actor,
+          details: { reportId: saved.id, wrong: match.wrong },
+        });
+      }
+      return { range, outcome: { reportId: saved.id, iocResults, wrongIocs: match.wrong, autoPoints } };
     });
     await this.ledger.announce(result.range, 'report', { objectiveId, reportId: result.outcome.reportId });
     await this.evaluateAfterAction(rangeId);
     return result.outcome;
   }
 
+  /** An instructor's rubric points for a report; nobody grades a report of their own team (403). */
   async gradeReport(
     reportId: string,
     points: number,
     rubric: Record<string, unknown>,
-    actor: string,
+    grader: ScoringCaller,
   ): Promise<{ reportId: string; rubricPoints: number; maxRubricPoints: number }> {
+    const actor = grader.id;
     const result = await this.dataSource.transaction(async (manager) => {
       const report = await manager.findOne(IncidentReportEntity, { where: { id: reportId }, lock: { mode: 'pessimistic_write' } });
       if (!report) throw new ScoringNotFoundError(`report ${reportId} does not exist`);
-      if (report.gradedAt) throw new GradeRefusedError(`report ${reportId} was already graded by ${report.gradedBy}`);
       const range = await this.lockRange(manager, report.rangeId);
+      const refusal = gradeRefusal(grader, range.teamId);
+      if (refusal) throw new GradeForbiddenError(refusal);
+      if (report.gradedAt) throw new GradeRefusedError(`report ${reportId} was already graded by ${report.gradedBy}`);
       const { scenario } = await this.scenarios.get(report.rangeId, manager);
       const objective = this.objective(scenario.objectives, report.objectiveId);
       const max = objective.points - Math.round(objective.points * REPORT_IOC_SHARE);

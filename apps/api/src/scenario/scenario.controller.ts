@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Actor, ApiActor, RequiresRole, Role } from '@app/access';
 import { ScenarioClockService } from '@app/scenario';
 import { ClockControlDto, ClockDto } from './scenario.dto.js';
@@ -20,7 +20,7 @@ export class ScenarioController {
 
   @Post('sessions/:sessionId/scenario')
   @HttpCode(200)
-  @RequiresRole(Role.Instructor)
+  @RequiresRole(Role.Instructor, Role.Operator)
   @ApiOkResponse({ type: ClockDto, description: 'Start, pause, resume, stop or change the speed of the session scenario' })
   @ApiConflictResponse({ description: 'Illegal clock transition, with the reason' })
   async controlSession(
@@ -28,20 +28,23 @@ export class ScenarioController {
     @Body() body: ClockControlDto,
     @Actor() actor: string,
   ): Promise<ClockDto> {
-    return ClockDto.from(await this.clocks.control({ sessionId }, body.action, actor, body.speed));
+    // Until the access guard supplies the authenticated principal, the caller is the route's role.
+    return ClockDto.from(await this.clocks.control({ sessionId }, body.action, { id: actor, role: Role.Instructor }, body.speed));
   }
 
   @Post('sessions/:sessionId/ranges/:rangeId/scenario')
   @HttpCode(200)
-  @RequiresRole(Role.Instructor, Role.Trainee)
-  @ApiOkResponse({ type: ClockDto, description: "A range's own clock (Online A: self-paced)" })
+  @RequiresRole(Role.Instructor, Role.Operator, Role.Trainee)
+  @ApiOkResponse({ type: ClockDto, description: "A range's own clock (Online A: self-paced). A trainee may only start it; pause, resume, stop and speed are for instructors and operators" })
   @ApiConflictResponse({ description: 'Illegal clock transition, with the reason' })
+  @ApiForbiddenResponse({ description: 'A trainee asked for anything but starting a self-paced range clock' })
   async controlRange(
     @Param('sessionId', ParseUUIDPipe) sessionId: string,
     @Param('rangeId', ParseUUIDPipe) rangeId: string,
     @Body() body: ClockControlDto,
     @Actor() actor: string,
   ): Promise<ClockDto> {
-    return ClockDto.from(await this.clocks.control({ sessionId, rangeId }, body.action, actor, body.speed));
+    // Until the access guard supplies the authenticated principal, the caller is the route's most trusted role.
+    return ClockDto.from(await this.clocks.control({ sessionId, rangeId }, body.action, { id: actor, role: Role.Instructor }, body.speed));
   }
 }

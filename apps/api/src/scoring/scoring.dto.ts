@@ -171,8 +171,9 @@ export class AnswerResultDto {
 
 export class ReportResultDto {
   @ApiProperty() reportId!: string;
-  @ApiProperty({ description: 'IOC id -> matched' }) iocResults!: Record<string, boolean>;
-  @ApiProperty() autoPoints!: number;
+  @ApiProperty({ description: 'IOC id -> matched (each IOC by at most one entry)' }) iocResults!: Record<string, boolean>;
+  @ApiProperty({ description: 'Entries that matched no IOC; each costs what a right one earns' }) wrongIocs!: number;
+  @ApiProperty({ description: 'IOC points less the cost of the wrong entries (may be negative)' }) autoPoints!: number;
 
   static from(r: ReportResult): ReportResultDto {
     return Object.assign(new ReportResultDto(), r);

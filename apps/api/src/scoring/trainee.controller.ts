@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { Actor, ApiActor, RequiresRole, Role } from '@app/access';
 import { EvaluationService, ObjectiveService } from '@app/scoring';
 import { AnswerDto, AnswerResultDto, CheckNowDto, HintDto, IncidentReportDto, ObjectiveStateDto, ReportResultDto } from './scoring.dto.js';
@@ -25,7 +25,7 @@ export class TraineeController {
   @Post('objectives/:objectiveId/answers')
   @HttpCode(200)
   @ApiOkResponse({ type: AnswerResultDto })
-  @ApiConflictResponse({ description: 'Already met, attempt limit reached, or not an answer objective' })
+  @ApiConflictResponse({ description: 'Already met, attempt limit reached, not an answer objective, or the clock is paused' })
   async answer(
     @Param('rangeId', ParseUUIDPipe) rangeId: string,
     @Param('objectiveId') objectiveId: string,
@@ -38,7 +38,7 @@ export class TraineeController {
   @Post('objectives/:objectiveId/hints')
   @HttpCode(200)
   @ApiOkResponse({ type: HintDto, description: 'The next hint; its cost is taken from the score' })
-  @ApiConflictResponse({ description: 'No hints left' })
+  @ApiConflictResponse({ description: 'No hints left, or the clock is paused' })
   async hint(
     @Param('rangeId', ParseUUIDPipe) rangeId: string,
     @Param('objectiveId') objectiveId: string,
@@ -49,7 +49,8 @@ export class TraineeController {
 
   @Post('objectives/:objectiveId/report')
   @ApiOkResponse({ type: ReportResultDto, description: 'IOCs are checked at once; the instructor grades the rest' })
-  @ApiConflictResponse({ description: 'Already submitted, or not a report objective' })
+  @ApiConflictResponse({ description: 'Already submitted, not a report objective, or the clock is paused' })
+  @ApiBadRequestResponse({ description: 'More IOCs than REPORT_MAX_IOCS' })
   async report(
     @Param('rangeId', ParseUUIDPipe) rangeId: string,
     @Param('objectiveId') objectiveId: string,

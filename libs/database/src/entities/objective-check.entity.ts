@@ -16,6 +16,10 @@ export class ObjectiveCheckEntity {
   @Column({ name: 'holding_since', type: 'timestamptz', nullable: true })
   holdingSince!: Date | null;
 
+  /** Scenario time (ms) the probe started holding at; holds are measured in scenario time, so a pause stretches none. */
+  @Column({ name: 'holding_since_ms', type: 'bigint', nullable: true, transformer: { to: (v: number | null) => v, from: (v: string | null) => (v === null ? null : Number(v)) } })
+  holdingSinceMs!: number | null;
+
   @Column({ name: 'checked_at', type: 'timestamptz' })
   checkedAt!: Date;
 

@@ -3,6 +3,7 @@ import { Scheduling1764300100000 } from './1764300100000-scheduling.js';
 import { SchedulingReferenceData1764300100001 } from './1764300100001-scheduling-reference-data.js';
 import { Ranges1764300200000 } from './1764300200000-ranges.js';
 import { ScenarioScoring1764300400000 } from './1764300400000-scenario-scoring.js';
+import { ScenarioTimeHolds1764300600000 } from './1764300600000-scenario-time-holds.js';
 import { RangeTeardownRetries1764301300000 } from './1764301300000-range-teardown-retries.js';
 
 /** Migrations in order. Listed, not globbed, so ts-jest and the compiled build see the same set. */
@@ -12,5 +13,6 @@ export const MIGRATIONS = [
   SchedulingReferenceData1764300100001,
   Ranges1764300200000,
   ScenarioScoring1764300400000,
+  ScenarioTimeHolds1764300600000,
   RangeTeardownRetries1764301300000,
 ];
