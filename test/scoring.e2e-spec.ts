@@ -1,6 +1,6 @@
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { loadConfig } from '@app/config';
-import { JobName, QueueName } from '@app/queue';
+import { JobName, LiveEvents, QueueName, type LiveEvent } from '@app/queue';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Job, Queue } from 'bullmq';
 import { RangeScenarios, ScenarioClockService } from '@app/scenario';
@@ -198,6 +198,49 @@ describe('Scenario and scoring (course A at high speed, real engine and queue)',
     await expect(db.query(`DELETE FROM score_events WHERE session_id = $1`, [sessionId])).rejects.toThrow(/append-only/);
   });
 
+  it("copy detection: another team's answer is flagged to the instructors with both teams, on both timelines, and costs nothing more", async () => {
+    const copier = ranges[idle]!;
+    const owner = ranges[defended]!;
+    expect(copier.blueprint.variables.attacker_ip).not.toBe(owner.blueprint.variables.attacker_ip);
+    const events: LiveEvent[] = [];
+    const subscription = api.get(LiveEvents).stream(sessionId).subscribe((e) => events.push(e));
+    await new Promise((r) => setTimeout(r, 300)); // the Redis subscription is confirmed asynchronously
+    try {
+      const url = `/api/v1/ranges/${copier.id}/objectives/attacker-address/answers`;
+      const copied = await http().post(url).set('X-Actor', 'trainee-idle').send({ value: owner.blueprint.variables.attacker_ip }).expect(200);
+      expect(copied.body).toMatchObject({ correct: false, pointsAwarded: -10 });
+      // A wrong guess that is nobody's answer is no evidence.
+      await http().post(url).send({ value: '203.0.113.77' }).expect(200);
+
+      const flags = await http().get(`/api/v1/sessions/${sessionId}/copy-flags`).expect(200);
+      expect(flags.body).toEqual([
+        expect.objectContaining({
+          objectiveId: 'attacker-address',
+          source: 'answer',
+          submitter: { teamId: idle, rangeId: copier.id },
+          owner: { teamId: defended, rangeId: owner.id },
+          actor: 'trainee-idle',
+        }),
+      ]);
+      for (const rangeId of [copier.id, owner.id]) {
+        const timeline = await http().get(`/api/v1/ranges/${rangeId}/timeline`).expect(200);
+        expect(timeline.body.filter((e: { kind: string }) => e.kind === 'copy-flag')).toEqual([
+          expect.objectContaining({ type: 'copy-suspected', ref: flags.body[0].id, points: 0 }),
+        ]);
+      }
+      await waitFor('the copy-suspected live event', async () => events.some((e) => e.type === 'copy-suspected'), 5000, 100);
+      expect(events.find((e) => e.type === 'copy-suspected')).toMatchObject({
+        sessionId,
+        data: { objectiveId: 'attacker-address', submitter: { teamId: idle, rangeId: copier.id }, owner: { teamId: defended, rangeId: owner.id } },
+      });
+      // Only the two wrong answers' own penalty: the flag itself costs nothing.
+      const [{ total }] = await db.query(`SELECT coalesce(sum(points), 0)::int AS total FROM score_events WHERE range_id = $1`, [copier.id]);
+      expect(total).toBe(-20);
+    } finally {
+      subscription.unsubscribe();
+    }
+  });
+
   it('spraying IOCs does not pay, a list over the cap is refused, and nobody grades a report of their own team', async () => {
     const team = ranges[idle]!;
     const v = team.blueprint.variables;
@@ -208,7 +251,10 @@ describe('Scenario and scoring (course A at high speed, real engine and queue)',
 
     // 15 guesses: four of the team's five IOCs (one of them three times over) and eleven wrong ones.
     const right = [v.attacker_ip!, v.c2_domain!, v.c2_port!, `/tmp/.cache/${v.implant_name}`];
-    const sprayed = [...right, v.attacker_ip!, v.attacker_ip!, ...Array.from({ length: 9 }, (_, i) => `198.51.100.${i + 1}`)];
+    // One of the wrong ones is the other team's C2 port: evidence of copying as well.
+    const theirs = ranges[defended]!.blueprint.variables.c2_port!;
+    expect(theirs).not.toBe(v.c2_port);
+    const sprayed = [...right, v.attacker_ip!, v.attacker_ip!, theirs, ...Array.from({ length: 8 }, (_, i) => `198.51.100.${i + 1}`)];
     expect(sprayed).toHaveLength(15);
     const res = await http().post(url).set('X-Actor', 'trainee-idle').send(body(sprayed)).expect(201);
     expect(res.body.iocResults).toEqual({ 'attacker-ip': true, 'c2-domain': true, 'c2-port': true, implant: true, 'stolen-file': false });
@@ -226,6 +272,10 @@ describe('Scenario and scoring (course A at high speed, real engine and queue)',
     ).rejects.toMatchObject({ kind: 'forbidden', message: 'nobody grades a report of their own team' });
     const [{ graded }] = await db.query(`SELECT count(*)::int AS graded FROM score_events WHERE range_id = $1 AND type = 'report_graded'`, [team.id]);
     expect(graded).toBe(0);
+    const flags = await http().get(`/api/v1/sessions/${sessionId}/copy-flags`).expect(200);
+    expect(flags.body.filter((f: { source: string }) => f.source === 'ioc')).toEqual([
+      expect.objectContaining({ objectiveId: 'incident-report', submitter: { teamId: idle, rangeId: team.id }, owner: { teamId: defended, rangeId: ranges[defended]!.id } }),
+    ]);
   });
 
   describe('Online A on its own clock', () => {

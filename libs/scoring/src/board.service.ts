@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   AttackRunEntity,
+  CopyFlagEntity,
   IncidentReportEntity,
   InstructorNoteEntity,
   RANGE_EVENT_TERMINAL_COMMAND,
@@ -40,7 +41,7 @@ export interface SessionBoard {
   teams: TeamBoardRow[];
 }
 
-export type TimelineKind = 'attack-step' | 'score' | 'note' | 'report' | 'command';
+export type TimelineKind = 'attack-step' | 'score' | 'note' | 'report' | 'command' | 'copy-flag';
 
 export interface TimelineEntry {
   at: Date;
@@ -149,12 +150,13 @@ export class BoardService {
     if (!(await this.dataSource.manager.exists(RangeEntity, { where: { id: rangeId } }))) {
       throw new ScoringNotFoundError(`range ${rangeId} does not exist`);
     }
-    const [runs, events, notes, reports, commands] = await Promise.all([
+    const [runs, events, notes, reports, commands, flags] = await Promise.all([
       this.dataSource.manager.find(AttackRunEntity, { where: { rangeId } }),
       this.dataSource.manager.find(ScoreEventEntity, { where: { rangeId } }),
       this.dataSource.manager.find(InstructorNoteEntity, { where: { rangeId } }),
       this.dataSource.manager.find(IncidentReportEntity, { where: { rangeId } }),
       this.dataSource.manager.find(RangeEventEntity, { where: { rangeId, kind: RANGE_EVENT_TERMINAL_COMMAND } }),
+      this.dataSource.manager.find(CopyFlagEntity, { where: [{ submitterRangeId: rangeId }, { ownerRangeId: rangeId }] }),
     ]);
     const entries: TimelineEntry[] = [
       ...runs.map((r) => ({
@@ -201,6 +203,20 @@ export class BoardService {
         phase: 'report',
         points: 0,
         summary: `report for ${r.objectiveId}: IOC points ${r.autoPoints}${r.rubricPoints !== null ? `, rubric ${r.rubricPoints}` : ', awaiting grading'}`,
+      })),
+      // A copy flag is on both teams' timelines: the one that submitted the value and the one it belongs to.
+      ...flags.map((f) => ({
+        at: f.at,
+        scenarioMs: f.scenarioMs,
+        kind: 'copy-flag' as const,
+        type: 'copy-suspected',
+        ref: f.id,
+        phase: null,
+        points: 0,
+        summary:
+          f.submitterRangeId === rangeId
+            ? `copy suspected: the ${f.source} submitted for ${f.objectiveId} is team ${f.ownerTeamId}'s`
+            : `copy suspected: team ${f.submitterTeamId} submitted this team's ${f.source} for ${f.objectiveId}`,
       })),
     ];
     return entries.sort((a, b) => a.at.getTime() - b.at.getTime() || (a.scenarioMs ?? 0) - (b.scenarioMs ?? 0));

@@ -6,3 +6,4 @@ export { ObjectiveService, type AnswerResult, type ObjectiveState, type ReportIn
 export { judgeExec, judgeHttp, httpProbeArgv } from './probe.js';
 export { ScoringModule } from './scoring.module.js';
 export { gradeRefusal, holdProgress, iocPoints, matchIocs, REPORT_IOC_SHARE, type IocMatch, type ScoringCaller, type ScoringCallerRole } from './scoring-rules.js';
+export { CopyDetector, copiedFrom, type CopyCandidate, type CopyFlagView, type TeamValues } from './copy-detector.js';

@@ -6,6 +6,7 @@ import { ScoreLedger, type ScoringMoment } from '@app/ledger';
 import { RangeScenarios, ScenarioClockService } from '@app/scenario';
 import { answerMatches, normalizeAnswer, type Objective } from '@app/templates';
 import { DataSource, type EntityManager } from 'typeorm';
+import { CopyDetector } from './copy-detector.js';
 import { GradeForbiddenError, GradeRefusedError, InvalidReportError, ObjectiveRefusedError, ScoringNotFoundError } from './errors.js';
 import { EvaluationScheduler } from './evaluation-scheduler.js';
 import { gradeRefusal, iocPoints, matchIocs, REPORT_IOC_SHARE, type ScoringCaller } from './scoring-rules.js';
@@ -63,6 +64,7 @@ export class ObjectiveService {
     private readonly ledger: ScoreLedger,
     private readonly schedule: EvaluationScheduler,
     private readonly config: AppConfig,
+    private readonly copies: CopyDetector,
   ) {}
 
   /** After a trainee's action the range's checks are evaluated at once; a queue failure does not undo the action. */
@@ -151,7 +153,7 @@ export class ObjectiveService {
           submitted: normalizeAnswer(answer.normalize, value),
         });
         const awarded = written ? written.met.points + (written.timeBonus?.points ?? 0) : 0;
-        return { range, outcome: { correct, pointsAwarded: awarded, attemptsLeft: answer.maxAttempts - wrong - 1 } };
+        return { range, flags: [], outcome: { correct, pointsAwarded: awarded, attemptsLeft: answer.maxAttempts - wrong - 1 } };
       }
       await this.ledger.append(manager, range, {
         type: 'answer_wrong',
@@ -162,9 +164,12 @@ export class ObjectiveService {
         actor,
         details: { submitted: value.slice(0, 200) },
       });
-      return { range, outcome: { correct, pointsAwarded: -answer.wrongAnswerPenalty, attemptsLeft: answer.maxAttempts - wrong - 1 } };
+      // Another team's answer (not this team's own) is evidence of copying: flagged, costs nothing more.
+      const flags = await this.copies.detect(manager, range, objective, [{ source: 'answer', value }], { scenarioMs, actor });
+      return { range, flags, outcome: { correct, pointsAwarded: -answer.wrongAnswerPenalty, attemptsLeft: answer.maxAttempts - wrong - 1 } };
     });
     await this.ledger.announce(result.range, 'answer', { objectiveId, correct: result.outcome.correct, points: result.outcome.pointsAwarded });
+    await this.copies.announce(result.flags);
     await this.evaluateAfterAction(rangeId);
     return result.outcome;
   }
@@ -253,9 +258,17 @@ export class ObjectiveService {
           details: { reportId: saved.id, wrong: match.wrong },
         });
       }
-      return { range, outcome: { reportId: saved.id, iocResults, wrongIocs: match.wrong, autoPoints } };
+      const flags = await this.copies.detect(
+        manager,
+        range,
+        objective,
+        match.wrongEntries.map((value) => ({ source: 'ioc' as const, value })),
+        { scenarioMs, actor },
+      );
+      return { range, flags, outcome: { reportId: saved.id, iocResults, wrongIocs: match.wrong, autoPoints } };
     });
     await this.ledger.announce(result.range, 'report', { objectiveId, reportId: result.outcome.reportId });
+    await this.copies.announce(result.flags);
     await this.evaluateAfterAction(rangeId);
     return result.outcome;
   }

@@ -7,7 +7,7 @@ const IOCS = [ioc('ip', '10.0.0.5', 'ip'), ioc('domain', 'evil.example', 'hostna
 describe('report IOCs', () => {
   it('matches each expected IOC by at most one entry: repeating a right one earns it once and the repeats are wrong', () => {
     const match = matchIocs(IOCS, ['10.0.0.5', '10.0.0.5', ' 10.0.0.5 ', 'EVIL.example']);
-    expect(match).toEqual({ results: { ip: true, domain: true, port: false, path: false, file: false }, matched: 2, wrong: 2 });
+    expect(match).toEqual({ results: { ip: true, domain: true, port: false, path: false, file: false }, matched: 2, wrong: 2, wrongEntries: ['10.0.0.5', ' 10.0.0.5 '] });
   });
 
   it('finds the most matches whatever the order of the entries (one entry may fit two IOCs)', () => {

@@ -20,6 +20,7 @@ export interface IocMatch {
   matched: number;
   /** Entries that matched no expected IOC (or one already taken by an earlier entry). */
   wrong: number;
+  wrongEntries: string[];
 }
 
 /**
@@ -42,14 +43,14 @@ export function matchIocs(iocs: readonly ReportIoc[], given: readonly string[]):
     }
     return false;
   };
-  let matched = 0;
-  for (let entry = 0; entry < given.length; entry++) {
-    if (augment(entry, new Array<boolean>(iocs.length).fill(false))) matched++;
-  }
+  for (let entry = 0; entry < given.length; entry++) augment(entry, new Array<boolean>(iocs.length).fill(false));
+  const used = new Set(takenBy.filter((entry) => entry !== -1));
+  const wrongEntries = given.filter((_, entry) => !used.has(entry));
   return {
     results: Object.fromEntries(iocs.map((ioc, i) => [ioc.id, takenBy[i] !== -1])),
-    matched,
-    wrong: given.length - matched,
+    matched: used.size,
+    wrong: wrongEntries.length,
+    wrongEntries,
   };
 }
 

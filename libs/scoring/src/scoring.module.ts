@@ -3,6 +3,7 @@ import { LedgerModule } from '@app/ledger';
 import { RangesModule } from '@app/ranges';
 import { ScenarioModule } from '@app/scenario';
 import { BoardService } from './board.service.js';
+import { CopyDetector } from './copy-detector.js';
 import { EvaluationScheduler } from './evaluation-scheduler.js';
 import { EvaluationService } from './evaluation.service.js';
 import { ObjectiveService } from './objective.service.js';
@@ -13,7 +14,7 @@ import { ObjectiveService } from './objective.service.js';
  */
 @Module({
   imports: [LedgerModule, ScenarioModule, RangesModule],
-  providers: [ObjectiveService, EvaluationScheduler, EvaluationService, BoardService],
-  exports: [ObjectiveService, EvaluationService, BoardService],
+  providers: [ObjectiveService, EvaluationScheduler, EvaluationService, BoardService, CopyDetector],
+  exports: [ObjectiveService, EvaluationService, BoardService, CopyDetector],
 })
 export class ScoringModule {}

@@ -2,9 +2,9 @@ import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Qu
 import { ApiForbiddenResponse, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Actor, ApiActor, RequiresRole, Role } from '@app/access';
 import { LiveEvents } from '@app/queue';
-import { BoardService, ObjectiveService } from '@app/scoring';
+import { BoardService, CopyDetector, ObjectiveService } from '@app/scoring';
 import { map, type Observable } from 'rxjs';
-import { GradeReportDto, GradeResultDto, NoteDto, SessionBoardDto, TimelineEntryDto } from './scoring.dto.js';
+import { CopyFlagDto, GradeReportDto, GradeResultDto, NoteDto, SessionBoardDto, TimelineEntryDto } from './scoring.dto.js';
 
 /** What instructors watch and do: the board, timelines, the live stream, grading, notes, exports. */
 @ApiTags('instructor')
@@ -16,6 +16,7 @@ export class InstructorController {
     private readonly board: BoardService,
     private readonly objectives: ObjectiveService,
     private readonly live: LiveEvents,
+    private readonly copies: CopyDetector,
   ) {}
 
   @Get('sessions/:sessionId/board')
@@ -29,6 +30,13 @@ export class InstructorController {
   @ApiOkResponse({ description: 'Server-Sent Events: attack steps, objectives met, answers, hints, reports, clock changes' })
   stream(@Param('sessionId', ParseUUIDPipe) sessionId: string): Observable<MessageEvent> {
     return this.live.stream(sessionId).pipe(map((event) => ({ type: event.type, data: event })));
+  }
+
+  @Get('sessions/:sessionId/copy-flags')
+  @RequiresRole(Role.Instructor, Role.Operator)
+  @ApiOkResponse({ type: [CopyFlagDto], description: "Copy detection: values a team submitted that are another team's answer, with both teams, oldest first" })
+  async copyFlags(@Param('sessionId', ParseUUIDPipe) sessionId: string): Promise<CopyFlagDto[]> {
+    return (await this.copies.listForSession(sessionId)).map(CopyFlagDto.from);
   }
 
   @Get('ranges/:rangeId/timeline')

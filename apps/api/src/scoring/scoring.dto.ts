@@ -14,7 +14,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import type { AnswerResult, CheckNowResult, ObjectiveState, ReportResult, SessionBoard, TimelineEntry } from '@app/scoring';
+import type { AnswerResult, CheckNowResult, CopyFlagView, ObjectiveState, ReportResult, SessionBoard, TimelineEntry } from '@app/scoring';
 
 export class AnswerDto {
   @ApiProperty({ maxLength: 500 })
@@ -199,7 +199,7 @@ export class CheckNowDto {
 export class TimelineEntryDto {
   @ApiProperty() at!: string;
   @ApiProperty({ nullable: true, type: Number }) scenarioMs!: number | null;
-  @ApiProperty({ enum: ['attack-step', 'score', 'note', 'report', 'command'], description: 'command: a line entered in a terminal (ref: the node)' }) kind!: string;
+  @ApiProperty({ enum: ['attack-step', 'score', 'note', 'report', 'command', 'copy-flag'], description: 'command: a line entered in a terminal (ref: the node); copy-flag: copy suspected (ref: the flag)' }) kind!: string;
   @ApiProperty() type!: string;
   @ApiProperty({ nullable: true, type: String }) ref!: string | null;
   @ApiProperty({ nullable: true, type: String }) phase!: string | null;
@@ -239,5 +239,28 @@ export class SessionBoardDto {
 
   static from(board: SessionBoard): SessionBoardDto {
     return Object.assign(new SessionBoardDto(), board);
+  }
+}
+
+export class CopyFlagTeamDto {
+  @ApiProperty() teamId!: string;
+  @ApiProperty() rangeId!: string;
+}
+
+/** Evidence of copying for the instructor: a team submitted another team's answer (not its own). */
+export class CopyFlagDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() sessionId!: string;
+  @ApiProperty() objectiveId!: string;
+  @ApiProperty({ enum: ['answer', 'ioc'] }) source!: string;
+  @ApiProperty({ type: CopyFlagTeamDto, description: 'The team that submitted the value' }) submitter!: CopyFlagTeamDto;
+  @ApiProperty({ type: CopyFlagTeamDto, description: 'The team whose answer the value is' }) owner!: CopyFlagTeamDto;
+  @ApiProperty() submitted!: string;
+  @ApiProperty() actor!: string;
+  @ApiProperty() at!: string;
+  @ApiProperty({ nullable: true, type: Number }) scenarioMs!: number | null;
+
+  static from(f: CopyFlagView): CopyFlagDto {
+    return Object.assign(new CopyFlagDto(), { ...f, at: f.at.toISOString() });
   }
 }

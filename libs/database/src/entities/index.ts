@@ -1,5 +1,6 @@
 import { AttackRunEntity } from './attack-run.entity.js';
 import { AuditEventEntity } from './audit-event.entity.js';
+import { CopyFlagEntity } from './copy-flag.entity.js';
 import { IncidentReportEntity } from './incident-report.entity.js';
 import { InstructorNoteEntity } from './instructor-note.entity.js';
 import { ObjectiveCheckEntity } from './objective-check.entity.js';
@@ -21,6 +22,7 @@ export { RangeSubnetEntity } from './range-subnet.entity.js';
 export { SessionRangeSetEntity, type RangeSetStatus } from './session-range-set.entity.js';
 export {
   AttackRunEntity,
+  CopyFlagEntity,
   IncidentReportEntity,
   InstructorNoteEntity,
   ObjectiveCheckEntity,
@@ -37,6 +39,7 @@ const SCORING_ENTITIES = [
   ObjectiveCheckEntity,
   IncidentReportEntity,
   InstructorNoteEntity,
+  CopyFlagEntity,
 ];
 
 /** Every entity of the schema; domain libs add theirs here with a migration. */

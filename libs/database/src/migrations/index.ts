@@ -4,6 +4,7 @@ import { SchedulingReferenceData1764300100001 } from './1764300100001-scheduling
 import { Ranges1764300200000 } from './1764300200000-ranges.js';
 import { ScenarioScoring1764300400000 } from './1764300400000-scenario-scoring.js';
 import { ScenarioTimeHolds1764300600000 } from './1764300600000-scenario-time-holds.js';
+import { CopyFlags1764300600001 } from './1764300600001-copy-flags.js';
 import { RangeTeardownRetries1764301300000 } from './1764301300000-range-teardown-retries.js';
 
 /** Migrations in order. Listed, not globbed, so ts-jest and the compiled build see the same set. */
@@ -14,5 +15,6 @@ export const MIGRATIONS = [
   Ranges1764300200000,
   ScenarioScoring1764300400000,
   ScenarioTimeHolds1764300600000,
+  CopyFlags1764300600001,
   RangeTeardownRetries1764301300000,
 ];
