@@ -14,7 +14,7 @@ export interface ClockCaller {
 export interface ClockTarget {
   /** A range's own clock (not the session's). */
   rangeClock: boolean;
-  /** The range's session is self-paced (Online A). */
+  /** The range's session is of a self-paced course (Online A). */
   selfPaced: boolean;
 }
 
@@ -31,6 +31,3 @@ export function clockRefusal(caller: Pick<ClockCaller, 'role'>, action: ClockAct
   if (action !== 'start') return `only instructors and operators can ${action} the scenario clock`;
   return null;
 }
-
-/** The course whose ranges run on their own clock, started by the trainee. */
-export const SELF_PACED_COURSE = 'ONLINE-A';

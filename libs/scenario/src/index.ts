@@ -1,6 +1,6 @@
 export * from './clock-math.js';
 export { ClockForbiddenError, ClockTransitionError, ScenarioNotFoundError } from './errors.js';
-export { clockRefusal, SELF_PACED_COURSE, type ClockCaller, type ClockCallerRole, type ClockTarget } from './clock-rules.js';
+export { clockRefusal, type ClockCaller, type ClockCallerRole, type ClockTarget } from './clock-rules.js';
 export { AttackStepRunner, type AttackRunOutcome, type DueAttackStep, type StepRunListener } from './attack-step.runner.js';
 export { RangeScenarios, trimOutput, type NodeCommand, type RangeScenario } from './range-scenarios.js';
 export {

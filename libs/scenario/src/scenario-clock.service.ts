@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AttackRunEntity, AuditTrail, RangeEntity, ScenarioClockEntity, SessionEntity } from '@app/database';
+import { AttackRunEntity, AuditTrail, CourseEntity, RangeEntity, ScenarioClockEntity, SessionEntity } from '@app/database';
 import { JobName, JobQueue, LiveEvents } from '@app/queue';
 import type { RangeBlueprint } from '@app/templates';
 import { DataSource, In, IsNull, type EntityManager } from 'typeorm';
@@ -15,7 +15,7 @@ import {
   type ClockSnapshot,
   type ClockState,
 } from './clock-math.js';
-import { clockRefusal, SELF_PACED_COURSE, type ClockCaller } from './clock-rules.js';
+import { clockRefusal, type ClockCaller } from './clock-rules.js';
 import { ClockForbiddenError, ClockTransitionError, ScenarioNotFoundError } from './errors.js';
 
 export type ClockAction = 'start' | 'pause' | 'resume' | 'stop' | 'speed';
@@ -147,8 +147,10 @@ export class ScenarioClockService {
         if (ranges === 0) throw new ScenarioNotFoundError(`session ${scope.sessionId} has no ranges`);
       }
       if (caller.role === 'trainee') {
+        // Self-paced is the course's (Online A in the catalogue), as scheduling forms its one-trainee teams.
         const session = await manager.findOne(SessionEntity, { where: { id: scope.sessionId }, select: { id: true, courseCode: true } });
-        const refusal = clockRefusal(caller, action, { rangeClock: Boolean(scope.rangeId), selfPaced: session?.courseCode === SELF_PACED_COURSE });
+        const course = session ? await manager.findOne(CourseEntity, { where: { code: session.courseCode } }) : null;
+        const refusal = clockRefusal(caller, action, { rangeClock: Boolean(scope.rangeId), selfPaced: course?.selfPaced === true });
         if (refusal) throw new ClockForbiddenError(refusal);
       }
       await manager
