@@ -4,6 +4,7 @@ import { DatabaseModule } from '@app/database';
 import { DockerModule } from '@app/docker';
 import { QueueModule } from '@app/queue';
 import { TelemetryModule } from '@app/telemetry';
+import { AuditApiModule } from './audit/audit-api.module.js';
 import { HealthModule } from './health/health.module.js';
 import { RangesApiModule } from './ranges/ranges-api.module.js';
 import { ScenarioApiModule } from './scenario/scenario-api.module.js';
@@ -28,6 +29,7 @@ import { TerminalApiModule } from './terminal/terminal-api.module.js';
     ScoringApiModule,
     TelemetryApiModule,
     TerminalApiModule,
+    AuditApiModule,
   ],
 })
 export class ApiModule {}

@@ -1,6 +1,7 @@
 import { Global, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { DataSource } from 'typeorm';
+import { AuditReader } from './audit-reader.js';
 import { AuditTrail } from './audit-trail.js';
 import { openDataSource } from './data-source.js';
 
@@ -14,8 +15,9 @@ import { openDataSource } from './data-source.js';
       useFactory: (config: AppConfig) => openDataSource(config.DATABASE_URL),
     },
     AuditTrail,
+    AuditReader,
   ],
-  exports: [DataSource, AuditTrail],
+  exports: [DataSource, AuditTrail, AuditReader],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(private readonly dataSource: DataSource) {}

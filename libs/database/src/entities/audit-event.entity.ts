@@ -3,6 +3,8 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 /** Append-only record of every change an operator, instructor or the system made. */
 @Entity({ name: 'audit_events' })
 @Index('audit_events_subject_idx', ['subjectType', 'subjectId'])
+@Index('audit_events_actor_idx', ['actor', 'id'])
+@Index('audit_events_at_idx', ['at'])
 export class AuditEventEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint' })
   id!: string;

@@ -5,6 +5,7 @@ import { Ranges1764300200000 } from './1764300200000-ranges.js';
 import { ScenarioScoring1764300400000 } from './1764300400000-scenario-scoring.js';
 import { ScenarioTimeHolds1764300600000 } from './1764300600000-scenario-time-holds.js';
 import { CopyFlags1764300600001 } from './1764300600001-copy-flags.js';
+import { AuditSearch1764300600003 } from './1764300600003-audit-search.js';
 import { RangeTeardownRetries1764301300000 } from './1764301300000-range-teardown-retries.js';
 
 /** Migrations in order. Listed, not globbed, so ts-jest and the compiled build see the same set. */
@@ -16,5 +17,6 @@ export const MIGRATIONS = [
   ScenarioScoring1764300400000,
   ScenarioTimeHolds1764300600000,
   CopyFlags1764300600001,
+  AuditSearch1764300600003,
   RangeTeardownRetries1764301300000,
 ];
