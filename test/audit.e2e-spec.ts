@@ -9,7 +9,7 @@ describe('audit trail API (GET /audit-events, real PostgreSQL)', () => {
   beforeAll(async () => {
     const started = await startApi();
     app = started.app;
-    api = new SchedulingClient(started.url);
+    api = new SchedulingClient(started.url, started.token);
   });
 
   afterAll(async () => {

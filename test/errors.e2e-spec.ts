@@ -13,7 +13,7 @@ describe('error answers (real PostgreSQL)', () => {
   beforeAll(async () => {
     const started = await startApi();
     app = started.app;
-    api = new SchedulingClient(started.url);
+    api = new SchedulingClient(started.url, started.token);
   });
 
   afterAll(async () => {

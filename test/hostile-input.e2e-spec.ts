@@ -12,7 +12,7 @@ describe('hostile input (real PostgreSQL)', () => {
   beforeAll(async () => {
     const started = await startApi();
     app = started.app;
-    api = new SchedulingClient(started.url);
+    api = new SchedulingClient(started.url, started.token);
   });
 
   afterAll(async () => {

@@ -5,7 +5,7 @@ import { RANGE_TEMPLATE_SOURCE } from '@app/templates';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import request from 'supertest';
+import { authed, operatorToken } from './support/access.js';
 import { removeLabelledObjects } from './support/docker-cleanup.js';
 import { FixtureTemplateSource, FixtureTemplatesModule } from './support/fixture-templates.js';
 import { ROOT } from './support/processes.js';
@@ -66,7 +66,8 @@ describe('ranges: a worker killed in the middle of provisioning', () => {
   it('after a restart there is one complete range, and no leftovers or duplicates', async () => {
     const keys = labelKeys(config.DOCKER_LABEL_NAMESPACE);
     const ours = { [keys.app]: APP_LABEL_VALUE, [keys.instance]: config.INSTANCE_NAME };
-    const http = () => request(api.getHttpServer());
+    const token = await operatorToken(api);
+    const http = () => authed(api, token);
     const first = await startWorker();
     workers.push(first);
 

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
-import request from 'supertest';
+import { authed, operatorToken } from './support/access.js';
 import { DataSource } from 'typeorm';
 import { removeLabelledObjects } from './support/docker-cleanup.js';
 import { FixtureTemplateSource, FixtureTemplatesModule } from './support/fixture-templates.js';
@@ -47,7 +47,8 @@ describe('ranges: provisioning isolated team ranges on the real engine', () => {
   let range1: RangeBody;
   let range2: RangeBody;
 
-  const http_ = () => request(api.getHttpServer());
+  let token: string;
+  const http_ = () => authed(api, token);
   const getRange = async (id: string): Promise<RangeBody> => (await http_().get(`/api/v1/ranges/${id}`).expect(200)).body as RangeBody;
   const waitRange = async (id: string, until: (r: RangeBody) => boolean, what: string, ms = 90000): Promise<RangeBody> => {
     const deadline = Date.now() + ms;
@@ -66,6 +67,7 @@ describe('ranges: provisioning isolated team ranges on the real engine', () => {
     config = loadConfig();
     worker = await createWorkerContext(fixture);
     api = await createApiApp(fixture);
+    token = await operatorToken(api);
     engine = worker.get<ContainerRuntime>(CONTAINER_RUNTIME);
     dataSource = worker.get(DataSource);
   });

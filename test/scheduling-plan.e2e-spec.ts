@@ -66,7 +66,7 @@ describe('annual plan (real PostgreSQL)', () => {
   beforeAll(async () => {
     const started = await startApi();
     app = started.app;
-    api = new SchedulingClient(started.url);
+    api = new SchedulingClient(started.url, started.token);
     // One room per prefecture, a second in the four B-2 cities; one small room in Kochi that
     // forces the planner to lower seats there.
     for (let code = 1; code <= 47; code++) {

@@ -7,20 +7,22 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { stringify } from 'yaml';
 import { removeLabelledObjects } from './support/docker-cleanup.js';
+import { authed, operatorToken } from './support/access.js';
 import { createApiApp, createWorkerContext } from './support/test-app.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 
 describe('Range templates API (/api/v1/templates)', () => {
   let app: INestApplication;
-  const http = () => request(app.getHttpServer());
+  let token: string;
+  const http = () => authed(app, token);
 
   beforeAll(async () => {
     app = await createApiApp();
+    token = await operatorToken(app);
   });
 
   afterAll(async () => {
@@ -168,8 +170,9 @@ describe('Reloading the catalogue over the API, in every process', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'tpl-reload-'));
   const saved = process.env.RANGE_TEMPLATES_DIR;
   let api: INestApplication;
+  let apiToken: string;
   let worker: INestApplicationContext;
-  const http = () => request(api.getHttpServer());
+  const http = () => authed(api, apiToken);
   const workerCatalog = () => worker.get(SharedTemplateCatalog).catalog;
   const until = async (what: string, test: () => boolean | Promise<boolean>, ms = 10_000) => {
     const deadline = Date.now() + ms;
@@ -184,6 +187,7 @@ describe('Reloading the catalogue over the API, in every process', () => {
     process.env.RANGE_TEMPLATES_DIR = dir;
     worker = await createWorkerContext();
     api = await createApiApp();
+    apiToken = await operatorToken(api);
   });
 
   afterAll(async () => {

@@ -27,6 +27,10 @@ export default async function globalSetup() {
     REDIS_PREFIX: `cyder-e2e-${runId}`,
     INSTANCE_NAME: `e2e-${runId}`,
     LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
+    // Suites drive hundreds of requests a minute with one operator token; test/access.e2e-spec.ts
+    // sets its own low limits to show them.
+    RATE_LIMIT_PER_MINUTE: process.env.RATE_LIMIT_PER_MINUTE || '1000000',
+    RATE_LIMIT_TEAM_PER_MINUTE: process.env.RATE_LIMIT_TEAM_PER_MINUTE || '1000000',
   });
 
   const dataSource = await openDataSource(loadConfig().DATABASE_URL);

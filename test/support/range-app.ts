@@ -3,7 +3,7 @@ import { type AppConfig, loadConfig } from '@app/config';
 import { DockerEngine, type ExecResult, removeInstanceObjects } from '@app/docker';
 import { containerName } from '@app/ranges';
 import { randomUUID } from 'node:crypto';
-import request from 'supertest';
+import { authed, operatorToken } from './access.js';
 import { createApiApp, createWorkerContext } from './test-app.js';
 import { waitFor } from './waiting.js';
 
@@ -34,6 +34,7 @@ export class RangeTestApp {
     readonly worker: INestApplicationContext,
     readonly config: AppConfig,
     readonly engine: DockerEngine,
+    private readonly token: string,
     private readonly savedEnv: Record<string, string | undefined>,
   ) {}
 
@@ -44,11 +45,12 @@ export class RangeTestApp {
     const worker = await createWorkerContext();
     const api = await createApiApp();
     const engine = DockerEngine.fromConfig(config);
-    return new RangeTestApp(api, worker, config, engine, savedEnv);
+    const token = await operatorToken(api);
+    return new RangeTestApp(api, worker, config, engine, token, savedEnv);
   }
 
   private http() {
-    return request(this.api.getHttpServer());
+    return authed(this.api, this.token);
   }
 
   async range(id: string): Promise<RangeBody> {

@@ -1,24 +1,36 @@
 import type { INestApplication } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
+import { AccessClient, authed } from './access.js';
 import { createApiApp } from './test-app.js';
 
-/** The real API listening on a loopback port, so many requests can run in parallel. */
-export async function startApi(): Promise<{ app: INestApplication; url: string }> {
+/** The real API listening on a loopback port, so many requests can run in parallel, and an operator logged in. */
+export async function startApi(): Promise<{ app: INestApplication; url: string; token: string; access: AccessClient }> {
   const app = await createApiApp();
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
-  return { app, url: `http://127.0.0.1:${port}` };
+  const url = `http://127.0.0.1:${port}`;
+  const access = await AccessClient.start(app, url);
+  return { app, url, token: access.operator.token, access };
 }
 
-/** Operator helpers over the HTTP API; every name carries a per-suite suffix. */
+/** Operator helpers over the HTTP API (with the operator's token); every name carries a per-suite suffix. */
 export class SchedulingClient {
   readonly tag = randomBytes(3).toString('hex');
   private seq = 0;
 
-  constructor(readonly url: string) {}
+  constructor(
+    readonly url: string,
+    readonly token: string,
+  ) {}
 
+  /** Requests as the operator. */
   http() {
+    return authed(this.url, this.token);
+  }
+
+  /** Requests without a credential. */
+  anonymous() {
     return request(this.url);
   }
 

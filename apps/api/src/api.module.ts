@@ -1,10 +1,13 @@
 import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AccessGuard, AccessModule } from '@app/access';
 import { ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { DockerModule } from '@app/docker';
 import { QueueModule } from '@app/queue';
 import { TelemetryModule } from '@app/telemetry';
 import { AuditApiModule } from './audit/audit-api.module.js';
+import { AccessApiModule } from './access/access-api.module.js';
 import { HealthModule } from './health/health.module.js';
 import { RangesApiModule } from './ranges/ranges-api.module.js';
 import { ScenarioApiModule } from './scenario/scenario-api.module.js';
@@ -21,6 +24,8 @@ import { TerminalApiModule } from './terminal/terminal-api.module.js';
     QueueModule,
     DockerModule,
     TelemetryModule.forProcess('api'),
+    AccessModule,
+    AccessApiModule,
     HealthModule,
     SchedulingApiModule,
     TemplatesApiModule,
@@ -31,5 +36,7 @@ import { TerminalApiModule } from './terminal/terminal-api.module.js';
     TerminalApiModule,
     AuditApiModule,
   ],
+  // One guard for every route: authentication, the route's roles, the caller's reach (libs/access).
+  providers: [{ provide: APP_GUARD, useExisting: AccessGuard }],
 })
 export class ApiModule {}

@@ -2,7 +2,10 @@ import type { INestApplication } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { WsAdapter } from '@nestjs/platform-ws';
+import { addressOf } from '@app/access';
+import { auditScope } from '@app/database';
 import express from 'express';
+import helmet from 'helmet';
 import { ApiExceptionFilter } from './common/api-exception.filter.js';
 import { depthCheckedJsonParser, JSON_BODY_LIMIT_BYTES, SafeTextPipe } from './common/hostile-input.js';
 import { createValidationPipe } from './common/validation.js';
@@ -12,6 +15,15 @@ export const API_PREFIX = 'api/v1';
 
 /** Everything main.ts does to the app besides listening; e2e tests call it too. */
 export function configureApi(app: INestApplication): void {
+  const config = app.get(AppConfig);
+  app.use(helmet());
+  // Closed unless CORS_ORIGINS names the origins (the operator console's); no credentials by cookie, only bearer tokens.
+  const origins = config.CORS_ORIGINS.split(',').filter(Boolean);
+  app.enableCors({ origin: origins.length ? origins : false, allowedHeaders: ['Authorization', 'Content-Type'], exposedHeaders: ['Retry-After'] });
+  // Every request runs in its own audit scope: the guard adds the credential, the trail records both.
+  app.use(function auditScopeOfRequest(req: express.Request, _res: express.Response, next: express.NextFunction) {
+    auditScope.run({ address: addressOf(req) }, next);
+  });
   // A template may be 256 KB; Express's default 100 KB JSON limit answered 413 before validation.
   // Registered before the general parser, which then skips a body already read.
   const templateBody = depthCheckedJsonParser(VALIDATE_BODY_LIMIT_BYTES);
@@ -32,12 +44,14 @@ export function configureApi(app: INestApplication): void {
   app.useWebSocketAdapter(new WsAdapter(app, { messageParser: () => undefined }));
   app.useGlobalPipes(new SafeTextPipe(), createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter(app.get(AppConfig)));
+  if (!config.API_DOCS) return;
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('CYDER range API')
       .setDescription('Course scheduling, per-team isolated cyber ranges and detection-to-recovery scoring')
       .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A session token (POST /auth/login or /auth/trainee-login) or a personal API token' })
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });

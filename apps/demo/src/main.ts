@@ -2,8 +2,9 @@
  * The whole product on this machine, for a newcomer: `npm run demo`.
  *
  * It starts its own api and worker (own database, Redis prefix and Docker label
- * instance, all removed at the end), then, over the HTTP API like an operator,
- * an instructor and trainees would:
+ * instance, all removed at the end), bootstraps the first operator (one-time
+ * password, changed at first login), then, over the HTTP API with the
+ * credentials of an operator, an instructor and two trainees (access codes):
  *   1. schedules a course A session, enrolls 8 trainees of two organisations,
  *      closes enrollment (two teams are formed);
  *   2. provisions the two teams' isolated ranges;
@@ -72,15 +73,31 @@ async function main(): Promise<void> {
       const child = spawn(process.execPath, [path.join(ROOT, script)], { env, stdio: ['ignore', 'inherit', 'inherit'] });
       child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${script} exited ${code}`))));
     });
-  const call = async (method: string, route: string, body?: unknown, expected = [200, 201, 202]) => {
-    const res = await fetch(`${base}${route}`, {
-      method,
-      headers: { 'content-type': 'application/json', 'x-actor': 'demo' },
-      body: body === undefined ? undefined : JSON.stringify(body),
+  const runCapturing = (script: string, args: string[]) =>
+    new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, [path.join(ROOT, script), ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${script} exited ${code}`))));
     });
-    const text = await res.text();
-    if (!expected.includes(res.status)) throw new Error(`${method} ${route} -> ${res.status}: ${text}`);
-    return text ? JSON.parse(text) : undefined;
+  /** A caller holding one credential (none for login). */
+  const as =
+    (token?: string) =>
+    async (method: string, route: string, body?: unknown, expected = [200, 201, 202, 204]) => {
+      const res = await fetch(`${base}${route}`, {
+        method,
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      if (!expected.includes(res.status)) throw new Error(`${method} ${route} -> ${res.status}: ${text}`);
+      return text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text;
+    };
+  /** First login with a one-time password, which must be changed before anything else. */
+  const firstLogin = async (email: string, oneTimePassword: string) => {
+    const login = await as()('POST', '/auth/login', { email, password: oneTimePassword });
+    const changed = await as(login.token)('POST', '/auth/password', { currentPassword: oneTimePassword, newPassword: `demo-${process.pid}-${email}` });
+    return as(changed.token);
   };
 
   try {
@@ -92,13 +109,23 @@ async function main(): Promise<void> {
     }
     await waitFor('the API', async () => (await fetch(`${base}/health`)).status === 200, 60000);
     say(`API up at ${base} (docs: http://127.0.0.1:${port}/api/docs)`);
+    const operatorEmail = `operator.${process.pid}@example.org`;
+    const printed = await runCapturing('dist/libs/access/src/cli/bootstrap.js', ['--email', operatorEmail, '--name', 'Demo operator']);
+    const oneTimePassword = /one-time password: (\S+)/.exec(printed)![1]!;
+    const operator = await firstLogin(operatorEmail, oneTimePassword);
+    say(`operator ${operatorEmail} bootstrapped (npm run access:bootstrap), logged in, one-time password changed`);
+    const anonymous = await as()('GET', '/sessions', undefined, [401]);
+    say(`without a credential: ${anonymous.statusCode} ${anonymous.message}`);
 
     // 1. Schedule a course A session in Tokyo, enroll two organisations' staff, close enrollment.
-    const venues = await call('GET', '/venues?prefecture=13&pageSize=10');
-    const instructors = await call('GET', '/instructors?course=A&pageSize=50');
+    const venues = await operator('GET', '/venues?prefecture=13&pageSize=10');
+    const instructors = await operator('GET', '/instructors?course=A&pageSize=50');
     const instructor = (instructors.items ?? instructors).find((i: { courseCodes: string[] }) => i.courseCodes.includes('A'));
+    const account = await operator('POST', '/users', { email: instructor.email, displayName: instructor.name, role: 'instructor', instructorId: instructor.id });
+    const instructorCall = await firstLogin(instructor.email, account.oneTimePassword);
+    say(`instructor ${instructor.name} has an account (one-time password from the operator, changed at first login)`);
     const day = nextWeekdayInJst();
-    const session = await call('POST', '/sessions', {
+    const session = await operator('POST', '/sessions', {
       courseCode: 'A',
       venueId: (venues.items ?? venues)[0].id,
       startsAt: new Date(`${day}T10:00:00+09:00`).toISOString(),
@@ -107,33 +134,49 @@ async function main(): Promise<void> {
       teamSize: 4,
       instructorIds: [instructor.id],
     });
-    await call('POST', `/sessions/${session.id}/transitions`, { status: 'open' });
-    const city = await call('POST', '/organisations', { name: `Minato City Office (demo ${process.pid})`, typeCode: 'local_government' });
-    const agency = await call('POST', '/organisations', { name: `Coastal Water Works (demo ${process.pid})`, typeCode: 'critical_infrastructure_operator' });
+    await operator('POST', `/sessions/${session.id}/transitions`, { status: 'open' });
+    const city = await operator('POST', '/organisations', { name: `Minato City Office (demo ${process.pid})`, typeCode: 'local_government' });
+    const agency = await operator('POST', '/organisations', { name: `Coastal Water Works (demo ${process.pid})`, typeCode: 'critical_infrastructure_operator' });
     for (let i = 1; i <= 8; i++) {
       const organisationId = i <= 4 ? city.id : agency.id;
-      const trainee = await call('POST', '/trainees', { name: `Trainee ${i}`, email: `trainee${i}.${process.pid}@example.org`, organisationId });
-      await call('POST', `/sessions/${session.id}/enrollments`, { traineeId: trainee.id });
+      const trainee = await operator('POST', '/trainees', { name: `Trainee ${i}`, email: `trainee${i}.${process.pid}@example.org`, organisationId });
+      await operator('POST', `/sessions/${session.id}/enrollments`, { traineeId: trainee.id });
     }
-    await call('POST', `/sessions/${session.id}/transitions`, { status: 'closed' });
-    const teams: Array<{ id: string; name: string }> = await call('GET', `/sessions/${session.id}/teams`);
+    await operator('POST', `/sessions/${session.id}/transitions`, { status: 'closed' });
+    const teams: Array<{ id: string; name: string }> = await instructorCall('GET', `/sessions/${session.id}/teams`);
     say(`session ${session.id} (course A, ${day}) closed with teams: ${teams.map((t) => t.name).join(', ')}`);
 
+    // Access codes for the venue (one per trainee, shown once; a CSV to print), and two trainees log in.
+    const sheet: { codes: Array<{ traineeName: string; teamId: string; code: string }> } = await operator('POST', `/sessions/${session.id}/access-codes`);
+    say(`${sheet.codes.length} access codes issued (e.g. ${sheet.codes[0]!.code.replace(/[^-]/g, 'X')}); they expire at the session's end`);
+    const codeOf = (teamId: string) => sheet.codes.find((c) => c.teamId === teamId)!;
+    const trainee1 = as((await as()('POST', '/auth/trainee-login', { code: codeOf(teams[0]!.id).code })).token);
+    const trainee2 = as((await as()('POST', '/auth/trainee-login', { code: codeOf(teams[1]!.id).code })).token);
+    say(`${codeOf(teams[0]!.id).traineeName} (${teams[0]!.name}) and ${codeOf(teams[1]!.id).traineeName} (${teams[1]!.name}) logged in with their codes`);
+
     // 2. Provision one isolated range per team.
-    await call('POST', `/sessions/${session.id}/transitions`, { status: 'provisioning' });
+    await operator('POST', `/sessions/${session.id}/transitions`, { status: 'provisioning' });
     const started = Date.now();
-    await call('POST', `/sessions/${session.id}/ranges`, { templateId: 'course-a' }); // the session's own teams
+    await operator('POST', `/sessions/${session.id}/ranges`, { templateId: 'course-a' }); // the session's own teams
     await waitFor('both ranges ready', async () => {
-      const view = await call('GET', `/sessions/${session.id}/ranges`);
+      const view = await operator('GET', `/sessions/${session.id}/ranges`);
       if (view.ranges.some((r: { status: string }) => r.status === 'failed')) throw new Error(JSON.stringify(view));
       return view.status === 'ready';
     }, 180000);
     say(`both ranges ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    await call('POST', `/sessions/${session.id}/transitions`, { status: 'ready' });
-    await call('POST', `/sessions/${session.id}/transitions`, { status: 'running' });
+    await operator('POST', `/sessions/${session.id}/transitions`, { status: 'ready' });
+    await operator('POST', `/sessions/${session.id}/transitions`, { status: 'running' });
 
-    // 3. The scenario at 60x.
-    await call('POST', `/sessions/${session.id}/scenario`, { action: 'start', speed: SPEED });
+    // What each trainee sees: their own range (only the nodes the template shows them), never the other team's.
+    const me1 = await trainee1('GET', '/auth/me');
+    const me2 = await trainee2('GET', '/auth/me');
+    const own = await trainee1('GET', `/ranges/${me1.enrolment.rangeId}`);
+    say(`${teams[0]!.name} sees its range's nodes: ${own.nodes.map((n: { name: string; role: string }) => `${n.name} (${n.role})`).join(', ')}`);
+    const foreign = await trainee1('GET', `/ranges/${me2.enrolment.rangeId}`, undefined, [404]);
+    say(`${teams[0]!.name} asking for ${teams[1]!.name}'s range: ${foreign.statusCode} "${foreign.message}" (as for an id that does not exist)`);
+
+    // 3. The scenario at 60x, started by the session's instructor.
+    await instructorCall('POST', `/sessions/${session.id}/scenario`, { action: 'start', speed: SPEED });
     say(`scenario started at ${SPEED}x (course A's attack takes 20 minutes: 20 s here)`);
 
     // 4. Team 1 defends; team 2 does nothing.
@@ -151,10 +194,10 @@ async function main(): Promise<void> {
       'implant-path': `/tmp/.cache/${v.implant_name}`,
       'stolen-file': `/run/data/${v.customer_file}`,
     })) {
-      const answer = await call('POST', `/ranges/${defender.id}/objectives/${objective}/answers`, { value });
+      const answer = await trainee1('POST', `/ranges/${defender.id}/objectives/${objective}/answers`, { value });
       say(`${teams[0]!.name}: answer ${objective} -> ${answer.correct ? 'correct' : 'wrong'} (${answer.pointsAwarded} points)`);
     }
-    const report = await call('POST', `/ranges/${defender.id}/objectives/incident-report/report`, {
+    const report = await trainee1('POST', `/ranges/${defender.id}/objectives/incident-report/report`, {
       timeline: [{ at: 'T+4m', event: 'command injection in /cgi-bin/ping' }, { at: 'T+7m', event: 'implant beaconing to C2' }],
       impact: 'Web server compromised; implant beaconing to C2.',
       iocs: [v.attacker_ip, v.c2_domain, v.c2_port, `/tmp/.cache/${v.implant_name}`, v.customer_file],
@@ -162,7 +205,7 @@ async function main(): Promise<void> {
       recommendations: ['validate input in CGI scripts', 'filter egress traffic'],
       selfAnalysis: [{ item: 'late detection', cause: 'do' }],
     });
-    await call('POST', `/reports/${report.reportId}/grade`, { points: 120, rubric: { timeline: 30, impact: 30, actions: 30, recommendations: 30 } });
+    await instructorCall('POST', `/reports/${report.reportId}/grade`, { points: 120, rubric: { timeline: 30, impact: 30, actions: 30, recommendations: 30 } });
     say(`${teams[0]!.name}: report submitted (IOC points ${report.autoPoints}) and graded by the instructor (120)`);
 
     const attackSteps = defender.blueprint.scenario.attack.length;
@@ -171,10 +214,10 @@ async function main(): Promise<void> {
       return r[0].n === attackSteps * 2;
     }, 120000);
     await sleep(5000); // a few evaluations after the last step
-    await call('POST', `/sessions/${session.id}/scenario`, { action: 'stop' });
+    await instructorCall('POST', `/sessions/${session.id}/scenario`, { action: 'stop' });
 
     // 5. The instructor board.
-    const board = await call('GET', `/sessions/${session.id}/board`);
+    const board = await instructorCall('GET', `/sessions/${session.id}/board`);
     printBoard(board, teams);
     // Fair scores: the team that did nothing has nothing, not points for objectives met before the attack.
     const idle = (board.teams as Array<{ teamId: string; score: number; metrics: Record<string, unknown> }>).find((t) => t.teamId === teams[1]!.id)!;
@@ -191,8 +234,8 @@ async function main(): Promise<void> {
     }
 
     // 6. Teardown.
-    await call('POST', `/sessions/${session.id}/transitions`, { status: 'finished' });
-    for (const r of rows) await call('POST', `/ranges/${r.id}/teardown`);
+    await operator('POST', `/sessions/${session.id}/transitions`, { status: 'finished' });
+    for (const r of rows) await operator('POST', `/ranges/${r.id}/teardown`);
     await waitFor('teardown', async () => (await db.query(`SELECT 1 FROM ranges WHERE session_id = $1 AND status <> 'destroyed'`, [session.id])).rowCount === 0, 60000);
     say('ranges torn down');
   } finally {

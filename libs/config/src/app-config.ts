@@ -232,6 +232,54 @@ export class AppConfig {
   @Max(100)
   REPORT_MAX_IOCS = 20;
 
+  /** Origins allowed by CORS, comma separated (e.g. https://console.example.org); empty: none (closed). */
+  @Matches(/^(|https?:\/\/[^\s,]+(,https?:\/\/[^\s,]+)*)$/, { message: 'must be empty or a comma-separated list of http(s) origins' })
+  CORS_ORIGINS = '';
+
+  /** Serve the OpenAPI UI and JSON (/api/docs, /api/docs-json); switch off in production. */
+  @Transform(toBool)
+  @IsBoolean()
+  API_DOCS = true;
+
+  /** Hours a login session (operator, instructor) lives at most. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(720)
+  ACCESS_SESSION_HOURS = 12;
+
+  /** Minutes without a request after which a login session ends (sliding). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1440)
+  ACCESS_SESSION_IDLE_MINUTES = 60;
+
+  /** How long one API process trusts a validated credential without asking PostgreSQL; revocations reach every process at once over Redis. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(300000)
+  ACCESS_CACHE_MS = 30000;
+
+  /** Requests per minute per credential (every route). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_PER_MINUTE = 600;
+
+  /** Answers, hints and "check now" per minute per team. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_TEAM_PER_MINUTE = 30;
+
+  /** Failed logins per account or address before each further attempt waits (1 s, doubling up to 15 min). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOGIN_FREE_ATTEMPTS = 3;
+
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }

@@ -2,9 +2,9 @@
  * What went wrong, in the caller's terms. The API maps a kind to an HTTP status in one filter;
  * the worker uses it to tell a permanent failure (retrying cannot help) from a passing one.
  */
-export type ErrorKind = 'not_found' | 'conflict' | 'invalid' | 'rate_limited' | 'unavailable' | 'forbidden';
+export type ErrorKind = 'not_found' | 'conflict' | 'invalid' | 'rate_limited' | 'unavailable' | 'forbidden' | 'unauthenticated';
 
-export const ERROR_KINDS: readonly ErrorKind[] = ['not_found', 'conflict', 'invalid', 'rate_limited', 'unavailable', 'forbidden'];
+export const ERROR_KINDS: readonly ErrorKind[] = ['not_found', 'conflict', 'invalid', 'rate_limited', 'unavailable', 'forbidden', 'unauthenticated'];
 
 /** One failing input field and every reason it fails (the shape the API's validation pipe answers with). */
 export interface FieldError {
@@ -99,4 +99,9 @@ export abstract class UnavailableError extends DomainError {
 /** The caller may not do this. */
 export abstract class ForbiddenError extends DomainError {
   readonly kind = 'forbidden' as const;
+}
+
+/** The caller is not known: no credential, or one that is expired, revoked or not ours. */
+export abstract class UnauthenticatedError extends DomainError {
+  readonly kind = 'unauthenticated' as const;
 }

@@ -11,6 +11,7 @@ export {
   joinFieldErrors,
   NotFoundError,
   RateLimitedError,
+  UnauthenticatedError,
   UnavailableError,
   type ErrorDetails,
   type ErrorKind,

@@ -3,7 +3,7 @@ import { RangeEntity, RangeEventEntity, RangeNodeEntity, type RangeStatus, Sessi
 import { joinFieldErrors, type FieldError } from '@app/errors';
 import { JobName, JobQueue } from '@app/queue';
 import { SessionTeamsReader } from '@app/scheduling';
-import { RANGE_TEMPLATE_SOURCE, type RangeTemplateSource } from '@app/templates';
+import { isVisibleToTrainees, RANGE_TEMPLATE_SOURCE, type RangeBlueprint, type RangeTemplateSource } from '@app/templates';
 import { randomBytes } from 'node:crypto';
 import { DataSource, In, Not } from 'typeorm';
 import { InvalidRangeRequestError, RangeNotFoundError, RangeSetConflictError, RangeStatusError } from './errors.js';
@@ -29,6 +29,22 @@ export interface RangeNodeView {
   addresses: Record<string, string>;
   health: string;
   lastError: string | null;
+}
+
+/** A node as a trainee sees it: only nodes the template shows them, and only their name, role, addresses and health. */
+export interface TraineeRangeNodeView {
+  name: string;
+  role: string;
+  addresses: Record<string, string>;
+  health: string;
+}
+
+/** A team's range as its trainees see it: no template, hash, subnets, containers, errors or hidden nodes. */
+export interface TraineeRangeView {
+  id: string;
+  status: RangeStatus;
+  nodes: TraineeRangeNodeView[];
+  readyAt: Date | null;
 }
 
 export interface RangeView {
@@ -156,6 +172,23 @@ export class RangeService {
   async get(rangeId: string): Promise<RangeView> {
     const range = await this.load(rangeId);
     return (await this.views([range]))[0]!;
+  }
+
+  /**
+   * The range as its trainees see it. The attacker, the C2 and every node the template hides stay
+   * out (the attacker's address is itself an answer); a range not yet rendered shows no nodes.
+   */
+  async traineeView(rangeId: string): Promise<TraineeRangeView> {
+    const range = await this.load(rangeId);
+    const blueprint = range.blueprint as RangeBlueprint | null;
+    const visible = new Map((blueprint?.nodes ?? []).filter((n) => isVisibleToTrainees(n)).map((n) => [n.name, n.role]));
+    const nodes = await this.dataSource.getRepository(RangeNodeEntity).find({ where: { rangeId }, order: { name: 'ASC' } });
+    return {
+      id: range.id,
+      status: range.status,
+      nodes: nodes.filter((n) => visible.has(n.name)).map((n) => ({ name: n.name, role: visible.get(n.name)!, addresses: n.addresses, health: n.health })),
+      readyAt: range.readyAt,
+    };
   }
 
   async listForSession(sessionId: string): Promise<SessionRangesView> {

@@ -3,6 +3,7 @@ import {
   ConflictError,
   type ErrorKind,
   ForbiddenError,
+  UnauthenticatedError,
   InvalidInputError,
   NotFoundError,
   RateLimitedError,
@@ -19,6 +20,7 @@ class ThingInvalid extends InvalidInputError {}
 class ThingRateLimited extends RateLimitedError {}
 class ThingUnavailable extends UnavailableError {}
 class ThingForbidden extends ForbiddenError {}
+class ThingUnauthenticated extends UnauthenticatedError {}
 
 /** A fake express response recording what the filter answers. */
 function fakeHttp(headersSent = false) {
@@ -103,6 +105,7 @@ describe('ApiExceptionFilter', () => {
     ['rate_limited', 429, 'Too Many Requests', new ThingRateLimited('slow down', 3)],
     ['unavailable', 503, 'Service Unavailable', new ThingUnavailable('no thing catalogue')],
     ['forbidden', 403, 'Forbidden', new ThingForbidden('not your thing')],
+    ['unauthenticated', 401, 'Unauthorized', new ThingUnauthenticated('who are you')],
   ])('answers a domain error of kind %s with %i %s', (_kind, status, name, error) => {
     const sent = answer(error);
     expect(sent.status).toBe(status);

@@ -12,6 +12,7 @@ export const STATUS_OF_KIND: Readonly<Record<ErrorKind, HttpStatus>> = {
   rate_limited: HttpStatus.TOO_MANY_REQUESTS,
   unavailable: HttpStatus.SERVICE_UNAVAILABLE,
   forbidden: HttpStatus.FORBIDDEN,
+  unauthenticated: HttpStatus.UNAUTHORIZED,
 };
 
 /** The one error body of the API: `{statusCode, error, message}` plus the error's own details. */
@@ -37,7 +38,7 @@ function body(status: number, message: string, details: Readonly<Record<string, 
 
 /**
  * Every error of every route becomes an HTTP answer here, and only here:
- * - a domain error of the libs by its kind (404, 409, 400, 429 with Retry-After, 503, 403), with its details;
+ * - a domain error of the libs by its kind (404, 409, 400, 429 with Retry-After, 503, 403, 401), with its details;
  * - Nest's own HttpExceptions (the validation pipe's 400 with every field, ParseUUIDPipe, unknown routes) as Nest answers them;
  * - a PostgreSQL refusal (constraint, bad value, concurrent change) as 409 or 400 in words, never PostgreSQL's text;
  * - a lost or refused connection to PostgreSQL (or another backing service) as 503 with Retry-After;

@@ -7,13 +7,14 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { RequiresRole, Role } from '@app/access';
+import { CurrentPrincipal, type Principal, RequiresRole, Resources, Role } from '@app/access';
 import { RangeService } from '@app/ranges';
-import { ProvisionSessionRangesDto, RangeDto, RangeEventDto, SessionRangesDto } from './ranges.dto.js';
+import { ProvisionSessionRangesDto, RangeDto, RangeEventDto, SessionRangesDto, TraineeRangeDto } from './ranges.dto.js';
 
 const date = (value?: string) => (value ? new Date(value) : undefined);
 
 @ApiTags('ranges')
+@RequiresRole(Role.Operator)
 @Controller('sessions/:sessionId/ranges')
 export class SessionRangesController {
   constructor(private readonly ranges: RangeService) {}
@@ -37,6 +38,8 @@ export class SessionRangesController {
   }
 
   @Get()
+  @RequiresRole(Role.Operator, Role.Instructor)
+  @Resources({ session: 'sessionId' })
   @ApiOkResponse({ type: SessionRangesDto })
   @ApiNotFoundResponse({ description: 'The session has no ranges' })
   async list(@Param('sessionId', ParseUUIDPipe) sessionId: string): Promise<SessionRangesDto> {
@@ -45,18 +48,28 @@ export class SessionRangesController {
 }
 
 @ApiTags('ranges')
+@RequiresRole(Role.Operator)
 @Controller('ranges')
 export class RangesController {
   constructor(private readonly ranges: RangeService) {}
 
   @Get(':id')
-  @ApiOkResponse({ type: RangeDto, description: 'Status, failure reason, template hash, and each node with its state, addresses and health' })
+  @RequiresRole(Role.Operator, Role.Instructor, Role.Trainee)
+  @Resources({ range: 'id' })
+  @ApiOkResponse({
+    type: RangeDto,
+    description:
+      'Status, failure reason, template hash, and each node with its state, addresses and health. Trainees get TraineeRangeDto: their own range, only the nodes the template shows them (name, role, addresses, health)',
+  })
   @ApiNotFoundResponse()
-  async get(@Param('id', ParseUUIDPipe) id: string): Promise<RangeDto> {
+  async get(@Param('id', ParseUUIDPipe) id: string, @CurrentPrincipal() principal: Principal): Promise<RangeDto | TraineeRangeDto> {
+    if (principal.role === Role.Trainee) return TraineeRangeDto.from(await this.ranges.traineeView(id));
     return RangeDto.from(await this.ranges.get(id));
   }
 
   @Get(':id/events')
+  @RequiresRole(Role.Operator, Role.Instructor)
+  @Resources({ range: 'id' })
   @ApiOkResponse({ type: [RangeEventDto], description: 'What happened to the range, oldest first' })
   @ApiNotFoundResponse()
   async events(@Param('id', ParseUUIDPipe) id: string): Promise<RangeEventDto[]> {
@@ -73,6 +86,8 @@ export class RangesController {
   }
 
   @Post(':id/reset')
+  @RequiresRole(Role.Operator, Role.Instructor)
+  @Resources({ range: 'id' })
   @HttpCode(202)
   @ApiAcceptedResponse({ type: RangeDto, description: 'The range goes back to T0 in place' })
   @ApiNotFoundResponse()

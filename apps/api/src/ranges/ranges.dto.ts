@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { RangeEventEntity } from '@app/database';
-import type { RangeView, SessionRangesView } from '@app/ranges';
+import type { RangeView, SessionRangesView, TraineeRangeView } from '@app/ranges';
 import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
 
 export class ProvisionSessionRangesDto {
@@ -75,6 +75,25 @@ export class RangeDto {
       readyAt: view.readyAt?.toISOString() ?? null,
       destroyedAt: view.destroyedAt?.toISOString() ?? null,
     };
+  }
+}
+
+export class TraineeRangeNodeDto {
+  @ApiProperty() name!: string;
+  @ApiProperty() role!: string;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: 'network -> address' }) addresses!: Record<string, string>;
+  @ApiProperty() health!: string;
+}
+
+/** A range as its own trainees see it: the nodes the template shows them, nothing that scores. */
+export class TraineeRangeDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() status!: string;
+  @ApiProperty({ type: [TraineeRangeNodeDto] }) nodes!: TraineeRangeNodeDto[];
+  @ApiProperty({ nullable: true, type: String }) readyAt!: string | null;
+
+  static from(view: TraineeRangeView): TraineeRangeDto {
+    return { id: view.id, status: view.status, nodes: view.nodes.map((n) => ({ ...n })), readyAt: view.readyAt?.toISOString() ?? null };
   }
 }
 

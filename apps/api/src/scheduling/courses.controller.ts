@@ -1,11 +1,11 @@
 import { Body, Controller, Get, Param, Patch } from '@nestjs/common';
 import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Actor, ApiActor } from '@app/access';
 import { CourseCatalogService } from '@app/scheduling';
+import { Actor, RequiresRole, Role } from '@app/access';
 import { CourseDto, UpdateCourseDto } from './course.dto.js';
 
 @ApiTags('courses')
-@ApiActor()
+@RequiresRole(Role.Operator)
 @Controller('courses')
 export class CoursesController {
   constructor(private readonly catalog: CourseCatalogService) {}

@@ -1,11 +1,11 @@
 import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Actor, ApiActor } from '@app/access';
 import { EnrollmentService } from '@app/scheduling';
+import { Actor, RequiresRole, Role } from '@app/access';
 import { CancellationDto, CreateEnrollmentDto, EnrollmentDto, EnrollmentPageDto, EnrollmentQueryDto } from './session.dto.js';
 
 @ApiTags('enrollments')
-@ApiActor()
+@RequiresRole(Role.Operator)
 @Controller('sessions/:id/enrollments')
 export class EnrollmentsController {
   constructor(private readonly enrollments: EnrollmentService) {}

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Actor, ApiActor } from '@app/access';
 import { PeopleService } from '@app/scheduling';
+import { Actor, RequiresRole, Role } from '@app/access';
 import {
   CreateInstructorDto,
   CreateTraineeDto,
@@ -16,7 +16,7 @@ import {
 } from './people.dto.js';
 
 @ApiTags('people')
-@ApiActor()
+@RequiresRole(Role.Operator)
 @Controller()
 export class PeopleController {
   constructor(private readonly people: PeopleService) {}

@@ -1,11 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Actor, ApiActor } from '@app/access';
 import { AnnualPlanner } from '@app/scheduling';
+import { Actor, RequiresRole, Role } from '@app/access';
 import { CreatePlanDto, PlanDto, PlanPageDto, PlanQueryDto, PlanRefusalDto } from './plan.dto.js';
 
 @ApiTags('annual plans')
-@ApiActor()
+@RequiresRole(Role.Operator)
 @Controller('plans')
 export class PlansController {
   constructor(private readonly planner: AnnualPlanner) {}

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Actor, ApiActor } from '@app/access';
 import { ReferenceDataService } from '@app/scheduling';
+import { Actor, RequiresRole, Role } from '@app/access';
 import {
   CreateOrganisationDto,
   CreateRegionDto,
@@ -20,7 +20,7 @@ import {
 } from './reference.dto.js';
 
 @ApiTags('reference data')
-@ApiActor()
+@RequiresRole(Role.Operator)
 @Controller()
 export class ReferenceDataController {
   constructor(private readonly reference: ReferenceDataService) {}

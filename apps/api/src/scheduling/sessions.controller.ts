@@ -8,8 +8,8 @@ import {
   ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
-import { Actor, ApiActor } from '@app/access';
 import { SessionService, TeamFormationService } from '@app/scheduling';
+import { Actor, RequiresRole, Resources, Role } from '@app/access';
 import {
   CreateSessionDto,
   ExportQueryDto,
@@ -23,7 +23,7 @@ import {
 } from './session.dto.js';
 
 @ApiTags('sessions')
-@ApiActor()
+@RequiresRole(Role.Operator)
 @Controller('sessions')
 export class SessionsController {
   constructor(private readonly sessions: SessionService) {}
@@ -54,6 +54,8 @@ export class SessionsController {
   }
 
   @Get(':id')
+  @RequiresRole(Role.Operator, Role.Instructor)
+  @Resources({ session: 'id' })
   @ApiOkResponse({ type: SessionDto })
   @ApiNotFoundResponse()
   async get(@Param('id', ParseUUIDPipe) id: string): Promise<SessionDto> {
@@ -90,12 +92,14 @@ export class SessionsController {
 }
 
 @ApiTags('teams')
-@ApiActor()
+@RequiresRole(Role.Operator)
 @Controller('sessions/:id/teams')
 export class TeamsController {
   constructor(private readonly teams: TeamFormationService) {}
 
   @Get()
+  @RequiresRole(Role.Operator, Role.Instructor)
+  @Resources({ session: 'id' })
   @ApiOkResponse({ type: [TeamDto] })
   @ApiNotFoundResponse()
   async list(@Param('id', ParseUUIDPipe) id: string): Promise<TeamDto[]> {

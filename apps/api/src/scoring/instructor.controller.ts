@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Query, Sse, type MessageEvent } from '@nestjs/common';
 import { ApiForbiddenResponse, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { Actor, ApiActor, RequiresRole, Role } from '@app/access';
+import { Actor, actorOf, CurrentPrincipal, type Principal, RequiresRole, Resources, Role } from '@app/access';
 import { LiveEvents } from '@app/queue';
 import { BoardService, CopyDetector, ObjectiveService } from '@app/scoring';
 import { map, type Observable } from 'rxjs';
@@ -8,7 +8,6 @@ import { CopyFlagDto, GradeReportDto, GradeResultDto, NoteDto, SessionBoardDto, 
 
 /** What instructors watch and do: the board, timelines, the live stream, grading, notes, exports. */
 @ApiTags('instructor')
-@ApiActor()
 @RequiresRole(Role.Instructor)
 @Controller()
 export class InstructorController {
@@ -20,12 +19,14 @@ export class InstructorController {
   ) {}
 
   @Get('sessions/:sessionId/board')
+  @Resources({ session: 'sessionId' })
   @ApiOkResponse({ type: SessionBoardDto })
   async sessionBoard(@Param('sessionId', ParseUUIDPipe) sessionId: string): Promise<SessionBoardDto> {
     return SessionBoardDto.from(await this.board.board(sessionId));
   }
 
   @Sse('sessions/:sessionId/stream')
+  @Resources({ session: 'sessionId' })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'Server-Sent Events: attack steps, objectives met, answers, hints, reports, clock changes' })
   stream(@Param('sessionId', ParseUUIDPipe) sessionId: string): Observable<MessageEvent> {
@@ -34,18 +35,21 @@ export class InstructorController {
 
   @Get('sessions/:sessionId/copy-flags')
   @RequiresRole(Role.Instructor, Role.Operator)
+  @Resources({ session: 'sessionId' })
   @ApiOkResponse({ type: [CopyFlagDto], description: "Copy detection: values a team submitted that are another team's answer, with both teams, oldest first" })
   async copyFlags(@Param('sessionId', ParseUUIDPipe) sessionId: string): Promise<CopyFlagDto[]> {
     return (await this.copies.listForSession(sessionId)).map(CopyFlagDto.from);
   }
 
   @Get('ranges/:rangeId/timeline')
+  @Resources({ range: 'rangeId' })
   @ApiOkResponse({ type: [TimelineEntryDto] })
   async timeline(@Param('rangeId', ParseUUIDPipe) rangeId: string): Promise<TimelineEntryDto[]> {
     return (await this.board.timeline(rangeId)).map(TimelineEntryDto.from);
   }
 
   @Post('ranges/:rangeId/notes')
+  @Resources({ range: 'rangeId' })
   @ApiOkResponse({ type: TimelineEntryDto })
   async note(@Param('rangeId', ParseUUIDPipe) rangeId: string, @Body() body: NoteDto, @Actor() actor: string): Promise<TimelineEntryDto> {
     const note = await this.board.addNote(rangeId, actor, body.text);
@@ -53,16 +57,17 @@ export class InstructorController {
   }
 
   @Post('reports/:reportId/grade')
+  @Resources({ report: 'reportId' })
   @HttpCode(200)
   @ApiOkResponse({ type: GradeResultDto })
   @ApiForbiddenResponse({ description: "A report of the grader's own team" })
-  async grade(@Param('reportId', ParseUUIDPipe) reportId: string, @Body() body: GradeReportDto, @Actor() actor: string): Promise<GradeResultDto> {
+  async grade(@Param('reportId', ParseUUIDPipe) reportId: string, @Body() body: GradeReportDto, @CurrentPrincipal() principal: Principal): Promise<GradeResultDto> {
     const rubric = { ...(body.rubric ?? {}), ...(body.comment ? { comment: body.comment } : {}) };
-    // Until the access guard supplies the authenticated principal, the grader is the route's role.
-    return this.objectives.gradeReport(reportId, body.points, rubric, { id: actor, role: Role.Instructor });
+    return this.objectives.gradeReport(reportId, body.points, rubric, { id: actorOf(principal), role: principal.role, ...(principal.teamId ? { teamId: principal.teamId } : {}) });
   }
 
   @Get('sessions/:sessionId/export.json')
+  @Resources({ session: 'sessionId' })
   @ApiOkResponse({ description: 'After-action review: every team timeline and score' })
   async exportJson(@Param('sessionId', ParseUUIDPipe) sessionId: string) {
     const data = await this.board.exportSession(sessionId);
@@ -70,6 +75,7 @@ export class InstructorController {
   }
 
   @Get('sessions/:sessionId/export.csv')
+  @Resources({ session: 'sessionId' })
   @Header('Content-Type', 'text/csv; charset=utf-8')
   @ApiProduces('text/csv')
   async exportCsv(@Param('sessionId', ParseUUIDPipe) sessionId: string): Promise<string> {

@@ -1,13 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
-import { Actor, ApiActor, RequiresRole, Role } from '@app/access';
+import { Actor, RequiresRole, Resources, Role, TeamRateLimit } from '@app/access';
 import { EvaluationService, ObjectiveService } from '@app/scoring';
 import { AnswerDto, AnswerResultDto, CheckNowDto, HintDto, IncidentReportDto, ObjectiveStateDto, ReportResultDto } from './scoring.dto.js';
 
 /** What a team works with: its objectives, answers, hints, reports and "check now". */
 @ApiTags('trainee')
-@ApiActor()
 @RequiresRole(Role.Trainee)
+@Resources({ range: 'rangeId' })
 @ApiNotFoundResponse({ description: 'Unknown range or objective' })
 @Controller('ranges/:rangeId')
 export class TraineeController {
@@ -23,6 +23,7 @@ export class TraineeController {
   }
 
   @Post('objectives/:objectiveId/answers')
+  @TeamRateLimit()
   @HttpCode(200)
   @ApiOkResponse({ type: AnswerResultDto })
   @ApiConflictResponse({ description: 'Already met, attempt limit reached, not an answer objective, or the clock is paused' })
@@ -36,6 +37,7 @@ export class TraineeController {
   }
 
   @Post('objectives/:objectiveId/hints')
+  @TeamRateLimit()
   @HttpCode(200)
   @ApiOkResponse({ type: HintDto, description: 'The next hint; its cost is taken from the score' })
   @ApiConflictResponse({ description: 'No hints left, or the clock is paused' })
@@ -61,6 +63,7 @@ export class TraineeController {
   }
 
   @Post('check-now')
+  @TeamRateLimit()
   @HttpCode(200)
   @ApiOkResponse({ type: CheckNowDto })
   @ApiTooManyRequestsResponse({ description: 'Asked again too soon; retryAfterSeconds says when' })

@@ -25,6 +25,14 @@ export class AuditEventEntity {
   @Column({ name: 'subject_id', type: 'text' })
   subjectId!: string;
 
+  /** The credential (login session, API token, trainee session) the change was made with; null for the system. */
+  @Column({ name: 'credential_id', type: 'text', nullable: true })
+  credentialId!: string | null;
+
+  /** The caller's network address, when the change came over the API. */
+  @Column({ type: 'text', nullable: true })
+  address!: string | null;
+
   @Column({ type: 'jsonb', default: {} })
   details!: Record<string, unknown>;
 }

@@ -1,3 +1,4 @@
+import { ACCESS_ENTITIES } from './access/index.js';
 import { AttackRunEntity } from './attack-run.entity.js';
 import { AuditEventEntity } from './audit-event.entity.js';
 import { CopyFlagEntity } from './copy-flag.entity.js';
@@ -14,6 +15,7 @@ import { ScoreEventEntity } from './score-event.entity.js';
 import { SessionRangeSetEntity } from './session-range-set.entity.js';
 
 export { AuditEventEntity };
+export { CredentialEntity, TraineeAccessCodeEntity, UserEntity } from './access/index.js';
 export * from './scheduling/index.js';
 export { RANGE_STATUSES, RangeEntity, type RangeStatus } from './range.entity.js';
 export { RANGE_EVENT_TERMINAL_COMMAND, RangeEventEntity } from './range-event.entity.js';
@@ -43,4 +45,4 @@ const SCORING_ENTITIES = [
 ];
 
 /** Every entity of the schema; domain libs add theirs here with a migration. */
-export const ENTITIES = [AuditEventEntity, ...SCHEDULING_ENTITIES, ...RANGE_ENTITIES, ...SCORING_ENTITIES];
+export const ENTITIES = [AuditEventEntity, ...SCHEDULING_ENTITIES, ...RANGE_ENTITIES, ...SCORING_ENTITIES, ...ACCESS_ENTITIES];
