@@ -1,4 +1,4 @@
-import { ForbiddenError, InvalidInputError, NotFoundError, RateLimitedError, UnauthenticatedError, ConflictError } from '@app/errors';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, RateLimitedError, UnauthenticatedError, UnavailableError } from '@app/errors';
 
 /** No credential, or one that is unknown, expired or revoked; wrong e-mail or password (one message for both). */
 export class NotAuthenticatedError extends UnauthenticatedError {}
@@ -18,3 +18,6 @@ export class AccessNotFoundError extends NotFoundError {}
 export class AccessInputError extends InvalidInputError {}
 
 export class AccessConflictError extends ConflictError {}
+
+/** Redis, which holds the rate limits, does not answer: refused with 503 rather than let through unlimited. */
+export class RateLimitUnavailableError extends UnavailableError {}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { RedisClient } from '@app/queue';
-import { LoginThrottledError, RequestRateLimitedError } from './errors.js';
+import { LoginThrottledError, RateLimitUnavailableError, RequestRateLimitedError } from './errors.js';
 
 /** Longest wait between two login attempts once an account or address keeps failing. */
 const MAX_LOGIN_DELAY_SECONDS = 900;
@@ -36,7 +36,15 @@ export class RateLimiter {
   /** Counts one request in `bucket` and refuses it past `limit` per `windowMs`. */
   async hit(bucket: string, limit: number, windowMs: number): Promise<LimitVerdict> {
     const key = this.redis.key('rate', bucket);
-    const replies = await this.redis.redis.multi().incr(key).pexpire(key, windowMs, 'NX').pttl(key).exec();
+    const replies = await this.redis.redis
+      .multi()
+      .incr(key)
+      .pexpire(key, windowMs, 'NX')
+      .pttl(key)
+      .exec()
+      .catch((err: Error) => {
+        throw new RateLimitUnavailableError('rate limits are unavailable (Redis does not answer); try again shortly', {}, { cause: err });
+      });
     const count = Number(replies?.[0]?.[1] ?? 0);
     const ttl = Number(replies?.[2]?.[1] ?? windowMs);
     if (count <= limit) return { allowed: true, retryAfterSeconds: 0 };
@@ -62,7 +70,9 @@ export class RateLimiter {
   /** Refuses a login attempt while any of its subjects (account, address) is still waiting out a delay. */
   async checkLogin(subjects: string[]): Promise<void> {
     const keys = this.loginKeys(subjects);
-    const waits = await Promise.all(keys.map((k) => this.redis.redis.pttl(k.wait)));
+    const waits = await Promise.all(keys.map((k) => this.redis.redis.pttl(k.wait))).catch((err: Error) => {
+      throw new RateLimitUnavailableError('login limits are unavailable (Redis does not answer); try again shortly', {}, { cause: err });
+    });
     const longest = Math.max(0, ...waits);
     if (longest > 0) throw new LoginThrottledError('too many failed logins; wait before trying again', Math.ceil(longest / 1000));
   }
