@@ -148,6 +148,8 @@ describe('access: identity and authorisation (real PostgreSQL and Redis)', () =>
   }, 120000);
 
   afterAll(async () => {
+    // The ranges had no containers: marked destroyed, so a worker of a later suite never evaluates them.
+    if (db && team1.rangeId) await db.query(`UPDATE ranges SET status = 'destroyed', destroyed_at = now() WHERE id = ANY($1::uuid[])`, [[team1.rangeId, team2.rangeId]]);
     await app?.close();
   });
 
@@ -267,6 +269,17 @@ describe('access: identity and authorisation (real PostgreSQL and Redis)', () =>
     await authed(url, other.body.token).post('/api/v1/auth/logout').expect(204);
     await authed(url, other.body.token).get('/api/v1/auth/me').expect(401);
 
+    // Revoked in one API process, refused at once by another that had just validated (and cached) it: Redis pub/sub.
+    const otherProcess = await createApiApp();
+    try {
+      const shared = await request(url).post('/api/v1/auth/login').send({ email: access.operator.email, password: access.operator.password }).expect(200);
+      await authed(otherProcess, shared.body.token).get('/api/v1/auth/me').expect(200);
+      await authed(url, shared.body.token).post('/api/v1/auth/logout').expect(204);
+      await waitFor('the other process to drop the revoked token', async () => (await authed(otherProcess, shared.body.token).get('/api/v1/auth/me')).status === 401, 2000, 20);
+    } finally {
+      await otherProcess.close();
+    }
+
     // An API token: named, scoped, listed without its secret, revocable; a read token cannot change anything.
     const issued = await authed(url, assigned.token).post('/api/v1/auth/tokens').send({ name: 'board script', scope: 'read', expiresInDays: 7 }).expect(201);
     await authed(url, issued.body.token).get(`/api/v1/sessions/${team1.sessionId}/board`).expect(200);
@@ -336,7 +349,7 @@ describe('access: identity and authorisation (real PostgreSQL and Redis)', () =>
       }
     }
     expect(secrets.size).toBeGreaterThan(10);
-    expect(traineeSaw.length).toBeGreaterThan(80);
+    expect(traineeSaw.length).toBeGreaterThan(60);
     // A value counts where it stands alone (a 5-digit port may well occur inside a uuid).
     const patterns = [...secrets].map((s) => ({ s, re: new RegExp(`(?<![A-Za-z0-9])${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9])`) }));
     const leaks = traineeSaw.flatMap(({ what, body }) => patterns.filter(({ re }) => re.test(body)).map(({ s }) => `${what}: ${s}`));

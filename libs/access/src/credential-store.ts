@@ -15,6 +15,11 @@ interface Cached {
   until: number;
 }
 
+/** Rows of an UPDATE ... RETURNING: TypeORM answers `[rows, affected]` for updates on PostgreSQL. */
+export function returnedRows<T>(result: unknown): T[] {
+  return (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as T[];
+}
+
 /** Last-use writes are batched: a sliding idle limit of minutes does not need a write per request. */
 const TOUCH_EVERY_MS = 60_000;
 
@@ -160,9 +165,11 @@ export class CredentialStore implements OnApplicationShutdown {
 
   /** Revokes one credential (logout, a deleted API token); effective in every process at once. */
   async revoke(credentialId: string, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
-    const rows: Array<{ token_hash: string }> = await manager.query(
-      `UPDATE credentials SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING token_hash`,
-      [credentialId],
+    const rows = returnedRows<{ token_hash: string }>(
+      await manager.query(
+        `UPDATE credentials SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING token_hash`,
+        [credentialId],
+      ),
     );
     await this.announce(rows.map((r) => r.token_hash));
     return rows.length > 0;
@@ -170,9 +177,11 @@ export class CredentialStore implements OnApplicationShutdown {
 
   /** Revokes every credential of a user (password change or reset), API tokens included when asked. */
   async revokeAllOfUser(userId: string, options: { apiTokens: boolean }, manager: EntityManager = this.dataSource.manager): Promise<number> {
-    const rows: Array<{ token_hash: string }> = await manager.query(
-      `UPDATE credentials SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL AND ($2 OR kind <> 'api_token') RETURNING token_hash`,
-      [userId, options.apiTokens],
+    const rows = returnedRows<{ token_hash: string }>(
+      await manager.query(
+        `UPDATE credentials SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL AND ($2 OR kind <> 'api_token') RETURNING token_hash`,
+        [userId, options.apiTokens],
+      ),
     );
     await this.announce(rows.map((r) => r.token_hash));
     return rows.length;
@@ -180,9 +189,11 @@ export class CredentialStore implements OnApplicationShutdown {
 
   /** Revokes the sessions opened with one access code (reissued code). */
   async revokeOfAccessCode(accessCodeId: string, manager: EntityManager = this.dataSource.manager): Promise<number> {
-    const rows: Array<{ token_hash: string }> = await manager.query(
-      `UPDATE credentials SET revoked_at = now() WHERE access_code_id = $1 AND revoked_at IS NULL RETURNING token_hash`,
-      [accessCodeId],
+    const rows = returnedRows<{ token_hash: string }>(
+      await manager.query(
+        `UPDATE credentials SET revoked_at = now() WHERE access_code_id = $1 AND revoked_at IS NULL RETURNING token_hash`,
+        [accessCodeId],
+      ),
     );
     await this.announce(rows.map((r) => r.token_hash));
     return rows.length;

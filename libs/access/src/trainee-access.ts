@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditTrail, TraineeAccessCodeEntity } from '@app/database';
 import { DataSource, type EntityManager } from 'typeorm';
-import { CredentialStore, type IssuedCredential } from './credential-store.js';
+import { CredentialStore, returnedRows, type IssuedCredential } from './credential-store.js';
 import { AccessConflictError, AccessNotFoundError, NotAuthenticatedError } from './errors.js';
 import { RateLimiter } from './rate-limiter.js';
 import { newAccessCode, normalizeAccessCode, secretHash } from './secrets.js';
@@ -124,9 +124,11 @@ export class TraineeAccess {
       const session = await this.sessionOf(manager, sessionId);
       const [member] = await this.members(manager, sessionId, traineeId);
       if (!member) throw new AccessNotFoundError(`trainee ${traineeId} is not in a team of session ${sessionId}`);
-      const old: Array<{ id: string }> = await manager.query(
-        `UPDATE trainee_access_codes SET revoked_at = now() WHERE session_id = $1 AND trainee_id = $2 AND revoked_at IS NULL RETURNING id`,
-        [sessionId, traineeId],
+      const old = returnedRows<{ id: string }>(
+        await manager.query(
+          `UPDATE trainee_access_codes SET revoked_at = now() WHERE session_id = $1 AND trainee_id = $2 AND revoked_at IS NULL RETURNING id`,
+          [sessionId, traineeId],
+        ),
       );
       const code = await this.issue(manager, session, member);
       await this.audit.record({ actor, action: 'access-code.reissued', subjectType: 'trainee', subjectId: traineeId, details: { sessionId } }, manager);
