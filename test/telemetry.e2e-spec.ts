@@ -1,7 +1,7 @@
 import { loadConfig } from '@app/config';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import request from 'supertest';
+import { authed, bootstrapOperatorOf } from './support/access.js';
 import { BuiltProcess, freePort } from './support/built-processes.js';
 import { removeLabelledObjects } from './support/docker-cleanup.js';
 import { ROOT } from './support/processes.js';
@@ -21,6 +21,8 @@ describe('seeing it run: /metrics and JSON logs of the built API and worker', ()
   let api: BuiltProcess;
   let worker: BuiltProcess;
   let base: string;
+  let token: string;
+  const http = () => authed(base, token);
 
   beforeAll(async () => {
     const port = await freePort();
@@ -34,6 +36,7 @@ describe('seeing it run: /metrics and JSON logs of the built API and worker', ()
     worker = BuiltProcess.start('worker', env);
     await Promise.all([api.waitForLog('API listening'), worker.waitForLog('worker ready')]);
     base = `http://127.0.0.1:${port}`;
+    token = (await bootstrapOperatorOf(base)).token;
   });
 
   afterAll(async () => {
@@ -43,14 +46,14 @@ describe('seeing it run: /metrics and JSON logs of the built API and worker', ()
 
   it("serves every process's series at /metrics, and one range's story is in both logs by its id", async () => {
     const sessionId = randomUUID();
-    const created = await request(base).post(`/api/v1/sessions/${sessionId}/ranges`).send({ templateId: 'tiny', teamIds: [randomUUID()] }).expect(202);
+    const created = await http().post(`/api/v1/sessions/${sessionId}/ranges`).send({ templateId: 'tiny', teamIds: [randomUUID()] }).expect(202);
     const rangeId = created.body.ranges[0].id as string;
-    await waitFor(`range ${rangeId} ready`, async () => (await request(base).get(`/api/v1/ranges/${rangeId}`)).body.status === 'ready', 120000, 500);
+    await waitFor(`range ${rangeId} ready`, async () => (await http().get(`/api/v1/ranges/${rangeId}`)).body.status === 'ready', 120000, 500);
 
     const scrape = await waitFor(
       'the worker snapshot with the provisioning',
       async () => {
-        const res = await request(base).get('/metrics').expect(200);
+        const res = await http().get('/metrics').expect(200);
         const done = sample(res.text, 'cyder_job_duration_seconds_count', { job: 'ranges.provision', outcome: 'completed', process: 'worker' });
         return done !== undefined && done >= 1 ? res : undefined;
       },
@@ -76,7 +79,7 @@ describe('seeing it run: /metrics and JSON logs of the built API and worker', ()
     expect(new Set(helps.map((l) => l.split(' ')[2])).size).toBe(helps.length);
 
     // Logs: JSON lines only, and the range's id on the API's request lines and the worker's job lines.
-    await request(base).get(`/api/v1/ranges/${rangeId}/events`).set('X-Request-Id', 'telemetry-e2e-1').expect(200);
+    await http().get(`/api/v1/ranges/${rangeId}/events`).set('X-Request-Id', 'telemetry-e2e-1').expect(200);
     const apiLines = await waitFor('the request line', async () => {
       const lines = api.jsonLines();
       return lines.some((l) => (l.req as { id?: string } | undefined)?.id === 'telemetry-e2e-1') ? lines : undefined;

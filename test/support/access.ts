@@ -1,7 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
 import { UserDirectory } from '@app/access';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import request from 'supertest';
+import { ROOT } from './processes.js';
 
 type Target = INestApplication | string;
 
@@ -86,4 +90,16 @@ export class AccessClient {
 /** The operator's token of an app, for suites that only need "everything". */
 export async function operatorToken(app: INestApplication): Promise<string> {
   return (await AccessClient.start(app)).operator.token;
+}
+
+/**
+ * An operator of an API running as its own process (the built one): `npm run access:bootstrap`
+ * (dist/libs/access/src/cli/bootstrap.js, this run's environment), then the first login.
+ */
+export async function bootstrapOperatorOf(baseUrl: string): Promise<Login> {
+  const email = `operator-${randomBytes(4).toString('hex')}@e2e.example.org`;
+  const { stdout } = await promisify(execFile)(process.execPath, [path.join(ROOT, 'dist/libs/access/src/cli/bootstrap.js'), '--email', email], { env: process.env });
+  const oneTimePassword = /one-time password: (\S+)/.exec(stdout)?.[1];
+  if (!oneTimePassword) throw new Error(`access:bootstrap printed no password: ${stdout}`);
+  return AccessClient.firstLogin(baseUrl, email, oneTimePassword, '');
 }
