@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { type RangeBody, RangeTestApp } from './support/range-app.js';
 import { waitFor } from './support/waiting.js';
@@ -14,7 +13,7 @@ const SPEED = 60;
 describe('Fair scores: an idle team scores exactly 0 and gets no time metric, on every shipped template', () => {
   let app: RangeTestApp;
   let db: DataSource;
-  const http = () => request(app.api.getHttpServer());
+  const http = () => app.http();
 
   beforeAll(async () => {
     app = await RangeTestApp.start();

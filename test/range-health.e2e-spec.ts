@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { type RangeBody, RangeTestApp } from './support/range-app.js';
 import { waitFor } from './support/waiting.js';
@@ -17,7 +16,7 @@ describe('Live health: a dead service degrades its range, with the reason, and i
   let app: RangeTestApp;
   let range: RangeBody;
   let sessionId: string;
-  const http = () => request(app.api.getHttpServer());
+  const http = () => app.http();
 
   beforeAll(async () => {
     // Health every second; the reconciler asks for it every second (the clock never runs here).

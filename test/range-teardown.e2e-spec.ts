@@ -3,7 +3,6 @@ import { networkName } from '@app/ranges';
 import Docker from 'dockerode';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { type RangeBody, RangeTestApp } from './support/range-app.js';
 import { waitFor } from './support/waiting.js';
@@ -19,7 +18,7 @@ describe('Teardown never sticks: detach, remove, release; forced cleanup', () =>
   let app: RangeTestApp;
   let docker: Docker;
 
-  const http = () => request(app.api.getHttpServer());
+  const http = () => app.http();
   const subnetsOf = async (rangeId: string): Promise<number> =>
     Number((await app.worker.get(DataSource).query('SELECT count(*)::int AS n FROM range_subnets WHERE range_id = $1', [rangeId]))[0].n);
   const rangeNetworks = async (range: RangeBody) =>

@@ -49,7 +49,8 @@ export class RangeTestApp {
     return new RangeTestApp(api, worker, config, engine, token, savedEnv);
   }
 
-  private http() {
+  /** Requests as this run's operator. */
+  http() {
     return authed(this.api, this.token);
   }
 
