@@ -210,7 +210,7 @@ describe('Scenario and scoring (course A at high speed, real engine and queue)',
     await new Promise((r) => setTimeout(r, 300)); // the Redis subscription is confirmed asynchronously
     try {
       const url = `/api/v1/ranges/${copier.id}/objectives/attacker-address/answers`;
-      const copied = await http().post(url).set('X-Actor', 'trainee-idle').send({ value: owner.blueprint.variables.attacker_ip }).expect(200);
+      const copied = await http().post(url).send({ value: owner.blueprint.variables.attacker_ip }).expect(200);
       expect(copied.body).toMatchObject({ correct: false, pointsAwarded: -10 });
       // A wrong guess that is nobody's answer is no evidence.
       await http().post(url).send({ value: '203.0.113.77' }).expect(200);
@@ -222,7 +222,8 @@ describe('Scenario and scoring (course A at high speed, real engine and queue)',
           source: 'answer',
           submitter: { teamId: idle, rangeId: copier.id },
           owner: { teamId: defended, rangeId: owner.id },
-          actor: 'trainee-idle',
+          // The acting user is the credential's (this suite works as the operator).
+          actor: `operator:${(await http().get('/api/v1/auth/me').expect(200)).body.principal.id}`,
         }),
       ]);
       for (const rangeId of [copier.id, owner.id]) {
@@ -259,7 +260,7 @@ describe('Scenario and scoring (course A at high speed, real engine and queue)',
     expect(theirs).not.toBe(v.c2_port);
     const sprayed = [...right, v.attacker_ip!, v.attacker_ip!, theirs, ...Array.from({ length: 8 }, (_, i) => `198.51.100.${i + 1}`)];
     expect(sprayed).toHaveLength(15);
-    const res = await http().post(url).set('X-Actor', 'trainee-idle').send(body(sprayed)).expect(201);
+    const res = await http().post(url).send(body(sprayed)).expect(201);
     expect(res.body.iocResults).toEqual({ 'attacker-ip': true, 'c2-domain': true, 'c2-port': true, implant: true, 'stolen-file': false });
     expect(res.body.wrongIocs).toBe(11);
     expect(res.body.autoPoints).toBeLessThan(0);

@@ -2,10 +2,10 @@ import type { INestApplication } from '@nestjs/common';
 import { loadConfig } from '@app/config';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import request from 'supertest';
 import { CuttableProxy } from '../support/cuttable-proxy.js';
 import { removeLabelledObjects } from '../support/docker-cleanup.js';
 import { ROOT } from '../support/processes.js';
+import { authed, operatorToken } from '../support/access.js';
 import { createApiApp } from '../support/test-app.js';
 import { waitFor } from '../support/waiting.js';
 
@@ -17,7 +17,8 @@ describe('faults: PostgreSQL unreachable', () => {
   const saved = Object.fromEntries(['DATABASE_URL', 'RANGE_TEMPLATES_DIR'].map((k) => [k, process.env[k]]));
   let proxy: CuttableProxy;
   let api: INestApplication;
-  const http = () => request(api.getHttpServer());
+  let token: string | undefined;
+  const http = () => authed(api, token!);
 
   beforeAll(async () => {
     const url = new URL(process.env.DATABASE_URL!);
@@ -25,6 +26,7 @@ describe('faults: PostgreSQL unreachable', () => {
     url.port = String(proxy.port);
     Object.assign(process.env, { DATABASE_URL: url.toString(), RANGE_TEMPLATES_DIR: path.join(ROOT, 'test/fixtures/tiny-templates') });
     api = await createApiApp();
+    token ??= await operatorToken(api);
   });
 
   afterAll(async () => {

@@ -6,11 +6,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { freePort, startRedisServer, stopChild } from '../support/built-processes.js';
 import { removeLabelledObjects } from '../support/docker-cleanup.js';
 import { ROOT } from '../support/processes.js';
+import { authed, operatorToken } from '../support/access.js';
 import { createApiApp, createWorkerContext } from '../support/test-app.js';
 import { waitFor } from '../support/waiting.js';
 
@@ -30,7 +30,8 @@ describe('faults: Redis restarts', () => {
   let redis: ChildProcess | undefined;
   const dirs: string[] = [];
 
-  const http = () => request(api!.getHttpServer());
+  let token: string | undefined;
+  const http = () => authed(api!, token!);
   const db = () => api!.get(DataSource);
 
   async function closeApps(): Promise<void> {
@@ -79,6 +80,7 @@ describe('faults: Redis restarts', () => {
     // The reconciler is off: whatever runs after the restart came back from the append-only file.
     Object.assign(process.env, { REDIS_URL: `redis://127.0.0.1:${port}`, RANGE_TEMPLATES_DIR: TINY_TEMPLATES, SCENARIO_RECONCILE_INTERVAL_MS: '0' });
     api = await createApiApp();
+    token ??= await operatorToken(api);
     const sessionId = randomUUID();
     const rangeId = await provisioned(sessionId); // queued: no worker runs yet
 
@@ -107,6 +109,7 @@ describe('faults: Redis restarts', () => {
     redis = await startRedisServer(port);
     Object.assign(process.env, { REDIS_URL: `redis://127.0.0.1:${port}`, RANGE_TEMPLATES_DIR: TINY_TEMPLATES, SCENARIO_RECONCILE_INTERVAL_MS: '1000' });
     api = await createApiApp();
+    token ??= await operatorToken(api);
     worker = await createWorkerContext();
     const sessionId = randomUUID();
     const rangeId = await provisioned(sessionId);
