@@ -79,7 +79,10 @@ describe('ranges: provisioning isolated team ranges on the real engine', () => {
   it('refuses a bad body with every failing field, an unknown template, and unknown ids', async () => {
     const bad = await http_().post(`/api/v1/sessions/${sessionId}/ranges`).send({ teamIds: ['not-a-uuid'], leadMinutes: -1, extra: 1 }).expect(400);
     const fields = (bad.body.errors as Array<{ field: string }>).map((e) => e.field).sort();
-    expect(fields).toEqual(expect.arrayContaining(['templateId', 'teamIds', 'leadMinutes', 'extra']));
+    expect(fields).toEqual(expect.arrayContaining(['teamIds', 'leadMinutes', 'extra']));
+    // A scheduled session's template comes from its course; a range set of no scheduled session must name one.
+    const noTemplate = await http_().post(`/api/v1/sessions/${sessionId}/ranges`).send({ teamIds: [team1] }).expect(400);
+    expect(noTemplate.body.errors).toEqual([{ field: 'templateId', messages: ['templateId is required for a range set of no scheduled session'] }]);
     await http_().post(`/api/v1/sessions/not-a-uuid/ranges`).send({ templateId: 'fixture-two-net', teamIds: [team1] }).expect(400);
     const unknown = await http_().post(`/api/v1/sessions/${sessionId}/ranges`).send({ templateId: 'no-such-template', teamIds: [team1] }).expect(404);
     expect(unknown.body.message).toContain('no-such-template');

@@ -11,6 +11,7 @@ import { ScenarioApiModule } from './scenario/scenario-api.module.js';
 import { SchedulingApiModule } from './scheduling/scheduling-api.module.js';
 import { ScoringApiModule } from './scoring/scoring.module.js';
 import { TelemetryApiModule } from './telemetry/telemetry-api.module.js';
+import { SessionDayApiModule } from './session-day/session-day-api.module.js';
 import { TemplatesApiModule } from './templates/templates.module.js';
 import { TerminalApiModule } from './terminal/terminal-api.module.js';
 
@@ -30,6 +31,7 @@ import { TerminalApiModule } from './terminal/terminal-api.module.js';
     TelemetryApiModule,
     TerminalApiModule,
     AuditApiModule,
+    SessionDayApiModule,
   ],
 })
 export class ApiModule {}

@@ -6,13 +6,16 @@
  * an instructor and trainees would:
  *   1. schedules a course A session, enrolls 8 trainees of two organisations,
  *      closes enrollment (two teams are formed);
- *   2. provisions the two teams' isolated ranges;
- *   3. runs the scenario at 60x;
+ *   2. asks for the two teams' isolated ranges (the session's own life cycle
+ *      takes it to provisioning, then ready when both ranges are);
+ *   3. runs the scenario at 60x (starting the clock makes the session running);
  *   4. a scripted defender works in team 1 (it reads its own range's answers
  *      from the database, standing in for trainees who find them in the logs),
  *      while nobody acts in team 2;
  *   5. prints the instructor board;
- *   6. tears everything down.
+ *   6. stops the clock: the session finishes by itself (final evaluation,
+ *      frozen scores, archive) and its ranges go after the grace (10 s here).
+ *   No session status is moved by hand after closing.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -60,6 +63,8 @@ async function main(): Promise<void> {
     INSTANCE_NAME: `demo-${process.pid}`,
     API_PORT: String(port),
     SCORING_EVALUATION_INTERVAL_MS: '1000',
+    SESSION_TICK_INTERVAL_MS: '1000',
+    SESSION_TEARDOWN_GRACE_SECONDS: '10',
     LOG_LEVEL: process.env.DEMO_VERBOSE ? 'debug' : 'warn',
   };
   const children: ChildProcess[] = [];
@@ -119,22 +124,20 @@ async function main(): Promise<void> {
     const teams: Array<{ id: string; name: string }> = await call('GET', `/sessions/${session.id}/teams`);
     say(`session ${session.id} (course A, ${day}) closed with teams: ${teams.map((t) => t.name).join(', ')}`);
 
-    // 2. Provision one isolated range per team.
-    await call('POST', `/sessions/${session.id}/transitions`, { status: 'provisioning' });
+    // 2. Ask for one isolated range per team (course A's template); the session follows its ranges.
     const started = Date.now();
-    await call('POST', `/sessions/${session.id}/ranges`, { templateId: 'course-a' }); // the session's own teams
-    await waitFor('both ranges ready', async () => {
-      const view = await call('GET', `/sessions/${session.id}/ranges`);
-      if (view.ranges.some((r: { status: string }) => r.status === 'failed')) throw new Error(JSON.stringify(view));
-      return view.status === 'ready';
+    await call('POST', `/sessions/${session.id}/ranges`, {}); // the session's own teams and its course's template
+    const ready = await waitFor('the session to be ready', async () => {
+      const day = await call('GET', `/sessions/${session.id}/day`);
+      if (day.status === 'closed' && day.statusReason) throw new Error(`provisioning failed: ${day.statusReason}`);
+      return day.status === 'ready' ? day : undefined;
     }, 180000);
-    say(`both ranges ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    await call('POST', `/sessions/${session.id}/transitions`, { status: 'ready' });
-    await call('POST', `/sessions/${session.id}/transitions`, { status: 'running' });
+    say(`session ready (both ranges ready: ${ready.ranges.ready}/${ready.ranges.total}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
-    // 3. The scenario at 60x.
+    // 3. The scenario at 60x: starting the clock makes the session running.
     await call('POST', `/sessions/${session.id}/scenario`, { action: 'start', speed: SPEED });
-    say(`scenario started at ${SPEED}x (course A's attack takes 20 minutes: 20 s here)`);
+    await waitFor('the session to be running', async () => (await call('GET', `/sessions/${session.id}/day`)).status === 'running', 30000);
+    say(`scenario started at ${SPEED}x, session running (course A's attack takes 20 minutes: 20 s here)`);
 
     // 4. Team 1 defends; team 2 does nothing.
     await db.connect();
@@ -190,11 +193,15 @@ async function main(): Promise<void> {
       if (process.env.DEMO_VERBOSE) for (const x of runs) say(`  ${x.step_id}: exit ${x.exit_code} ${JSON.stringify(x.output)}`);
     }
 
-    // 6. Teardown.
-    await call('POST', `/sessions/${session.id}/transitions`, { status: 'finished' });
-    for (const r of rows) await call('POST', `/ranges/${r.id}/teardown`);
+    // 6. The clock was stopped: the session finishes by itself, is archived, and its ranges go after the grace.
+    const finished = await waitFor('the session to finish', async () => {
+      const day = await call('GET', `/sessions/${session.id}/day`);
+      return day.status === 'finished' && day.archivedAt ? day : undefined;
+    }, 60000);
+    say(`session finished at ${finished.archivedAt}; scores frozen and archived`);
     await waitFor('teardown', async () => (await db.query(`SELECT 1 FROM ranges WHERE session_id = $1 AND status <> 'destroyed'`, [session.id])).rowCount === 0, 60000);
-    say('ranges torn down');
+    const archive = await call('GET', `/sessions/${session.id}/archive`);
+    say(`ranges torn down; the archive still answers: ${archive.export.teams.map((t: { teamName: string; score: number }) => `${t.teamName} ${t.score}`).join(', ')}`);
   } finally {
     await db.end().catch(() => undefined);
     for (const child of children) child.kill('SIGTERM');

@@ -9,6 +9,8 @@ export type {
   ReconcileScenarioJobData,
   RunAttackStepJobData,
   SessionRangesJobData,
+  SyncSessionJobData,
+  TickSessionsJobData,
 } from './queue-contract.js';
 export { JOB_SENDING, jobId, jobIdOf, type JobKeys, type OneOffJobName, type RepeatableJobName, type SchedulerKeys } from './job-options.js';
 export { JobHandler } from './job-handler.decorator.js';

@@ -245,11 +245,14 @@ export class BoardService {
     return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
   }
 
-  /** Achievement per objective and Plan/Do shares by course, across sessions; no personal data. */
+  /**
+   * Achievement per objective and Plan/Do shares by course, across finished sessions only (those with an
+   * after-action archive: scores frozen, nothing still moving); no personal data.
+   */
   async aggregateByCourse(): Promise<CourseAggregate[]> {
     const ranges: Array<{ id: string; session_id: string; course: string; blueprint: RangeBlueprint | null }> = await this.dataSource.query(`
       SELECT r.id, r.session_id, COALESCE(s.course_code, 'template:' || r.template_id) AS course, r.blueprint
-      FROM ranges r LEFT JOIN sessions s ON s.id = r.session_id`);
+      FROM ranges r JOIN session_archives a ON a.session_id = r.session_id LEFT JOIN sessions s ON s.id = r.session_id`);
     const met: Array<{ range_id: string; objective_id: string }> = await this.dataSource.query(
       `SELECT range_id, objective_id FROM score_events WHERE type = 'objective_met'`,
     );

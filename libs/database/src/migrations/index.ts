@@ -7,6 +7,7 @@ import { ScenarioTimeHolds1764300600000 } from './1764300600000-scenario-time-ho
 import { CopyFlags1764300600001 } from './1764300600001-copy-flags.js';
 import { AuditSearch1764300600003 } from './1764300600003-audit-search.js';
 import { RangeTeardownRetries1764301300000 } from './1764301300000-range-teardown-retries.js';
+import { SessionDay1764301500000 } from './1764301500000-session-day.js';
 
 /** Migrations in order. Listed, not globbed, so ts-jest and the compiled build see the same set. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   CopyFlags1764300600001,
   AuditSearch1764300600003,
   RangeTeardownRetries1764301300000,
+  SessionDay1764301500000,
 ];
