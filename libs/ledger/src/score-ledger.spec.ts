@@ -118,8 +118,8 @@ describe('ScoreLedger.meetObjective', () => {
 
   it("refuses every write once the range's session is archived (frozen scores), and writes nothing", async () => {
     const { manager, rows } = fakeManager([], ['session-1']);
-    await expect(ledger().ledger.meetObjective(manager, range, objective, 1000, 'trainee-1')).rejects.toBeInstanceOf(ScoresFrozenError);
-    await expect(ledger().ledger.meetObjective(manager, range, objective, 1000, 'trainee-1')).rejects.toThrow(/session-1 has finished: its scores are frozen/);
+    await expect(ledger().ledger.meetObjective(manager, range, objective, running(1000), 'trainee-1')).rejects.toBeInstanceOf(ScoresFrozenError);
+    await expect(ledger().ledger.meetObjective(manager, range, objective, running(1000), 'trainee-1')).rejects.toThrow(/session-1 has finished: its scores are frozen/);
     expect(rows).toHaveLength(0);
   });
 });

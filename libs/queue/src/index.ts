@@ -2,6 +2,7 @@ export { ALL_QUEUES, FORMER_JOB_QUEUES, JOB_QUEUE, JobName, QueueName, queuesOf 
 export type {
   EnsureRangeImagesJobData,
   EvaluateRangeJobData,
+  InjectAttackStepJobData,
   JobContract,
   JobDataOf,
   RangeJobData,

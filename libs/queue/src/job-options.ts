@@ -34,6 +34,8 @@ export interface JobKeys {
   [JobName.EvaluateRange]: { rangeId: string; window: number; cause?: 'attack-step' | 'trainee-action' | 'health' };
   /** reason: what changed (e.g. the range set's status and generation), so each change syncs once. */
   [JobName.SyncSession]: { sessionId: string; reason: string };
+  /** injectId: one per instructor request (or the caller's idempotency key). */
+  [JobName.InjectAttackStep]: { injectId: string; rangeId: string };
 }
 
 /** The domain ids a repeatable job's scheduler id is derived from, per job name. */
@@ -122,6 +124,11 @@ export const JOB_SENDING: { [N in JobName]: JobSending<N> } = {
   [JobName.SyncSession]: {
     id: (k) => jobId('session', k.sessionId, 'sync', k.reason),
     attempts: 3,
+    backoff: RETRY_SOON,
+  },
+  [JobName.InjectAttackStep]: {
+    id: (k) => jobId('inject', k.injectId, k.rangeId),
+    attempts: 2,
     backoff: RETRY_SOON,
   },
 };

@@ -42,6 +42,8 @@ export enum JobName {
   TickSessions = 'sessions.tick',
   /** Move one session along its day now (sent when its ranges change). */
   SyncSession = 'sessions.sync',
+  /** An instructor's manual inject: run one attack step of one range now, once. */
+  InjectAttackStep = 'scenario.inject',
 }
 
 export interface EnsureRangeImagesJobData {
@@ -93,6 +95,15 @@ export interface SyncSessionJobData {
   sessionId: string;
 }
 
+export interface InjectAttackStepJobData {
+  v: 1;
+  /** The inject as the instructor asked for it (one id for every range it targets). */
+  injectId: string;
+  rangeId: string;
+  stepId: string;
+  actor: string;
+}
+
 /** Which queue each job runs on and the type of its payload. */
 export interface JobContract {
   [JobName.EnsureRangeImages]: { queue: QueueName.Maintenance; data: EnsureRangeImagesJobData };
@@ -107,6 +118,7 @@ export interface JobContract {
   [JobName.EvaluateRange]: { queue: QueueName.Scoring; data: EvaluateRangeJobData };
   [JobName.TickSessions]: { queue: QueueName.Sessions; data: TickSessionsJobData };
   [JobName.SyncSession]: { queue: QueueName.Sessions; data: SyncSessionJobData };
+  [JobName.InjectAttackStep]: { queue: QueueName.Scenario; data: InjectAttackStepJobData };
 }
 
 export type JobDataOf<N extends JobName> = JobContract[N]['data'];
@@ -124,6 +136,7 @@ export const JOB_QUEUE: { [N in JobName]: JobContract[N]['queue'] } = {
   [JobName.EvaluateRange]: QueueName.Scoring,
   [JobName.TickSessions]: QueueName.Sessions,
   [JobName.SyncSession]: QueueName.Sessions,
+  [JobName.InjectAttackStep]: QueueName.Scenario,
 };
 
 /**

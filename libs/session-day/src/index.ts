@@ -12,3 +12,5 @@ export { SessionDayJobs } from './session-day.jobs.js';
 export { nextDayStep, type DayStep, type DayTiming, type SessionFacts } from './day-rules.js';
 export { parseCourseTemplates } from './course-templates.js';
 export { InvalidSessionDayRequestError, SessionDayNotFoundError } from './errors.js';
+export { InstructorControls, type InjectInput, type MessageInput, type SentInject, type SentMessage } from './instructor-controls.js';
+export { TraineeStream, traineeView, type TraineeEvent, type TraineeScope } from './trainee-stream.js';

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { RangeEntity, SessionArchiveEntity, SessionEntity } from '@app/database';
+import { RangeEntity, ScenarioClockEntity, SessionArchiveEntity, SessionEntity } from '@app/database';
 import { ACTIVE_RANGE_STATUSES, ClockTransitionError, ScenarioClockService } from '@app/scenario';
 import { SessionService } from '@app/scheduling';
 import { BoardService, EvaluationService, ScoringNotFoundError } from '@app/scoring';
@@ -36,9 +36,10 @@ export class SessionArchiver {
   ) {}
 
   async finish(sessionId: string, actor: string, why: string): Promise<void> {
-    const clock = await this.clocks.get({ sessionId });
-    if (clock && (clock.state === 'running' || clock.state === 'paused')) {
-      await this.clocks.control({ sessionId }, 'stop', actor).catch((err: unknown) => {
+    // The session's clock and every team clock forked from it (a team paused alone).
+    const clocks = await this.dataSource.manager.find(ScenarioClockEntity, { where: { sessionId, state: In(['running', 'paused']) } });
+    for (const clock of clocks) {
+      await this.clocks.control({ sessionId, rangeId: clock.rangeId ?? undefined }, 'stop', { id: actor, role: 'operator' }).catch((err: unknown) => {
         if (!(err instanceof ClockTransitionError)) throw err;
       });
     }

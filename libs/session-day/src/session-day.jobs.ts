@@ -16,7 +16,7 @@ export class SessionDayJobs implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.SESSION_TICK_INTERVAL_MS > 0) {
-      await this.jobs.schedule(JobName.TickSessions, {}, { v: 1 }, this.config.SESSION_TICK_INTERVAL_MS);
+      await this.jobs.keepScheduled(JobName.TickSessions, {}, { v: 1 }, this.config.SESSION_TICK_INTERVAL_MS);
       this.logger.log(`session day tick every ${this.config.SESSION_TICK_INTERVAL_MS} ms`);
     } else {
       await this.jobs.unschedule(JobName.TickSessions, {});

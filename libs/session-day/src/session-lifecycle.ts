@@ -128,7 +128,7 @@ export class SessionLifecycle implements OnModuleInit {
           SESSION_TRANSITIONS[from],
         );
       case 'running':
-        await this.clocks.control({ sessionId }, 'start', actor).catch((err: unknown) => {
+        await this.clocks.control({ sessionId }, 'start', { id: actor, role: 'instructor' }).catch((err: unknown) => {
           if (!(err instanceof ClockTransitionError)) throw err;
         });
         await this.sync(sessionId);
@@ -315,7 +315,7 @@ export class SessionLifecycle implements OnModuleInit {
           await this.sessions.transition(sessionId, step.to, SYSTEM_ACTOR, step.reason);
           return true;
         case 'start-clock':
-          await this.clocks.control({ sessionId }, 'start', SYSTEM_ACTOR).catch((err: unknown) => {
+          await this.clocks.control({ sessionId }, 'start', { id: SYSTEM_ACTOR, role: 'operator' }).catch((err: unknown) => {
             if (!(err instanceof ClockTransitionError)) throw err;
           });
           return true;
