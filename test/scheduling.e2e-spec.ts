@@ -361,7 +361,10 @@ describe('scheduling API (real PostgreSQL)', () => {
 
       const csv = await api.http().get(`/api/v1/sessions/export.csv?venueId=${sendai.id}`).expect(200);
       expect(csv.headers['content-type']).toMatch(/^text\/csv/);
-      const lines = csv.text.trim().split('\r\n');
+      expect(csv.headers['content-disposition']).toBe('attachment; filename="schedule.csv"');
+      // A UTF-8 byte order mark first, so Excel on a Japanese PC reads the names right.
+      expect(csv.text.charCodeAt(0)).toBe(0xfeff);
+      const lines = csv.text.slice(1).trim().split('\r\n');
       expect(lines[0]).toBe(
         'id,course,status,fiscal_year,month,starts_at,ends_at,prefecture_code,prefecture,region,venue,city,seats,confirmed,waitlisted,team_size,instructors,plan_id',
       );

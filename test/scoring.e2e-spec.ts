@@ -180,7 +180,9 @@ describe('Scenario and scoring (course A at high speed, real engine and queue)',
       expect(scoreEntries.reduce((s, e) => s + e.points, 0)).toBe(team.score);
     }
     const csv = await http().get(`/api/v1/sessions/${sessionId}/export.csv`).expect(200).expect('Content-Type', /text\/csv/);
-    const lines = csv.text.trim().split('\r\n');
+    expect(csv.headers['content-disposition']).toBe('attachment; filename="scores.csv"');
+    expect(csv.text.charCodeAt(0)).toBe(0xfeff);
+    const lines = csv.text.slice(1).trim().split('\r\n');
     const timelineLength = (exported.body.teams as Array<{ timeline: unknown[] }>).reduce((s, t) => s + t.timeline.length, 0);
     expect(lines).toHaveLength(1 + timelineLength);
 

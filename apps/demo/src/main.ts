@@ -22,13 +22,10 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { createThrowawayEnvironment, removeThrowawayEnvironment } from '@app/throwaway';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 const SPEED = 60;
-const ADMIN_DATABASE_URL = process.env.DATABASE_URL || 'postgres://cyder:cyder@127.0.0.1:5432/cyder';
-const DEMO_DB = `cyder_demo_${process.pid}`;
-const demoUrl = new URL(ADMIN_DATABASE_URL);
-demoUrl.pathname = `/${DEMO_DB}`;
 
 const say = (line: string) => console.log(`[demo] ${line}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -55,12 +52,12 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined | fal
 async function main(): Promise<void> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}/api/v1`;
+  // The demo's own database (migrated and seeded), Redis prefix and Docker label instance.
+  const environment = await createThrowawayEnvironment('demo', { seed: true });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_OPTIONS: '',
-    DATABASE_URL: demoUrl.toString(),
-    REDIS_PREFIX: `cyder-demo-${process.pid}`,
-    INSTANCE_NAME: `demo-${process.pid}`,
+    ...environment.settings,
     API_PORT: String(port),
     SCORING_EVALUATION_INTERVAL_MS: '1000',
     SESSION_TICK_INTERVAL_MS: '1000',
@@ -68,15 +65,7 @@ async function main(): Promise<void> {
     LOG_LEVEL: process.env.DEMO_VERBOSE ? 'debug' : 'warn',
   };
   const children: ChildProcess[] = [];
-  const admin = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${DEMO_DB}`);
-  const db = new pg.Client({ connectionString: demoUrl.toString() });
-  const run = (script: string) =>
-    new Promise<void>((resolve, reject) => {
-      const child = spawn(process.execPath, [path.join(ROOT, script)], { env, stdio: ['ignore', 'inherit', 'inherit'] });
-      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${script} exited ${code}`))));
-    });
+  const db = new pg.Client({ connectionString: environment.settings.DATABASE_URL });
   const call = async (method: string, route: string, body?: unknown, expected = [200, 201, 202]) => {
     const res = await fetch(`${base}${route}`, {
       method,
@@ -89,9 +78,7 @@ async function main(): Promise<void> {
   };
 
   try {
-    say(`own database ${DEMO_DB}, Redis prefix ${env.REDIS_PREFIX}, Docker label instance ${env.INSTANCE_NAME}`);
-    await run('dist/libs/database/src/cli/migrate.js');
-    await run('dist/libs/database/src/cli/seed.js');
+    say(`own database ${environment.databaseName}, Redis prefix ${env.REDIS_PREFIX}, Docker label instance ${env.INSTANCE_NAME}`);
     for (const entry of ['dist/apps/worker/src/main.js', 'dist/apps/api/src/main.js']) {
       children.push(spawn(process.execPath, [path.join(ROOT, entry)], { env, stdio: ['ignore', 'inherit', 'inherit'] }));
     }
@@ -206,9 +193,7 @@ async function main(): Promise<void> {
     await db.end().catch(() => undefined);
     for (const child of children) child.kill('SIGTERM');
     await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));
-    await cleanup(env);
-    if (!process.env.DEMO_KEEP_DATABASE) await admin.query(`DROP DATABASE IF EXISTS ${DEMO_DB} WITH (FORCE)`);
-    await admin.end();
+    await removeThrowawayEnvironment(environment, { keepDatabase: !!process.env.DEMO_KEEP_DATABASE });
     say('demo database, Redis keys and Docker objects removed');
   }
 }
@@ -230,15 +215,6 @@ async function defend(env: NodeJS.ProcessEnv, rangeId: string, implant: string):
     await engine.exec(web!.id, argv);
   }
   engine.close();
-}
-
-async function cleanup(env: NodeJS.ProcessEnv): Promise<void> {
-  const { loadConfig } = await import('../../../libs/config/src/index.js');
-  const { removeInstanceObjects } = await import('../../../libs/docker/src/index.js');
-  const { deleteKeysWithPrefix } = await import('../../../libs/queue/src/index.js');
-  const config = loadConfig(env);
-  await removeInstanceObjects(config);
-  await deleteKeysWithPrefix(config.REDIS_URL, config.REDIS_PREFIX);
 }
 
 function nextWeekdayInJst(): string {

@@ -47,8 +47,11 @@ export class AttackStepRunner {
     this.listeners.push(listener);
   }
 
-  /** The precondition first (a failing one means blocked), then the step itself. */
-  private async execute(rangeId: string, step: AttackStep): Promise<{ status: AttackRunEntity['status']; result: ExecResult }> {
+  /**
+   * The precondition first (a failing one, confirmed once more, means blocked), then the step
+   * itself: what run() records. Public so a template's steps can be tried on a range without a clock.
+   */
+  async attempt(rangeId: string, step: AttackStep): Promise<{ status: AttackRunEntity['status']; result: ExecResult }> {
     if (step.precondition) {
       const { node, argv, expectExitCode } = step.precondition;
       let pre = await this.scenarios.exec(rangeId, node, argv, step.timeoutSeconds);
@@ -98,7 +101,7 @@ export class AttackStepRunner {
 
     const ranAt = new Date();
     const scenarioMs = clock ? Math.round(scenarioNowMs(clock, ranAt)) : 0;
-    const { status, result } = await this.execute(range.id, step);
+    const { status, result } = await this.attempt(range.id, step);
     // The run and its credit commit together: a blocked step is credited exactly once.
     const written = await this.dataSource.transaction(async (manager) => {
       const insert = await manager

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { csvTable } from '@app/csv';
 import {
   AttackRunEntity,
   CopyFlagEntity,
@@ -240,9 +241,9 @@ export class BoardService {
     const data = await this.exportSession(sessionId);
     const header = ['session_id', 'team_id', 'team_name', 'range_id', 'team_score', 'at', 'scenario_ms', 'kind', 'type', 'ref', 'phase', 'points', 'summary'];
     const rows = data.teams.flatMap((t) =>
-      t.timeline.map((e) => [sessionId, t.teamId, t.teamName ?? '', t.rangeId, t.score, e.at.toISOString(), e.scenarioMs ?? '', e.kind, e.type, e.ref ?? '', e.phase ?? '', e.points, e.summary]),
+      t.timeline.map((e) => [sessionId, t.teamId, t.teamName, t.rangeId, t.score, e.at, e.scenarioMs, e.kind, e.type, e.ref, e.phase, e.points, e.summary]),
     );
-    return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+    return csvTable(header, rows);
   }
 
   /**
@@ -286,11 +287,4 @@ export class BoardService {
       };
     });
   }
-}
-
-export function csvCell(value: unknown): string {
-  const text = String(value ?? '');
-  // Leading = + - @ would be run as formulas by spreadsheet programs.
-  const safe = /^[=+\-@]/.test(text) && !/^-?\d/.test(text) ? `'${text}` : text;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }

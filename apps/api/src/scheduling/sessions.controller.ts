@@ -1,14 +1,14 @@
-import { Body, Controller, Delete, Get, Header, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
-  ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
 import { Actor, ApiActor } from '@app/access';
+import { CsvDownload } from '@app/csv';
 import { SessionService, TeamFormationService } from '@app/scheduling';
 import { SessionLifecycle } from '@app/session-day';
 import {
@@ -41,9 +41,7 @@ export class SessionsController {
   }
 
   @Get('export.csv')
-  @Header('Content-Type', 'text/csv; charset=utf-8')
-  @Header('Content-Disposition', 'attachment; filename="schedule.csv"')
-  @ApiProduces('text/csv')
+  @CsvDownload('schedule.csv')
   @ApiOkResponse({ description: 'The schedule (every session matching the filters) as CSV', schema: { type: 'string' } })
   async exportCsv(@Query() query: ExportQueryDto): Promise<string> {
     return this.sessions.exportCsv(query);
