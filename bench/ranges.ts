@@ -9,65 +9,47 @@
  *
  *   npm run build && flock /tmp/cyder-e2e.lock npm run bench:ranges
  *
- * BENCH_TEMPLATE=<id> uses the application's own template catalogue (libs/templates)
- * instead of the fixture template; BENCH_TEAMS=1,5,10 changes the team counts.
+ * The template is bench/templates/ranges-bench.yaml (two networks, three small nodes), loaded by
+ * the production TemplateCatalog; BENCH_TEMPLATE=<id> takes one of the shipped templates
+ * (RANGE_TEMPLATES_DIR) instead. BENCH_TEAMS=1,5,10 changes the team counts.
  */
 import 'reflect-metadata';
-import { Module, type INestApplicationContext } from '@nestjs/common';
+import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
-import pg from 'pg';
+import path from 'node:path';
 import Docker from 'dockerode';
-import { AppConfig, loadConfig } from '@app/config';
-import { openDataSource, runMigrations, SessionRangeSetEntity } from '@app/database';
-import { APP_LABEL_VALUE, CONTAINER_RUNTIME, type ContainerRuntime, labelKeys, removeInstanceObjects, RangeImageBuilder, tarArchive } from '@app/docker';
-import { deleteKeysWithPrefix } from '@app/queue';
+import { AppConfig, loadConfig, repositoryRoot } from '@app/config';
+import { SessionRangeSetEntity } from '@app/database';
+import { APP_LABEL_VALUE, CONTAINER_RUNTIME, type ContainerRuntime, labelKeys, RangeImageBuilder, tarArchive } from '@app/docker';
 import { RangeLifecycle, RangeService, SubnetPool } from '@app/ranges';
 import { RANGE_TEMPLATE_SOURCE, type RangeBlueprint, type RangeTemplateSource } from '@app/templates';
+import { createThrowawayEnvironment, removeThrowawayEnvironment, type ThrowawayEnvironment } from '@app/throwaway';
 import { DataSource } from 'typeorm';
 import { WorkerModule } from '../apps/worker/src/worker.module.js';
-import { FixtureTemplatesModule } from '../test/support/fixture-templates.js';
 
 const runId = randomBytes(3).toString('hex');
-const templateId = process.env.BENCH_TEMPLATE || 'fixture-two-net';
+const templateId = process.env.BENCH_TEMPLATE || 'ranges-bench';
+const BENCH_TEMPLATES = path.join(repositoryRoot(), 'bench', 'templates');
 const teamCounts = (process.env.BENCH_TEAMS || '1,5,10').split(',').map(Number);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function prepareEnvironment(): Promise<{ databaseName: string; adminUrl: string }> {
-  const adminUrl = process.env.DATABASE_URL || 'postgres://cyder:cyder@127.0.0.1:5432/cyder';
-  const databaseName = `cyder_bench_${runId}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${databaseName}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${databaseName}`;
+/** The bench's own database, Redis prefix and Docker label instance, and its settings. */
+async function prepareEnvironment(): Promise<ThrowawayEnvironment> {
+  const environment = await createThrowawayEnvironment('bench');
   Object.assign(process.env, {
-    DATABASE_URL: url.toString(),
-    REDIS_PREFIX: `cyder-bench-${runId}`,
-    INSTANCE_NAME: `bench-${runId}`,
+    ...environment.settings,
+    RANGE_TEMPLATES_DIR: process.env.BENCH_TEMPLATE ? loadConfig().RANGE_TEMPLATES_DIR : BENCH_TEMPLATES,
     RANGE_RECONCILE_INTERVAL_MS: '0',
     WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY || '10',
     LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
   });
-  const ds = await openDataSource(url.toString());
-  await runMigrations(ds);
-  await ds.destroy();
-  return { databaseName, adminUrl };
+  return environment;
 }
 
-async function cleanup(config: AppConfig, databaseName: string, adminUrl: string): Promise<void> {
-  await removeInstanceObjects(config).catch((e) => console.error(`cleanup: ${(e as Error).message}`));
-  await deleteKeysWithPrefix(config.REDIS_URL, config.REDIS_PREFIX);
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-  await admin.end();
-}
-
-@Module({ imports: [WorkerModule, FixtureTemplatesModule] })
-class FixtureBenchModule {}
+const cleanup = (environment: ThrowawayEnvironment) =>
+  removeThrowawayEnvironment(environment).catch((e) => console.error(`cleanup: ${(e as Error).message}`));
 
 /** Our path: one flow per session, jobs on the in-process worker, until the session's set is ready. */
 async function provisionOurs(app: INestApplicationContext, teams: number): Promise<{ sessionId: string; ms: number; status: string }> {
@@ -211,13 +193,13 @@ async function teardownRaw(docker: Docker, config: AppConfig): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const { databaseName, adminUrl } = await prepareEnvironment();
+  const environment = await prepareEnvironment();
   const config = loadConfig();
   // Ctrl-C still removes what the run created.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       console.error(`${signal}: cleaning up`);
-      cleanup(config, databaseName, adminUrl).finally(() => process.exit(130));
+      cleanup(environment).finally(() => process.exit(130));
     });
   }
   let app: INestApplicationContext | undefined;
@@ -226,7 +208,7 @@ async function main(): Promise<void> {
   const rawAgent = new http.Agent({ keepAlive: true });
   let raw: Docker;
   try {
-    app = await NestFactory.createApplicationContext(process.env.BENCH_TEMPLATE ? WorkerModule : FixtureBenchModule, { logger: ['error', 'warn'] });
+    app = await NestFactory.createApplicationContext(WorkerModule, { logger: ['error', 'warn'] });
     const engine = app.get<ContainerRuntime>(CONTAINER_RUNTIME);
     // The baseline's own client, with the same keep-alive agent as ours.
     raw = new Docker({ socketPath: config.DOCKER_SOCKET, agent: rawAgent } as Docker.DockerOptions);
@@ -277,7 +259,7 @@ async function main(): Promise<void> {
   } finally {
     rawAgent.destroy();
     await app?.close();
-    await cleanup(config, databaseName, adminUrl);
+    await cleanup(environment);
   }
   const header = ['teams', 'nets/nodes', 'ours up s', 'raw all-at-once s', 'ratio', 'raw in dep. order s', 'ratio', 'ours down s', 'raw down s'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

@@ -1,9 +1,8 @@
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import pg from 'pg';
-import { ConfigModule, loadConfig } from '@app/config';
-import { DatabaseModule, openDataSource, runMigrations, SEEDERS } from '@app/database';
+import { ConfigModule } from '@app/config';
+import { DatabaseModule } from '@app/database';
 import {
   AnnualPlanner,
   EnrollmentService,
@@ -14,11 +13,12 @@ import {
   SchedulingModule,
   SessionService,
 } from '@app/scheduling';
+import { createThrowawayEnvironment, removeThrowawayEnvironment } from '@app/throwaway';
 import { DataSource } from 'typeorm';
 
 // Scheduling benchmark: FY2021 plan generation (target under 2 s) and enrollment throughput under
 // contention, each against a baseline measured in the same run on the same database.
-// Uses a throw-away database cyder_bench_sched_<pid>, dropped at the end.
+// Uses a throw-away database (libs/throwaway, seeded), dropped at the end.
 
 @Module({ imports: [ConfigModule, DatabaseModule, SchedulingModule] })
 class BenchModule {}
@@ -49,21 +49,9 @@ function median(values: number[]): number {
 }
 
 async function main(): Promise<void> {
-  const adminUrl = process.env.DATABASE_URL || 'postgres://cyder:cyder@127.0.0.1:5432/cyder';
-  const database = `cyder_bench_sched_${process.pid}`;
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  process.env.DATABASE_URL = url.toString();
-  process.env.LOG_LEVEL = 'error';
+  const environment = await createThrowawayEnvironment('bench', { seed: true });
+  Object.assign(process.env, { ...environment.settings, LOG_LEVEL: 'error' });
   try {
-    const setup = await openDataSource(loadConfig().DATABASE_URL);
-    await runMigrations(setup);
-    for (const seeder of SEEDERS) await setup.transaction((m) => seeder.run(m));
-    await setup.destroy();
-
     const app = await NestFactory.createApplicationContext(BenchModule, { logger: ['error'] });
     const dataSource = app.get(DataSource);
     const planner = app.get(AnnualPlanner);
@@ -160,8 +148,7 @@ async function main(): Promise<void> {
     console.log(`\nFY2021 plan: ${plan.ms.toFixed(0)} ms (target < 2000 ms: ${plan.ms < 2000 ? 'met' : 'NOT met'})`);
     console.log(`contended session: ${confirmed} confirmed + ${waitlisted} waitlisted of ${n} requests for ${n / 2} seats`);
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.end();
+    await removeThrowawayEnvironment(environment);
   }
 }
 

@@ -13,17 +13,15 @@
  */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import pg from 'pg';
-import { loadConfig, repositoryRoot, type AppConfig } from '@app/config';
-import { openDataSource, runMigrations } from '@app/database';
-import { CONTAINER_RUNTIME, type ContainerRuntime, labelKeys, removeInstanceObjects } from '@app/docker';
-import { deleteKeysWithPrefix } from '@app/queue';
+import { loadConfig, repositoryRoot } from '@app/config';
+import { CONTAINER_RUNTIME, type ContainerRuntime, labelKeys } from '@app/docker';
 import { RangeService } from '@app/ranges';
 import { ScenarioClockService } from '@app/scenario';
 import { EvaluationService } from '@app/scoring';
 import type { RangeBlueprint } from '@app/templates';
+import { createThrowawayEnvironment, removeThrowawayEnvironment } from '@app/throwaway';
 import { DataSource } from 'typeorm';
 import { WorkerModule } from '../apps/worker/src/worker.module.js';
 
@@ -31,7 +29,6 @@ const RANGES = Number(process.env.BENCH_RANGES || 30);
 const PASSES = 3;
 const RAW_PASSES = 1;
 const CHECK_NOW_ROUNDS = 3;
-const runId = randomBytes(3).toString('hex');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function inBatches<T, R>(items: T[], size: number, fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -54,17 +51,9 @@ function percentile(sorted: number[], p: number): number {
 const ms = (n: number) => `${n.toFixed(0)} ms`;
 
 async function main(): Promise<void> {
-  const adminUrl = process.env.DATABASE_URL || 'postgres://cyder:cyder@127.0.0.1:5432/cyder';
-  const databaseName = `cyder_bench_scoring_${runId}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${databaseName}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${databaseName}`;
+  const environment = await createThrowawayEnvironment('bench');
   Object.assign(process.env, {
-    DATABASE_URL: url.toString(),
-    REDIS_PREFIX: `cyder-bench-${runId}`,
-    INSTANCE_NAME: `bench-${runId}`,
+    ...environment.settings,
     RANGE_TEMPLATES_DIR: path.join(repositoryRoot(), 'bench', 'templates'),
     RANGE_RECONCILE_INTERVAL_MS: '0',
     // The repeatable evaluation is kept out of the way: the bench times its own passes.
@@ -75,16 +64,11 @@ async function main(): Promise<void> {
     LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
   });
   const config = loadConfig();
-  const ds = await openDataSource(config.DATABASE_URL);
-  await runMigrations(ds);
-  await ds.destroy();
 
   const app = await NestFactory.createApplicationContext(WorkerModule, { logger: ['error', 'warn'] });
   const cleanupTasks = async () => {
     await app.close().catch(() => undefined);
-    await cleanup(config);
-    await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-    await admin.end();
+    await removeThrowawayEnvironment(environment).catch((e) => console.error(`cleanup: ${(e as Error).message}`));
   };
   try {
     const db = app.get(DataSource);
@@ -182,11 +166,6 @@ async function main(): Promise<void> {
   } finally {
     await cleanupTasks();
   }
-}
-
-async function cleanup(config: AppConfig): Promise<void> {
-  await removeInstanceObjects(config).catch((e) => console.error(`cleanup: ${(e as Error).message}`));
-  await deleteKeysWithPrefix(config.REDIS_URL, config.REDIS_PREFIX);
 }
 
 main().catch((err) => {

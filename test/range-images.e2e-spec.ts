@@ -1,9 +1,9 @@
 import { AppConfig, loadConfig } from '@app/config';
 import { APP_LABEL_VALUE, DockerEngine, labelKeys, RangeImageBuilder, type ContainerSpec } from '@app/docker';
+import { SubnetPool } from '@app/ranges';
 import { httpProbeArgv, judgeHttp } from '@app/scoring';
 import Docker from 'dockerode';
 import { removeLabelledObjects } from './support/docker-cleanup.js';
-import { freeSubnets } from './support/free-subnets.js';
 
 /** Polls until fn() is true or the deadline passes (the caller asserts the outcome, not the time). */
 async function waitFor(fn: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
@@ -60,7 +60,8 @@ describe('Range images on the real engine: injectable web CGI, log server, C2', 
     await engine.createNetwork({
       name: network,
       bridgeName: `cy${config.INSTANCE_NAME.slice(-8)}i`.slice(0, 15),
-      subnet: (subnet = (await freeSubnets(engine, 1, 28))[0]!),
+      // The production pool arithmetic, clear of every network the shared engine has now.
+      subnet: (subnet = new SubnetPool('10.254.128.0/17', 28).pickFree(await engine.engineSubnets(), 1)[0]!),
       labels: labels('network'),
     });
     const specs = [

@@ -1,10 +1,6 @@
 import Docker from 'dockerode';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type RangeBody, RangeTestApp } from './support/range-app.js';
+import { FIXTURE_TEMPLATES_DIR, type RangeBody, RangeTestApp } from './support/range-app.js';
 import { waitFor } from './support/waiting.js';
-
-const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'range-templates');
 
 /**
  * The router is the only way between a range's segments. Fixture router-load: a client outside,
@@ -27,7 +23,7 @@ describe('The router: 100 concurrent connections, a supervised listener, every s
     (await app.exec(range, 'router', ['cat', '/var/log/messages'])).stdout.split('\n').filter((l) => l.includes('router: relay from '));
 
   beforeAll(async () => {
-    app = await RangeTestApp.start({ RANGE_TEMPLATES_DIR: FIXTURES });
+    app = await RangeTestApp.start({ RANGE_TEMPLATES_DIR: FIXTURE_TEMPLATES_DIR });
     range = await app.provision('router-load');
     clientIp = range.nodes.find((n) => n.name === 'client')!.addresses.outside!;
   });

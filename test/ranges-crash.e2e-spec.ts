@@ -1,14 +1,13 @@
 import type { INestApplication } from '@nestjs/common';
 import { AppConfig, loadConfig } from '@app/config';
 import { APP_LABEL_VALUE, DockerEngine, labelKeys } from '@app/docker';
-import { RANGE_TEMPLATE_SOURCE } from '@app/templates';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { authed, operatorToken } from './support/access.js';
 import { removeLabelledObjects } from './support/docker-cleanup.js';
-import { FixtureTemplateSource, FixtureTemplatesModule } from './support/fixture-templates.js';
 import { ROOT } from './support/processes.js';
+import { FIXTURE_TEMPLATES_DIR } from './support/range-app.js';
 import { createApiApp } from './support/test-app.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -19,11 +18,12 @@ interface RunningWorker {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** The built worker in its own process (test/support/fixture-worker.js), ready when it says so. */
+/** The production worker (dist/apps/worker/src/main.js) in its own process, ready when it says so. */
 async function startWorker(): Promise<RunningWorker> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'test/support/fixture-worker.js')], {
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist/apps/worker/src/main.js')], {
     cwd: ROOT,
-    env: { ...process.env, NODE_OPTIONS: '' },
+    // LOG_LEVEL log: the worker says "worker ready" once its processors run.
+    env: { ...process.env, NODE_OPTIONS: '', RANGE_TEMPLATES_DIR: FIXTURE_TEMPLATES_DIR, LOG_LEVEL: 'log' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -33,7 +33,7 @@ async function startWorker(): Promise<RunningWorker> {
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
   const deadline = Date.now() + 30000;
-  while (!output.includes('fixture worker ready')) {
+  while (!output.includes('worker ready')) {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`worker did not start:\n${output}`);
     await sleep(100);
   }
@@ -46,19 +46,21 @@ describe('ranges: a worker killed in the middle of provisioning', () => {
   let engine: DockerEngine;
   const workers: RunningWorker[] = [];
 
+  const savedTemplatesDir = process.env.RANGE_TEMPLATES_DIR;
+
   beforeAll(async () => {
+    process.env.RANGE_TEMPLATES_DIR = FIXTURE_TEMPLATES_DIR;
     config = loadConfig();
     engine = DockerEngine.fromConfig(config);
     // The API only: no in-process worker, so the child processes do all the jobs.
-    api = await createApiApp({
-      imports: [FixtureTemplatesModule],
-      override: (b) => b.overrideProvider(RANGE_TEMPLATE_SOURCE).useClass(FixtureTemplateSource),
-    });
+    api = await createApiApp();
   });
 
   afterAll(async () => {
     for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
     await api?.close();
+    if (savedTemplatesDir === undefined) delete process.env.RANGE_TEMPLATES_DIR;
+    else process.env.RANGE_TEMPLATES_DIR = savedTemplatesDir;
     await removeLabelledObjects(loadConfig());
     engine?.close();
   });

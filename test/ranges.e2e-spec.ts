@@ -1,23 +1,15 @@
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
-import { AppConfig, loadConfig } from '@app/config';
+import type { AppConfig } from '@app/config';
 import { APP_LABEL_VALUE, CONTAINER_RUNTIME, type ContainerRuntime, labelKeys } from '@app/docker';
 import { JobName, JobQueue } from '@app/queue';
 import { containerName, RangeReconciler } from '@app/ranges';
-import { RANGE_TEMPLATE_SOURCE } from '@app/templates';
+import { RANGE_TEMPLATE_SOURCE, type RangeTemplateSource } from '@app/templates';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
-import { authed, operatorToken } from './support/access.js';
 import { DataSource } from 'typeorm';
-import { removeLabelledObjects } from './support/docker-cleanup.js';
-import { FixtureTemplateSource, FixtureTemplatesModule } from './support/fixture-templates.js';
-import { createApiApp, createWorkerContext, type TestModuleOptions } from './support/test-app.js';
-
-const fixture: TestModuleOptions = {
-  imports: [FixtureTemplatesModule],
-  override: (b) => b.overrideProvider(RANGE_TEMPLATE_SOURCE).useClass(FixtureTemplateSource),
-};
+import { FIXTURE_TEMPLATES_DIR, RangeTestApp } from './support/range-app.js';
 
 interface RangeBody {
   id: string;
@@ -36,19 +28,20 @@ const probeScript = (targets: string[]) =>
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('ranges: provisioning isolated team ranges on the real engine', () => {
+  let app: RangeTestApp;
   let api: INestApplication;
   let worker: INestApplicationContext;
   let engine: ContainerRuntime;
   let config: AppConfig;
   let dataSource: DataSource;
+  let templates: RangeTemplateSource;
   const sessionId = randomUUID();
   const team1 = randomUUID();
   const team2 = randomUUID();
   let range1: RangeBody;
   let range2: RangeBody;
 
-  let token: string;
-  const http_ = () => authed(api, token);
+  const http_ = () => app.http();
   const getRange = async (id: string): Promise<RangeBody> => (await http_().get(`/api/v1/ranges/${id}`).expect(200)).body as RangeBody;
   const waitRange = async (id: string, until: (r: RangeBody) => boolean, what: string, ms = 90000): Promise<RangeBody> => {
     const deadline = Date.now() + ms;
@@ -64,24 +57,25 @@ describe('ranges: provisioning isolated team ranges on the real engine', () => {
   const sh = (range: RangeBody, node: string, script: string) => engine.exec(containerOf(range, node), ['sh', '-c', script], { timeoutMs: 60000 });
 
   beforeAll(async () => {
-    config = loadConfig();
-    worker = await createWorkerContext(fixture);
-    api = await createApiApp(fixture);
-    token = await operatorToken(api);
+    // The fixture templates (YAML) through the production catalogue.
+    app = await RangeTestApp.start({ RANGE_TEMPLATES_DIR: FIXTURE_TEMPLATES_DIR });
+    ({ api, worker, config } = app);
     engine = worker.get<ContainerRuntime>(CONTAINER_RUNTIME);
     dataSource = worker.get(DataSource);
+    templates = worker.get<RangeTemplateSource>(RANGE_TEMPLATE_SOURCE);
   });
 
   afterAll(async () => {
-    await api?.close();
-    await worker?.close();
-    await removeLabelledObjects(loadConfig());
+    await app?.close();
   });
 
   it('refuses a bad body with every failing field, an unknown template, and unknown ids', async () => {
     const bad = await http_().post(`/api/v1/sessions/${sessionId}/ranges`).send({ teamIds: ['not-a-uuid'], leadMinutes: -1, extra: 1 }).expect(400);
     const fields = (bad.body.errors as Array<{ field: string }>).map((e) => e.field).sort();
-    expect(fields).toEqual(expect.arrayContaining(['templateId', 'teamIds', 'leadMinutes', 'extra']));
+    expect(fields).toEqual(expect.arrayContaining(['teamIds', 'leadMinutes', 'extra']));
+    // A scheduled session's template comes from its course; a range set of no scheduled session must name one.
+    const noTemplate = await http_().post(`/api/v1/sessions/${sessionId}/ranges`).send({ teamIds: [team1] }).expect(400);
+    expect(noTemplate.body.errors).toEqual([{ field: 'templateId', messages: ['templateId is required for a range set of no scheduled session'] }]);
     await http_().post(`/api/v1/sessions/not-a-uuid/ranges`).send({ templateId: 'fixture-two-net', teamIds: [team1] }).expect(400);
     const unknown = await http_().post(`/api/v1/sessions/${sessionId}/ranges`).send({ templateId: 'no-such-template', teamIds: [team1] }).expect(404);
     expect(unknown.body.message).toContain('no-such-template');
@@ -113,7 +107,7 @@ describe('ranges: provisioning isolated team ranges on the real engine', () => {
     }
     expect(set.status).toBe('ready');
 
-    const summary = await new FixtureTemplateSource().describe('fixture-two-net');
+    const summary = await templates.describe('fixture-two-net');
     const allSubnets = [...Object.values(range1.subnets), ...Object.values(range2.subnets)];
     expect(new Set(allSubnets).size).toBe(4);
     for (const subnet of allSubnets) expect(subnet).toMatch(/^10\.210\.\d+\.\d+\/26$/);
@@ -300,7 +294,7 @@ describe('ranges: provisioning isolated team ranges on the real engine', () => {
 
   it('the reconciler enqueues the provision job of a pending range whose job was lost', async () => {
     const lostSession = randomUUID();
-    const summary = await new FixtureTemplateSource().describe('fixture-two-net');
+    const summary = await templates.describe('fixture-two-net');
     const [row] = await dataSource.query(
       `INSERT INTO ranges (session_id, team_id, template_id, template_hash, seed) VALUES ($1, $2, 'fixture-two-net', $3, 'lost-seed') RETURNING id`,
       [lostSession, randomUUID(), summary.hash],

@@ -148,7 +148,7 @@ describe('annual plan (real PostgreSQL)', () => {
     expect(overlapping(sessions, (s) => s.instructors.map((i) => i.id))).toEqual([]);
 
     const csv = await api.http().get(`/api/v1/sessions/export.csv?planId=${plan.id}`).expect(200);
-    expect(csv.text.trim().split('\r\n')).toHaveLength(102);
+    expect(csv.text.replace(/^\uFEFF/, '').trim().split('\r\n')).toHaveLength(102);
 
     const published = await api.http().post(`/api/v1/plans/${plan.id}/publish`).expect(200);
     expect(published.body).toMatchObject({ status: 'published' });

@@ -258,10 +258,23 @@ describe('scheduling API (real PostgreSQL)', () => {
       expect(closed.status).toBe('closed');
       const teams = (await api.http().get(`/api/v1/sessions/${session.id}/teams`).expect(200)).body;
       expect(teams.map((t: { members: unknown[] }) => t.members.length)).toEqual([3, 3]);
-      for (const status of ['provisioning', 'ready', 'running']) await api.transition(session.id, status);
-      expect((await api.transition(session.id, 'cancelled', 409)).message).toMatch(/running session cannot become cancelled/);
-      await api.transition(session.id, 'finished');
-      expect((await api.transition(session.id, 'open', 409)).message).toBe('a finished session cannot change status any more');
+      // provisioning requests the teams' ranges (course A's template); ready only ever follows the ranges.
+      expect((await api.transition(session.id, 'provisioning')).status).toBe('provisioning');
+      const set = (await api.http().get(`/api/v1/sessions/${session.id}/ranges`).expect(200)).body;
+      expect(set.ranges.map((r: { teamId: string; templateId: string }) => [r.teamId, r.templateId]).sort()).toEqual(
+        teams.map((t: { id: string }) => [t.id, 'course-a']).sort(),
+      );
+      const byHand = await api.transition(session.id, 'ready', 409);
+      expect(byHand).toMatchObject({ allowed: ['ready', 'closed', 'cancelled'] });
+      expect(byHand.message).toBe("a session becomes ready by itself once every team's range is ready; it is provisioning");
+      const again = await api.http().post(`/api/v1/sessions/${session.id}/ranges`).send({}).expect(409);
+      expect(again.body.message).toBe('every team of the session already has a range (provisioning)');
+      // Cancelling tears its ranges down.
+      await api.transition(session.id, 'cancelled');
+      const gone = (await api.http().get(`/api/v1/sessions/${session.id}/ranges`).expect(200)).body;
+      expect(gone.ranges.map((r: { status: string }) => r.status)).toEqual(['tearing_down', 'tearing_down']);
+      const late = await api.http().post(`/api/v1/sessions/${session.id}/ranges`).send({}).expect(409);
+      expect(late.body).toMatchObject({ allowed: [], message: 'ranges can be requested only for a closed session with teams; this session is cancelled' });
       const bad = await api.http().post(`/api/v1/sessions/${session.id}/transitions`).send({ status: 'archived' }).expect(400);
       expect(bad.body.errors[0].field).toBe('status');
 
@@ -269,7 +282,7 @@ describe('scheduling API (real PostgreSQL)', () => {
       await api.transition(cancelled.id, 'cancelled');
       expect((await api.transition(cancelled.id, 'open', 409)).message).toBe('a cancelled session cannot change status any more');
       const history = await db.query(`SELECT details->>'to' AS "to" FROM audit_events WHERE subject_id = $1 AND action = 'session.transition' ORDER BY id`, [session.id]);
-      expect(history.map((h: { to: string }) => h.to)).toEqual(['open', 'closed', 'provisioning', 'ready', 'running', 'finished']);
+      expect(history.map((h: { to: string }) => h.to)).toEqual(['open', 'closed', 'provisioning', 'cancelled']);
     });
   });
 
@@ -352,7 +365,10 @@ describe('scheduling API (real PostgreSQL)', () => {
 
       const csv = await api.http().get(`/api/v1/sessions/export.csv?venueId=${sendai.id}`).expect(200);
       expect(csv.headers['content-type']).toMatch(/^text\/csv/);
-      const lines = csv.text.trim().split('\r\n');
+      expect(csv.headers['content-disposition']).toBe('attachment; filename="schedule.csv"');
+      // A UTF-8 byte order mark first, so Excel on a Japanese PC reads the names right.
+      expect(csv.text.charCodeAt(0)).toBe(0xfeff);
+      const lines = csv.text.slice(1).trim().split('\r\n');
       expect(lines[0]).toBe(
         'id,course,status,fiscal_year,month,starts_at,ends_at,prefecture_code,prefecture,region,venue,city,seats,confirmed,waitlisted,team_size,instructors,plan_id',
       );

@@ -182,10 +182,16 @@ describe('Scenario and scoring (course A at high speed, real engine and queue)',
       expect(scoreEntries.reduce((s, e) => s + e.points, 0)).toBe(team.score);
     }
     const csv = await http().get(`/api/v1/sessions/${sessionId}/export.csv`).expect(200).expect('Content-Type', /text\/csv/);
-    const lines = csv.text.trim().split('\r\n');
+    expect(csv.headers['content-disposition']).toBe('attachment; filename="scores.csv"');
+    expect(csv.text.charCodeAt(0)).toBe(0xfeff);
+    const lines = csv.text.slice(1).trim().split('\r\n');
     const timelineLength = (exported.body.teams as Array<{ timeline: unknown[] }>).reduce((s, t) => s + t.timeline.length, 0);
     expect(lines).toHaveLength(1 + timelineLength);
 
+    // Cross-session statistics count finished sessions only: none while this one is still open, then it once archived.
+    const before = (await http().get('/api/v1/analytics/courses').expect(200)).body as Array<{ course: string; teams: number }>;
+    expect(before.find((c) => c.course === 'template:course-a')).toBeUndefined();
+    await db.query(`INSERT INTO session_archives (session_id, finished_at, export_json, export_csv) VALUES ($1, now(), $2, '')`, [sessionId, exported.body]);
     const aggregate = await http().get('/api/v1/analytics/courses').expect(200);
     const courseA = (aggregate.body as Array<{ course: string; teams: number; objectives: Array<{ objectiveId: string; achievementRate: number }>; selfAnalysis: { plan: number; do: number } }>).find(
       (c) => c.teams === 2 && c.objectives.some((o) => o.objectiveId === 'attacker-address'),

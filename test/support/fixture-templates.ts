@@ -114,7 +114,13 @@ export class FixtureTemplateSource implements RangeTemplateSource {
   async describe(templateId: string): Promise<TemplateSummary> {
     const template = FIXTURE_TEMPLATES[templateId];
     if (!template) throw new TemplateNotFoundError(templateId);
-    return { id: template.id, version: '1', hash: hashOf(template), networks: template.networks };
+    return {
+      id: template.id,
+      version: '1',
+      hash: hashOf(template),
+      networks: template.networks,
+      footprint: { containers: template.nodes.length, memoryMb: template.nodes.reduce((sum, n) => sum + n.resources.memoryMb, 0) },
+    };
   }
 
   async render(templateId: string, subnets: Record<string, string>, seed?: string): Promise<RangeBlueprint> {

@@ -4,8 +4,14 @@ import { DockerEngine, type ExecResult, removeInstanceObjects } from '@app/docke
 import { containerName } from '@app/ranges';
 import { randomUUID } from 'node:crypto';
 import { authed, operatorToken } from './access.js';
+import path from 'node:path';
+import request from 'supertest';
+import { ROOT } from './processes.js';
 import { createApiApp, createWorkerContext } from './test-app.js';
 import { waitFor } from './waiting.js';
+
+/** The e2e fixture templates (YAML), for RANGE_TEMPLATES_DIR: loaded by the production catalogue. */
+export const FIXTURE_TEMPLATES_DIR = path.join(ROOT, 'test', 'fixtures', 'range-templates');
 
 export interface RangeNodeBody {
   name: string;
@@ -71,6 +77,12 @@ export class RangeTestApp {
     }, timeoutMs);
     if (range.status !== 'ready') throw new Error(`range of ${templateId} failed: ${range.failureReason}`);
     return range;
+  }
+
+  /** Tears the range down through the API and waits until it is destroyed. */
+  async teardown(range: RangeBody, timeoutMs = 60000): Promise<void> {
+    await this.http().post(`/api/v1/ranges/${range.id}/teardown`).expect(202);
+    await waitFor(`range ${range.id} to be destroyed`, async () => (await this.range(range.id)).status === 'destroyed' || undefined, timeoutMs);
   }
 
   containerOf(range: RangeBody, node: string): string {

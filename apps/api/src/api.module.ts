@@ -14,6 +14,7 @@ import { ScenarioApiModule } from './scenario/scenario-api.module.js';
 import { SchedulingApiModule } from './scheduling/scheduling-api.module.js';
 import { ScoringApiModule } from './scoring/scoring.module.js';
 import { TelemetryApiModule } from './telemetry/telemetry-api.module.js';
+import { SessionDayApiModule } from './session-day/session-day-api.module.js';
 import { TemplatesApiModule } from './templates/templates.module.js';
 import { TerminalApiModule } from './terminal/terminal-api.module.js';
 
@@ -35,6 +36,7 @@ import { TerminalApiModule } from './terminal/terminal-api.module.js';
     TelemetryApiModule,
     TerminalApiModule,
     AuditApiModule,
+    SessionDayApiModule,
   ],
   // One guard for every route: authentication, the route's roles, the caller's reach (libs/access).
   providers: [{ provide: APP_GUARD, useExisting: AccessGuard }],

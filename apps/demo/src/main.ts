@@ -7,26 +7,26 @@
  * credentials of an operator, an instructor and two trainees (access codes):
  *   1. schedules a course A session, enrolls 8 trainees of two organisations,
  *      closes enrollment (two teams are formed);
- *   2. provisions the two teams' isolated ranges;
- *   3. runs the scenario at 60x;
+ *   2. asks for the two teams' isolated ranges (the session's own life cycle
+ *      takes it to provisioning, then ready when both ranges are);
+ *   3. runs the scenario at 60x (starting the clock makes the session running);
  *   4. a scripted defender works in team 1 (it reads its own range's answers
  *      from the database, standing in for trainees who find them in the logs),
  *      while nobody acts in team 2;
  *   5. prints the instructor board;
- *   6. tears everything down.
+ *   6. stops the clock: the session finishes by itself (final evaluation,
+ *      frozen scores, archive) and its ranges go after the grace (10 s here).
+ *   No session status is moved by hand after closing.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { createThrowawayEnvironment, removeThrowawayEnvironment } from '@app/throwaway';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 const SPEED = 60;
-const ADMIN_DATABASE_URL = process.env.DATABASE_URL || 'postgres://cyder:cyder@127.0.0.1:5432/cyder';
-const DEMO_DB = `cyder_demo_${process.pid}`;
-const demoUrl = new URL(ADMIN_DATABASE_URL);
-demoUrl.pathname = `/${DEMO_DB}`;
 
 const say = (line: string) => console.log(`[demo] ${line}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -53,26 +53,20 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined | fal
 async function main(): Promise<void> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}/api/v1`;
+  // The demo's own database (migrated and seeded), Redis prefix and Docker label instance.
+  const environment = await createThrowawayEnvironment('demo', { seed: true });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_OPTIONS: '',
-    DATABASE_URL: demoUrl.toString(),
-    REDIS_PREFIX: `cyder-demo-${process.pid}`,
-    INSTANCE_NAME: `demo-${process.pid}`,
+    ...environment.settings,
     API_PORT: String(port),
     SCORING_EVALUATION_INTERVAL_MS: '1000',
+    SESSION_TICK_INTERVAL_MS: '1000',
+    SESSION_TEARDOWN_GRACE_SECONDS: '10',
     LOG_LEVEL: process.env.DEMO_VERBOSE ? 'debug' : 'warn',
   };
   const children: ChildProcess[] = [];
-  const admin = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${DEMO_DB}`);
-  const db = new pg.Client({ connectionString: demoUrl.toString() });
-  const run = (script: string) =>
-    new Promise<void>((resolve, reject) => {
-      const child = spawn(process.execPath, [path.join(ROOT, script)], { env, stdio: ['ignore', 'inherit', 'inherit'] });
-      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${script} exited ${code}`))));
-    });
+  const db = new pg.Client({ connectionString: environment.settings.DATABASE_URL });
   const runCapturing = (script: string, args: string[]) =>
     new Promise<string>((resolve, reject) => {
       const child = spawn(process.execPath, [path.join(ROOT, script), ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -101,9 +95,7 @@ async function main(): Promise<void> {
   };
 
   try {
-    say(`own database ${DEMO_DB}, Redis prefix ${env.REDIS_PREFIX}, Docker label instance ${env.INSTANCE_NAME}`);
-    await run('dist/libs/database/src/cli/migrate.js');
-    await run('dist/libs/database/src/cli/seed.js');
+    say(`own database ${environment.databaseName}, Redis prefix ${env.REDIS_PREFIX}, Docker label instance ${env.INSTANCE_NAME}`);
     for (const entry of ['dist/apps/worker/src/main.js', 'dist/apps/api/src/main.js']) {
       children.push(spawn(process.execPath, [path.join(ROOT, entry)], { env, stdio: ['ignore', 'inherit', 'inherit'] }));
     }
@@ -154,18 +146,16 @@ async function main(): Promise<void> {
     const trainee2 = as((await as()('POST', '/auth/trainee-login', { code: codeOf(teams[1]!.id).code })).token);
     say(`${codeOf(teams[0]!.id).traineeName} (${teams[0]!.name}) and ${codeOf(teams[1]!.id).traineeName} (${teams[1]!.name}) logged in with their codes`);
 
-    // 2. Provision one isolated range per team.
-    await operator('POST', `/sessions/${session.id}/transitions`, { status: 'provisioning' });
+    // 2. Ask for one isolated range per team (course A's template); the session follows its ranges.
     const started = Date.now();
-    await operator('POST', `/sessions/${session.id}/ranges`, { templateId: 'course-a' }); // the session's own teams
-    await waitFor('both ranges ready', async () => {
-      const view = await operator('GET', `/sessions/${session.id}/ranges`);
-      if (view.ranges.some((r: { status: string }) => r.status === 'failed')) throw new Error(JSON.stringify(view));
-      return view.status === 'ready';
+    await operator('POST', `/sessions/${session.id}/ranges`, {}); // the session's own teams and its course's template
+    const ready = await waitFor('the session to be ready', async () => {
+      const day = await operator('GET', `/sessions/${session.id}/day`);
+      if (day.status === 'closed' && day.statusReason) throw new Error(`provisioning failed: ${day.statusReason}`);
+      return day.status === 'ready' ? day : undefined;
     }, 180000);
-    say(`both ranges ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    await operator('POST', `/sessions/${session.id}/transitions`, { status: 'ready' });
-    await operator('POST', `/sessions/${session.id}/transitions`, { status: 'running' });
+    say(`session ready (both ranges ready: ${ready.ranges.ready}/${ready.ranges.total}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
 
     // What each trainee sees: their own range (only the nodes the template shows them), never the other team's.
     const me1 = await trainee1('GET', '/auth/me');
@@ -175,9 +165,10 @@ async function main(): Promise<void> {
     const foreign = await trainee1('GET', `/ranges/${me2.enrolment.rangeId}`, undefined, [404]);
     say(`${teams[0]!.name} asking for ${teams[1]!.name}'s range: ${foreign.statusCode} "${foreign.message}" (as for an id that does not exist)`);
 
-    // 3. The scenario at 60x, started by the session's instructor.
+    // 3. The scenario at 60x: starting the clock makes the session running.
     await instructorCall('POST', `/sessions/${session.id}/scenario`, { action: 'start', speed: SPEED });
-    say(`scenario started at ${SPEED}x (course A's attack takes 20 minutes: 20 s here)`);
+    await waitFor('the session to be running', async () => (await instructorCall('GET', `/sessions/${session.id}/day`)).status === 'running', 30000);
+    say(`scenario started at ${SPEED}x, session running (course A's attack takes 20 minutes: 20 s here)`);
 
     // 4. Team 1 defends; team 2 does nothing.
     await db.connect();
@@ -233,18 +224,20 @@ async function main(): Promise<void> {
       if (process.env.DEMO_VERBOSE) for (const x of runs) say(`  ${x.step_id}: exit ${x.exit_code} ${JSON.stringify(x.output)}`);
     }
 
-    // 6. Teardown.
-    await operator('POST', `/sessions/${session.id}/transitions`, { status: 'finished' });
-    for (const r of rows) await operator('POST', `/ranges/${r.id}/teardown`);
+    // 6. The clock was stopped: the session finishes by itself, is archived, and its ranges go after the grace.
+    const finished = await waitFor('the session to finish', async () => {
+      const day = await instructorCall('GET', `/sessions/${session.id}/day`);
+      return day.status === 'finished' && day.archivedAt ? day : undefined;
+    }, 60000);
+    say(`session finished at ${finished.archivedAt}; scores frozen and archived`);
     await waitFor('teardown', async () => (await db.query(`SELECT 1 FROM ranges WHERE session_id = $1 AND status <> 'destroyed'`, [session.id])).rowCount === 0, 60000);
-    say('ranges torn down');
+    const archive = await instructorCall('GET', `/sessions/${session.id}/archive`);
+    say(`ranges torn down; the archive still answers: ${archive.export.teams.map((t: { teamName: string; score: number }) => `${t.teamName} ${t.score}`).join(', ')}`);
   } finally {
     await db.end().catch(() => undefined);
     for (const child of children) child.kill('SIGTERM');
     await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));
-    await cleanup(env);
-    if (!process.env.DEMO_KEEP_DATABASE) await admin.query(`DROP DATABASE IF EXISTS ${DEMO_DB} WITH (FORCE)`);
-    await admin.end();
+    await removeThrowawayEnvironment(environment, { keepDatabase: !!process.env.DEMO_KEEP_DATABASE });
     say('demo database, Redis keys and Docker objects removed');
   }
 }
@@ -266,15 +259,6 @@ async function defend(env: NodeJS.ProcessEnv, rangeId: string, implant: string):
     await engine.exec(web!.id, argv);
   }
   engine.close();
-}
-
-async function cleanup(env: NodeJS.ProcessEnv): Promise<void> {
-  const { loadConfig } = await import('../../../libs/config/src/index.js');
-  const { removeInstanceObjects } = await import('../../../libs/docker/src/index.js');
-  const { deleteKeysWithPrefix } = await import('../../../libs/queue/src/index.js');
-  const config = loadConfig(env);
-  await removeInstanceObjects(config);
-  await deleteKeysWithPrefix(config.REDIS_URL, config.REDIS_PREFIX);
 }
 
 function nextWeekdayInJst(): string {

@@ -51,4 +51,10 @@ export class MaintenanceProcessor extends DispatchingProcessor {
   protected readonly queue = QueueName.Maintenance;
 }
 
-export const PROCESSORS = [RangesProcessor, ScenarioProcessor, ScoringProcessor, MaintenanceProcessor];
+// Session work (provision due sessions, end-of-session archive) resumes after a killed worker as range jobs do.
+@Processor(QueueName.Sessions, { lockDuration: 10000, stalledInterval: 5000, maxStalledCount: 3 })
+export class SessionsProcessor extends DispatchingProcessor {
+  protected readonly queue = QueueName.Sessions;
+}
+
+export const PROCESSORS = [RangesProcessor, ScenarioProcessor, ScoringProcessor, MaintenanceProcessor, SessionsProcessor];

@@ -7,11 +7,12 @@ import { JobDispatcher, QueueModule } from '@app/queue';
 import { RangeImageJobs, RangeJobs, RangesModule } from '@app/ranges';
 import { ScenarioJobs, ScenarioModule } from '@app/scenario';
 import { ScoringJobs, ScoringModule } from '@app/scoring';
+import { SessionDayJobs, SessionDayModule } from '@app/session-day';
 import { TelemetryModule } from '@app/telemetry';
 import { PROCESSORS } from './processors.js';
 
 @Module({
-  imports: [ConfigModule, DatabaseModule, QueueModule, DockerModule, DiscoveryModule, RangesModule, ScenarioModule, ScoringModule, TelemetryModule.forProcess('worker')],
-  providers: [JobDispatcher, RangeImageJobs, RangeJobs, ScenarioJobs, ScoringJobs, ...PROCESSORS],
+  imports: [ConfigModule, DatabaseModule, QueueModule, DockerModule, DiscoveryModule, RangesModule, ScenarioModule, ScoringModule, SessionDayModule, TelemetryModule.forProcess('worker')],
+  providers: [JobDispatcher, RangeImageJobs, RangeJobs, ScenarioJobs, ScoringJobs, SessionDayJobs, ...PROCESSORS],
 })
 export class WorkerModule {}

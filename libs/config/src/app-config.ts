@@ -280,6 +280,42 @@ export class AppConfig {
   @Min(1)
   LOGIN_FREE_ATTEMPTS = 3;
 
+  /** How long before a closed session's start its ranges are provisioned automatically (pre-provisioning). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  SESSION_LEAD_SECONDS = 1800;
+
+  /** How long after a session ends its ranges are torn down, unless the operator holds them. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  SESSION_TEARDOWN_GRACE_SECONDS = 1800;
+
+  /** How often the worker moves every session along its day (provision, start, finish, tear down); 0 disables it. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  SESSION_TICK_INTERVAL_MS = 15000;
+
+  /** The range template of each course, `COURSE=template` comma separated (a session may override it). */
+  @Matches(/^\s*[A-Z0-9-]+\s*=\s*[a-z0-9][a-z0-9-]*\s*(,\s*[A-Z0-9-]+\s*=\s*[a-z0-9][a-z0-9-]*\s*)*$/, {
+    message: 'COURSE_TEMPLATES must look like "A=course-a,B-1=course-b"',
+  })
+  COURSE_TEMPLATES = 'A=course-a,B-1=course-b,B-2=course-b,C=course-c,ONLINE-A=online-a';
+
+  /** Containers the range host runs at once (every session's ranges together). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  HOST_CAPACITY_CONTAINERS = 400;
+
+  /** Memory limit (MB) the range host's containers may add up to. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  HOST_CAPACITY_MEMORY_MB = 32768;
+
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }

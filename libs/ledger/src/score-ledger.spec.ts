@@ -1,3 +1,4 @@
+import { ScoresFrozenError } from './errors.js';
 import type { AppConfig } from '@app/config';
 import type { LiveEvent, LiveEvents } from '@app/queue';
 import type { Objective } from '@app/templates';
@@ -11,7 +12,7 @@ type Row = Record<string, unknown> & { id: number };
  * memory, with the table's two unique rules (one objective_met and one
  * time_bonus per range and objective) and ON CONFLICT DO NOTHING.
  */
-function fakeManager(attackRuns: Array<{ rangeId: string; stepId: string; scenarioMs: number }> = []) {
+function fakeManager(attackRuns: Array<{ rangeId: string; stepId: string; scenarioMs: number }> = [], archivedSessions: string[] = []) {
   const rows: Row[] = [];
   const unique = new Set(['objective_met', 'time_bonus']);
   const manager = {
@@ -35,6 +36,8 @@ function fakeManager(attackRuns: Array<{ rangeId: string; stepId: string; scenar
       };
       return builder;
     },
+    // The freeze check: is the range's session archived?
+    query: async (_sql: string, [sessionId]: [string]) => [{ archived: archivedSessions.includes(sessionId) }],
     findOne: async (_entity: unknown, options: { where: { rangeId: string; stepId: string } }) =>
       attackRuns.find((r) => r.rangeId === options.where.rangeId && r.stepId === options.where.stepId) ?? null,
   };
@@ -111,6 +114,13 @@ describe('ScoreLedger.meetObjective', () => {
     await l.meetObjective(manager, range, objective, running(1000), 'trainee-1');
     expect(await l.meetObjective(manager, range, objective, running(2000), 'trainee-2')).toBeNull();
     expect(rows).toHaveLength(2);
+  });
+
+  it("refuses every write once the range's session is archived (frozen scores), and writes nothing", async () => {
+    const { manager, rows } = fakeManager([], ['session-1']);
+    await expect(ledger().ledger.meetObjective(manager, range, objective, running(1000), 'trainee-1')).rejects.toBeInstanceOf(ScoresFrozenError);
+    await expect(ledger().ledger.meetObjective(manager, range, objective, running(1000), 'trainee-1')).rejects.toThrow(/session-1 has finished: its scores are frozen/);
+    expect(rows).toHaveLength(0);
   });
 });
 

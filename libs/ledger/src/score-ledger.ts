@@ -4,6 +4,7 @@ import { AttackRunEntity, RangeEntity, ScoreEventEntity } from '@app/database';
 import { LiveEvents } from '@app/queue';
 import type { Objective, Phase } from '@app/templates';
 import type { EntityManager } from 'typeorm';
+import { ScoresFrozenError } from './errors.js';
 import type { ScoreEventType } from './team-metrics.js';
 
 export interface NewScoreEvent {
@@ -47,6 +48,13 @@ export class ScoreLedger {
 
   /** Inserts the event; returns null when a unique rule (objective met once, one time bonus) kept it out. */
   async append(manager: EntityManager, range: LedgerRange, event: NewScoreEvent): Promise<ScoreEventEntity | null> {
+    // A finished session's scores are frozen (its archive is written under the session row's FOR UPDATE, so
+    // this share lock makes a write either land before the archive or see it).
+    const [frozen] = await manager.query(
+      `SELECT EXISTS (SELECT 1 FROM session_archives a WHERE a.session_id = s.id) AS archived FROM sessions s WHERE s.id = $1 FOR KEY SHARE OF s`,
+      [range.sessionId],
+    );
+    if (frozen?.archived) throw new ScoresFrozenError(`session ${range.sessionId} has finished: its scores are frozen`);
     const values = {
       sessionId: range.sessionId,
       teamId: range.teamId,

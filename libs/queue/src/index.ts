@@ -2,6 +2,7 @@ export { ALL_QUEUES, FORMER_JOB_QUEUES, JOB_QUEUE, JobName, QueueName, queuesOf 
 export type {
   EnsureRangeImagesJobData,
   EvaluateRangeJobData,
+  InjectAttackStepJobData,
   JobContract,
   JobDataOf,
   RangeJobData,
@@ -9,6 +10,8 @@ export type {
   ReconcileScenarioJobData,
   RunAttackStepJobData,
   SessionRangesJobData,
+  SyncSessionJobData,
+  TickSessionsJobData,
 } from './queue-contract.js';
 export { JOB_SENDING, jobId, jobIdOf, type JobKeys, type OneOffJobName, type RepeatableJobName, type SchedulerKeys } from './job-options.js';
 export { JobHandler } from './job-handler.decorator.js';

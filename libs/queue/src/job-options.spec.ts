@@ -14,6 +14,8 @@ const SAMPLES: { [N in OneOffJobName]: { key: JobKeys[N]; id: string } } = {
   [JobName.TeardownSessionRanges]: { key: { sessionId: session, generation: 3 }, id: `range-set.${session}.teardown.3` },
   [JobName.RunAttackStep]: { key: { rangeId: range, stepId: 'exploit', generation: 4 }, id: `attack.${range}.exploit.g4` },
   [JobName.EvaluateRange]: { key: { rangeId: range, window: 577000 }, id: `check-now.${range}.577000` },
+  [JobName.SyncSession]: { key: { sessionId: session, reason: 'ready.g1' }, id: `session.${session}.sync.ready.g1` },
+  [JobName.InjectAttackStep]: { key: { injectId: 'i1', rangeId: range }, id: `inject.i1.${range}` },
 };
 
 describe('how each job is sent (JOB_SENDING)', () => {

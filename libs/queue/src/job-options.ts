@@ -32,6 +32,10 @@ export interface JobKeys {
    * attack step ran or a trainee acted; window: requests of one cause within one window share one job.
    */
   [JobName.EvaluateRange]: { rangeId: string; window: number; cause?: 'attack-step' | 'trainee-action' | 'health' };
+  /** reason: what changed (e.g. the range set's status and generation), so each change syncs once. */
+  [JobName.SyncSession]: { sessionId: string; reason: string };
+  /** injectId: one per instructor request (or the caller's idempotency key). */
+  [JobName.InjectAttackStep]: { injectId: string; rangeId: string };
 }
 
 /** The domain ids a repeatable job's scheduler id is derived from, per job name. */
@@ -40,6 +44,7 @@ export interface SchedulerKeys {
   [JobName.ReconcileScenario]: Record<string, never>;
   /** Evaluation of one range's check objectives while its clock runs. */
   [JobName.EvaluateRange]: { rangeId: string };
+  [JobName.TickSessions]: Record<string, never>;
 }
 
 export type OneOffJobName = keyof JobKeys;
@@ -110,6 +115,21 @@ export const JOB_SENDING: { [N in JobName]: JobSending<N> } = {
     schedulerId: (k) => jobId('evaluate', k.rangeId),
     // A repeatable evaluation comes again in seconds; a "check now" is answered with what there is.
     attempts: 1,
+  },
+  [JobName.TickSessions]: {
+    schedulerId: () => 'sessions.tick',
+    // The next tick comes soon and picks up where this one stopped.
+    attempts: 1,
+  },
+  [JobName.SyncSession]: {
+    id: (k) => jobId('session', k.sessionId, 'sync', k.reason),
+    attempts: 3,
+    backoff: RETRY_SOON,
+  },
+  [JobName.InjectAttackStep]: {
+    id: (k) => jobId('inject', k.injectId, k.rangeId),
+    attempts: 2,
+    backoff: RETRY_SOON,
   },
 };
 

@@ -44,6 +44,7 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
     @InjectQueue(QueueName.Scenario) scenario: Queue,
     @InjectQueue(QueueName.Scoring) scoring: Queue,
     @InjectQueue(QueueName.Maintenance) maintenance: Queue,
+    @InjectQueue(QueueName.Sessions) sessions: Queue,
     @InjectFlowProducer(FLOW_PRODUCER) private readonly flows: FlowProducer,
     private readonly config: AppConfig,
   ) {
@@ -52,6 +53,7 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
       [QueueName.Scenario]: scenario,
       [QueueName.Scoring]: scoring,
       [QueueName.Maintenance]: maintenance,
+      [QueueName.Sessions]: sessions,
     };
   }
 

@@ -13,6 +13,8 @@ export enum QueueName {
   Scoring = 'scoring',
   /** Housekeeping: range images and other host-level chores. */
   Maintenance = 'maintenance',
+  /** The exercise day: sessions moved along their life cycle (provision, start, finish, archive, tear down). */
+  Sessions = 'sessions',
 }
 
 export enum JobName {
@@ -36,6 +38,12 @@ export enum JobName {
   ReconcileScenario = 'scenario.reconcile',
   /** Evaluate a range's check objectives (repeatable while its clock runs, and on "check now"). */
   EvaluateRange = 'scoring.evaluate-range',
+  /** Look at every session that has something due and move it along its day (repeatable). */
+  TickSessions = 'sessions.tick',
+  /** Move one session along its day now (sent when its ranges change). */
+  SyncSession = 'sessions.sync',
+  /** An instructor's manual inject: run one attack step of one range now, once. */
+  InjectAttackStep = 'scenario.inject',
 }
 
 export interface EnsureRangeImagesJobData {
@@ -78,6 +86,24 @@ export interface EvaluateRangeJobData {
   trigger: 'schedule' | 'check-now' | 'attack-step' | 'trainee-action' | 'health';
 }
 
+export interface TickSessionsJobData {
+  v: 1;
+}
+
+export interface SyncSessionJobData {
+  v: 1;
+  sessionId: string;
+}
+
+export interface InjectAttackStepJobData {
+  v: 1;
+  /** The inject as the instructor asked for it (one id for every range it targets). */
+  injectId: string;
+  rangeId: string;
+  stepId: string;
+  actor: string;
+}
+
 /** Which queue each job runs on and the type of its payload. */
 export interface JobContract {
   [JobName.EnsureRangeImages]: { queue: QueueName.Maintenance; data: EnsureRangeImagesJobData };
@@ -90,6 +116,9 @@ export interface JobContract {
   [JobName.RunAttackStep]: { queue: QueueName.Scenario; data: RunAttackStepJobData };
   [JobName.ReconcileScenario]: { queue: QueueName.Scenario; data: ReconcileScenarioJobData };
   [JobName.EvaluateRange]: { queue: QueueName.Scoring; data: EvaluateRangeJobData };
+  [JobName.TickSessions]: { queue: QueueName.Sessions; data: TickSessionsJobData };
+  [JobName.SyncSession]: { queue: QueueName.Sessions; data: SyncSessionJobData };
+  [JobName.InjectAttackStep]: { queue: QueueName.Scenario; data: InjectAttackStepJobData };
 }
 
 export type JobDataOf<N extends JobName> = JobContract[N]['data'];
@@ -105,6 +134,9 @@ export const JOB_QUEUE: { [N in JobName]: JobContract[N]['queue'] } = {
   [JobName.RunAttackStep]: QueueName.Scenario,
   [JobName.ReconcileScenario]: QueueName.Scenario,
   [JobName.EvaluateRange]: QueueName.Scoring,
+  [JobName.TickSessions]: QueueName.Sessions,
+  [JobName.SyncSession]: QueueName.Sessions,
+  [JobName.InjectAttackStep]: QueueName.Scenario,
 };
 
 /**

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RangeEntity, RangeNodeEntity, type RangeStatus, SessionRangeSetEntity } from '@app/database';
 import { isPermanentError } from '@app/errors';
+import { JobName, JobQueue } from '@app/queue';
 import { RANGE_TEMPLATE_SOURCE, type RangeBlueprint, type RangeTemplateSource } from '@app/templates';
 import { UnrecoverableError } from 'bullmq';
 import { DataSource, In, Not } from 'typeorm';
@@ -47,6 +48,7 @@ export class RangeLifecycle {
     @Inject(RANGE_TEMPLATE_SOURCE) private readonly templates: RangeTemplateSource,
     private readonly events: RangeEventLog,
     private readonly locks: RangeLocks,
+    private readonly jobs: JobQueue,
   ) {}
 
   private ranges() {
@@ -242,9 +244,9 @@ export class RangeLifecycle {
 
   /** The session's range set follows its ranges: ready when every live range is. */
   async refreshSessionSet(sessionId: string): Promise<SessionRangeSetEntity | null> {
-    return this.dataSource.transaction(async (manager) => {
+    const { set, changed } = await this.dataSource.transaction(async (manager) => {
       const set = await manager.findOne(SessionRangeSetEntity, { where: { sessionId }, lock: { mode: 'pessimistic_write' } });
-      if (!set) return null;
+      if (!set) return { set: null, changed: false };
       const live = await manager.find(RangeEntity, { where: { sessionId, status: Not('destroyed') }, select: { id: true, status: true } });
       const statuses = new Set(live.map((r) => r.status));
       let status = set.status;
@@ -253,12 +255,19 @@ export class RangeLifecycle {
       else if (statuses.has('tearing_down')) status = 'tearing_down';
       else if (statuses.has('failed') || statuses.has('degraded')) status = 'failed';
       else if (statuses.has('provisioning') || statuses.has('resetting')) status = 'provisioning';
-      if (status !== set.status) {
+      const changed = status !== set.status;
+      if (changed) {
         await manager.update(SessionRangeSetEntity, { sessionId }, { status, readyAt: status === 'ready' ? new Date() : set.readyAt });
         set.status = status;
       }
-      return set;
+      return { set, changed };
     });
+    // The session's life cycle (libs/session-day) follows its ranges; it is told through the queue, so
+    // ranges never import it. Its periodic tick catches up on a message lost in a crash.
+    if (set && changed) {
+      await this.jobs.add(JobName.SyncSession, { v: 1, sessionId }, { sessionId, reason: `${set.status}.g${set.generation}.${Date.now()}` });
+    }
+    return set;
   }
 
   /** Tears down every live range of a session, in parallel. */

@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AttackRunEntity, ScenarioClockEntity, type ScoreEventEntity } from '@app/database';
+import { AttackRunEntity, RangeEntity, ScenarioClockEntity, type ScoreEventEntity } from '@app/database';
 import type { ExecResult } from '@app/docker';
 import { ScoreLedger } from '@app/ledger';
 import { LiveEvents } from '@app/queue';
 import type { AttackStep } from '@app/templates';
-import { DataSource } from 'typeorm';
+import { DataSource, IsNull } from 'typeorm';
 import { scenarioNowMs } from './clock-math.js';
 import { RangeScenarios, trimOutput } from './range-scenarios.js';
 
@@ -47,8 +47,11 @@ export class AttackStepRunner {
     this.listeners.push(listener);
   }
 
-  /** The precondition first (a failing one means blocked), then the step itself. */
-  private async execute(rangeId: string, step: AttackStep): Promise<{ status: AttackRunEntity['status']; result: ExecResult }> {
+  /**
+   * The precondition first (a failing one, confirmed once more, means blocked), then the step
+   * itself: what run() records. Public so a template's steps can be tried on a range without a clock.
+   */
+  async attempt(rangeId: string, step: AttackStep): Promise<{ status: AttackRunEntity['status']; result: ExecResult }> {
     if (step.precondition) {
       const { node, argv, expectExitCode } = step.precondition;
       let pre = await this.scenarios.exec(rangeId, node, argv, step.timeoutSeconds);
@@ -67,16 +70,38 @@ export class AttackStepRunner {
   async run(data: DueAttackStep): Promise<AttackRunOutcome> {
     const clock = await this.dataSource.manager.findOne(ScenarioClockEntity, { where: { id: data.clockId } });
     if (!clock || clock.generation !== data.generation || clock.state !== 'running') return { skipped: 'stale-clock' };
-    if (await this.dataSource.manager.exists(AttackRunEntity, { where: { rangeId: data.rangeId, stepId: data.stepId } })) {
+    // A range that got its own clock (one team paused by an instructor) no longer follows the session's.
+    if (!clock.rangeId && (await this.dataSource.manager.exists(ScenarioClockEntity, { where: { rangeId: data.rangeId } }))) {
+      return { skipped: 'stale-clock' };
+    }
+    return this.runOnce(data.rangeId, data.stepId, clock);
+  }
+
+  /**
+   * An instructor's inject: the step runs now, whatever the clock says, at the scenario time its range has
+   * reached. A step runs once per range (attack_runs is unique by range and step): an inject of a step that
+   * already ran, or the step's own scheduled run after an inject, records nothing.
+   */
+  async inject(rangeId: string, stepId: string): Promise<AttackRunOutcome> {
+    const range = await this.dataSource.manager.findOne(RangeEntity, { where: { id: rangeId } });
+    if (!range) return { skipped: 'unknown-step' };
+    const clock =
+      (await this.dataSource.manager.findOne(ScenarioClockEntity, { where: { rangeId } })) ??
+      (await this.dataSource.manager.findOne(ScenarioClockEntity, { where: { sessionId: range.sessionId, rangeId: IsNull() } }));
+    return this.runOnce(rangeId, stepId, clock);
+  }
+
+  private async runOnce(rangeId: string, stepId: string, clock: ScenarioClockEntity | null): Promise<AttackRunOutcome> {
+    if (await this.dataSource.manager.exists(AttackRunEntity, { where: { rangeId, stepId } })) {
       return { skipped: 'already-ran' };
     }
-    const { range, scenario } = await this.scenarios.get(data.rangeId);
-    const step = scenario.attack.find((s) => s.id === data.stepId);
+    const { range, scenario } = await this.scenarios.get(rangeId);
+    const step = scenario.attack.find((s) => s.id === stepId);
     if (!step) return { skipped: 'unknown-step' };
 
     const ranAt = new Date();
-    const scenarioMs = Math.round(scenarioNowMs(clock, ranAt));
-    const { status, result } = await this.execute(range.id, step);
+    const scenarioMs = clock ? Math.round(scenarioNowMs(clock, ranAt)) : 0;
+    const { status, result } = await this.attempt(range.id, step);
     // The run and its credit commit together: a blocked step is credited exactly once.
     const written = await this.dataSource.transaction(async (manager) => {
       const insert = await manager

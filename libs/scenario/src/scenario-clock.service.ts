@@ -122,6 +122,29 @@ export class ScenarioClockService {
     return (await this.instantOfRange(range, manager, now)).scenarioMs;
   }
 
+  /**
+   * Gives a range its own clock, a copy of its session's at this instant (same state, speed, scenario
+   * time and generation), so one team can be paused and resumed alone. The session clock's queued
+   * steps for the range carry its generation: the next change of the range's clock removes them, and
+   * one that still fires finds the range on its own clock and does nothing. Nothing when the range
+   * already has its own clock.
+   */
+  async forkRangeClock(sessionId: string, rangeId: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const range = await manager.findOne(RangeEntity, { where: { id: rangeId } });
+      if (!range || range.sessionId !== sessionId) throw new ScenarioNotFoundError(`range ${rangeId} does not exist in session ${sessionId}`);
+      const session = await manager.findOne(ScenarioClockEntity, { where: { sessionId, rangeId: IsNull() }, lock: { mode: 'pessimistic_read' } });
+      if (!session) throw new ScenarioNotFoundError(`session ${sessionId} has no scenario clock yet`);
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(ScenarioClockEntity)
+        .values({ sessionId, rangeId, ...snapshot(session) })
+        .orIgnore()
+        .execute();
+    });
+  }
+
   /** The range's scenario time and whether its clock runs: scoring is frozen while it does not. */
   async instantOfRange(range: RangeEntity, manager?: EntityManager, now = new Date()): Promise<ScenarioInstant> {
     const clock = await this.clockOfRange(range, manager);

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '@app/config';
-import { JobHandler, JobName, JobQueue, type ReconcileScenarioJobData, type RunAttackStepJobData } from '@app/queue';
+import { type InjectAttackStepJobData, JobHandler, JobName, JobQueue, type ReconcileScenarioJobData, type RunAttackStepJobData } from '@app/queue';
 import { AttackStepRunner } from './attack-step.runner.js';
 import { ScenarioClockService } from './scenario-clock.service.js';
 
@@ -34,5 +34,10 @@ export class ScenarioJobs implements OnApplicationBootstrap {
   @JobHandler(JobName.ReconcileScenario)
   async reconcile(_data: ReconcileScenarioJobData) {
     return { requeued: await this.clocks.restoreLostSteps() };
+  }
+
+  @JobHandler(JobName.InjectAttackStep)
+  injectAttackStep({ rangeId, stepId }: InjectAttackStepJobData) {
+    return this.runner.inject(rangeId, stepId);
   }
 }

@@ -1,5 +1,6 @@
 import { withArticle } from '@app/errors';
 import { Injectable } from '@nestjs/common';
+import { csvTable } from '@app/csv';
 import {
   AuditTrail,
   CourseEntity,
@@ -205,21 +206,18 @@ export class SessionService {
     });
   }
 
-  /** The schedule as CSV (RFC 4180), with the list filters, every page. */
+  /** The schedule as CSV (csvTable), with the list filters, every page. */
   async exportCsv(filter: SessionFilter): Promise<string> {
     const sessions = await loadSessions(this.dataSource.manager, sessionWhere(filter), { all: true });
     const header = [
       'id', 'course', 'status', 'fiscal_year', 'month', 'starts_at', 'ends_at', 'prefecture_code', 'prefecture', 'region',
       'venue', 'city', 'seats', 'confirmed', 'waitlisted', 'team_size', 'instructors', 'plan_id',
     ];
-    const lines = sessions.map((s) =>
-      [
-        s.id, s.courseCode, s.status, s.fiscalYear, s.month, s.startsAt.toISOString(), s.endsAt.toISOString(), s.prefecture?.code ?? '',
-        s.prefecture?.name ?? '', s.region?.name ?? '', s.venue?.name ?? '', s.venue?.city ?? '', s.seats, s.confirmed, s.waitlisted,
-        s.teamSize, s.instructors.map((i) => i.name).join('; '), s.planId ?? '',
-      ].map(csvField).join(','),
-    );
-    return [header.join(','), ...lines].join('\r\n') + '\r\n';
+    const rows = sessions.map((s) => [
+      s.id, s.courseCode, s.status, s.fiscalYear, s.month, s.startsAt, s.endsAt, s.prefecture?.code, s.prefecture?.name, s.region?.name,
+      s.venue?.name, s.venue?.city, s.seats, s.confirmed, s.waitlisted, s.teamSize, s.instructors.map((i) => i.name).join('; '), s.planId,
+    ]);
+    return csvTable(header, rows);
   }
 
   async lock(m: EntityManager, id: string): Promise<SessionEntity> {
@@ -311,9 +309,4 @@ export class SessionService {
 
 function describe(v: SessionValues): Record<string, unknown> {
   return { ...v, startsAt: v.startsAt.toISOString(), endsAt: v.endsAt.toISOString() };
-}
-
-function csvField(value: unknown): string {
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

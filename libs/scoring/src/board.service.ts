@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { csvTable } from '@app/csv';
 import {
   AttackRunEntity,
   CopyFlagEntity,
@@ -240,16 +241,19 @@ export class BoardService {
     const data = await this.exportSession(sessionId);
     const header = ['session_id', 'team_id', 'team_name', 'range_id', 'team_score', 'at', 'scenario_ms', 'kind', 'type', 'ref', 'phase', 'points', 'summary'];
     const rows = data.teams.flatMap((t) =>
-      t.timeline.map((e) => [sessionId, t.teamId, t.teamName ?? '', t.rangeId, t.score, e.at.toISOString(), e.scenarioMs ?? '', e.kind, e.type, e.ref ?? '', e.phase ?? '', e.points, e.summary]),
+      t.timeline.map((e) => [sessionId, t.teamId, t.teamName, t.rangeId, t.score, e.at, e.scenarioMs, e.kind, e.type, e.ref, e.phase, e.points, e.summary]),
     );
-    return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+    return csvTable(header, rows);
   }
 
-  /** Achievement per objective and Plan/Do shares by course, across sessions; no personal data. */
+  /**
+   * Achievement per objective and Plan/Do shares by course, across finished sessions only (those with an
+   * after-action archive: scores frozen, nothing still moving); no personal data.
+   */
   async aggregateByCourse(): Promise<CourseAggregate[]> {
     const ranges: Array<{ id: string; session_id: string; course: string; blueprint: RangeBlueprint | null }> = await this.dataSource.query(`
       SELECT r.id, r.session_id, COALESCE(s.course_code, 'template:' || r.template_id) AS course, r.blueprint
-      FROM ranges r LEFT JOIN sessions s ON s.id = r.session_id`);
+      FROM ranges r JOIN session_archives a ON a.session_id = r.session_id LEFT JOIN sessions s ON s.id = r.session_id`);
     const met: Array<{ range_id: string; objective_id: string }> = await this.dataSource.query(
       `SELECT range_id, objective_id FROM score_events WHERE type = 'objective_met'`,
     );
@@ -283,11 +287,4 @@ export class BoardService {
       };
     });
   }
-}
-
-export function csvCell(value: unknown): string {
-  const text = String(value ?? '');
-  // Leading = + - @ would be run as formulas by spreadsheet programs.
-  const safe = /^[=+\-@]/.test(text) && !/^-?\d/.test(text) ? `'${text}` : text;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }

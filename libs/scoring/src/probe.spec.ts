@@ -1,4 +1,3 @@
-import { csvCell } from './board.service.js';
 import { httpProbeArgv, judgeExec, judgeHttp } from './probe.js';
 
 describe('probes', () => {
@@ -34,14 +33,5 @@ describe('probes', () => {
     expect(judgeHttp(probe, { exitCode: 139, stdout: '', stderr: '' }).detail).toBe('no HTTP answer: the HTTP client crashed (segmentation fault, exit 139)');
     expect(judgeHttp(probe, { exitCode: 126, stdout: '', stderr: 'exec: "http-request": executable file not found in $PATH' }).detail).toMatch(/^no HTTP answer: no HTTP client on the node/);
     expect(judgeHttp(probe, { exitCode: 124, stdout: '', stderr: 'timed out after 5000 ms' }).detail).toBe('no HTTP answer: timed out after 5000 ms');
-  });
-
-  it('writes CSV cells safely: quotes, separators and spreadsheet formulas', () => {
-    expect(csvCell('plain')).toBe('plain');
-    expect(csvCell('a,b')).toBe('"a,b"');
-    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
-    expect(csvCell('=cmd()')).toBe("'=cmd()");
-    expect(csvCell(-10)).toBe('-10');
-    expect(csvCell(null)).toBe('');
   });
 });

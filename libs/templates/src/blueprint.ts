@@ -119,6 +119,14 @@ export interface TemplateSummary {
   hash: string;
   /** Network (segment) names, so the provisioner can allocate one subnet each before rendering. */
   networks: string[];
+  /** What one range of it takes on the host, for capacity planning (unknown for sources that do not say). */
+  footprint?: RangeFootprint;
+}
+
+/** Containers and memory limit (MB, summed over the nodes) of one range. */
+export interface RangeFootprint {
+  containers: number;
+  memoryMb: number;
 }
 
 /**

@@ -175,7 +175,13 @@ export class TemplateCatalog implements RangeTemplateSource, OnModuleInit {
 
   async describe(templateId: string): Promise<TemplateSummary> {
     const { template, hash } = this.get(templateId);
-    return { id: template.id, version: template.version, hash, networks: template.networks.map((n) => n.name) };
+    return {
+      id: template.id,
+      version: template.version,
+      hash,
+      networks: template.networks.map((n) => n.name),
+      footprint: { containers: template.nodes.length, memoryMb: template.nodes.reduce((sum, n) => sum + n.resources.memoryMb, 0) },
+    };
   }
 
   async render(templateId: string, subnets: Record<string, string>, seed?: string): Promise<RangeBlueprint> {

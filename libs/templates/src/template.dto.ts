@@ -294,6 +294,18 @@ export class VariableDto {
   value?: string;
 }
 
+/** A command run by exec in one of the range's nodes (never a shell line: argv only). */
+class NodeCommandDto {
+  @IsString()
+  @IsNotEmpty()
+  node!: string;
+
+  @IsArray()
+  @ArrayMinSize(1)
+  @IsString({ each: true })
+  argv!: string[];
+}
+
 export class PreconditionDto {
   /** Defaults to the step's node. */
   @IsOptional()
@@ -310,22 +322,13 @@ export class PreconditionDto {
   expectExitCode?: number;
 }
 
-export class AttackStepDto {
+export class AttackStepDto extends NodeCommandDto {
   @Matches(NAME, { message: `id ${NAME_MESSAGE}` })
   id!: string;
 
   @IsInt()
   @Min(0)
   offsetSeconds!: number;
-
-  @IsString()
-  @IsNotEmpty()
-  node!: string;
-
-  @IsArray()
-  @ArrayMinSize(1)
-  @IsString({ each: true })
-  argv!: string[];
 
   @IsOptional()
   @IsIn(ATTACK_STAGES, { message: `stage must be one of ${ATTACK_STAGES.join(', ')}` })
@@ -397,16 +400,7 @@ export class AnswerDto {
   wrongAnswerPenalty?: number;
 }
 
-export class ExecProbeDto {
-  @IsString()
-  @IsNotEmpty()
-  node!: string;
-
-  @IsArray()
-  @ArrayMinSize(1)
-  @IsString({ each: true })
-  argv!: string[];
-
+export class ExecProbeDto extends NodeCommandDto {
   @IsOptional()
   @IsInt()
   expectExitCode?: number;

@@ -44,6 +44,8 @@ export interface TicketView {
 export class TerminalService implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Terminals');
   private readonly sessions = new Map<string, TerminalSession>();
+  /** History writes not yet done, so shutdown waits for them before the database closes. */
+  private readonly writes = new Set<Promise<void>>();
   private readonly settings: TerminalSettings;
 
   constructor(
@@ -121,14 +123,14 @@ export class TerminalService implements BeforeApplicationShutdown {
     });
     this.sessions.set(session.id, session);
     await session.start();
-    void this.events
+    this.track(this.events
       .append(rangeId, 'terminal.opened', `${caller.displayName} opened a terminal on ${node} as ${target.user}`, {
         node,
         user: actorOf(caller),
         shellUser: target.user,
         terminalId: session.id,
       })
-      .catch((err: Error) => this.logger.warn(`terminal.opened not recorded: ${err.message}`));
+      .catch((err: Error) => this.logger.warn(`terminal.opened not recorded: ${err.message}`)));
     return { session, participant };
   }
 
@@ -160,8 +162,8 @@ export class TerminalService implements BeforeApplicationShutdown {
 
   private onClosed(session: TerminalSession, reason: CloseReason, killed: number[] | null): void {
     this.sessions.delete(session.id);
-    void this.recorder.forget(session.id);
-    void this.events
+    this.track(this.recorder.forget(session.id));
+    this.track(this.events
       .append(session.target.rangeId, 'terminal.closed', `terminal on ${session.target.node} closed: ${reason}`, {
         node: session.target.node,
         user: actorOf(session.owner.caller),
@@ -170,7 +172,12 @@ export class TerminalService implements BeforeApplicationShutdown {
         sid: session.sid,
         killedProcesses: killed?.length ?? null,
       })
-      .catch((err: Error) => this.logger.warn(`terminal.closed not recorded: ${err.message}`));
+      .catch((err: Error) => this.logger.warn(`terminal.closed not recorded: ${err.message}`)));
+  }
+
+  private track(write: Promise<void>): void {
+    this.writes.add(write);
+    void write.catch(() => undefined).finally(() => this.writes.delete(write));
   }
 
   /** Before the runtime's connections close: every terminal's shell session is killed. */
@@ -178,7 +185,7 @@ export class TerminalService implements BeforeApplicationShutdown {
     const open = [...this.sessions.values()];
     if (open.length) this.logger.log(`closing ${open.length} terminals`);
     await Promise.all(open.map((s) => s.close('api-shutdown', 'the API is stopping')));
-    await Promise.all(open.map((s) => this.recorder.forget(s.id)));
+    await Promise.all([...this.writes]);
   }
 }
 

@@ -7,9 +7,10 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal, RequiresRole, Resources, Role } from '@app/access';
+import { Actor, CurrentPrincipal, type Principal, RequiresRole, Resources, Role } from '@app/access';
 import { RangeService } from '@app/ranges';
-import { ProvisionSessionRangesDto, RangeDto, RangeEventDto, SessionRangesDto, TraineeRangeDto } from './ranges.dto.js';
+import { SessionLifecycle } from '@app/session-day';
+import { ProvisionSessionRangesDto, RangeDto, RangeEventDto, RangeRequestDto, SessionRangesDto, TraineeRangeDto } from './ranges.dto.js';
 
 const date = (value?: string) => (value ? new Date(value) : undefined);
 
@@ -17,24 +18,38 @@ const date = (value?: string) => (value ? new Date(value) : undefined);
 @RequiresRole(Role.Operator)
 @Controller('sessions/:sessionId/ranges')
 export class SessionRangesController {
-  constructor(private readonly ranges: RangeService) {}
+  constructor(
+    private readonly ranges: RangeService,
+    private readonly lifecycle: SessionLifecycle,
+  ) {}
 
   @Post()
   @HttpCode(202)
-  @ApiAcceptedResponse({ type: SessionRangesDto, description: "Ranges created; one flow provisions them (now or at the scheduled time)" })
+  @ApiAcceptedResponse({
+    type: RangeRequestDto,
+    description: 'Ranges created (the session becomes provisioning); one flow provisions them. When the range host is full, status "waiting" and the place in line',
+  })
   @ApiBadRequestResponse({ description: 'Invalid body' })
   @ApiNotFoundResponse({ description: 'Unknown template' })
-  @ApiConflictResponse({ description: 'A team already has a live range in this session' })
-  async provision(@Param('sessionId', ParseUUIDPipe) sessionId: string, @Body() body: ProvisionSessionRangesDto): Promise<SessionRangesDto> {
-    const view = await this.ranges.provisionSession(sessionId, {
-      templateId: body.templateId,
-      teamIds: body.teamIds,
-      provisionAt: date(body.provisionAt),
-      startsAt: date(body.startsAt),
-      leadMinutes: body.leadMinutes,
-      teardownAt: date(body.teardownAt),
-    });
-    return SessionRangesDto.from(view);
+  @ApiConflictResponse({ description: 'The session is not closed with teams (with the allowed next states), or every team already has a range' })
+  async provision(
+    @Param('sessionId', ParseUUIDPipe) sessionId: string,
+    @Body() body: ProvisionSessionRangesDto,
+    @Actor() actor: string,
+  ): Promise<RangeRequestDto> {
+    const outcome = await this.lifecycle.requestRanges(
+      sessionId,
+      {
+        templateId: body.templateId,
+        teamIds: body.teamIds,
+        provisionAt: date(body.provisionAt),
+        startsAt: date(body.startsAt),
+        leadMinutes: body.leadMinutes,
+        teardownAt: date(body.teardownAt),
+      },
+      actor,
+    );
+    return RangeRequestDto.fromOutcome(sessionId, outcome);
   }
 
   @Get()

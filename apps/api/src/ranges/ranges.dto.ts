@@ -1,13 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { RangeEventEntity } from '@app/database';
 import type { RangeView, SessionRangesView, TraineeRangeView } from '@app/ranges';
+import type { RangeRequestOutcome } from '@app/session-day';
 import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
 
 export class ProvisionSessionRangesDto {
-  @ApiProperty({ example: 'course-a', description: 'Template id (range-templates/<id>.yaml)' })
+  @ApiPropertyOptional({
+    example: 'course-a',
+    description: "Template id (range-templates/<id>.yaml); for a scheduled session, its override or its course's template (COURSE_TEMPLATES) when absent",
+  })
+  @IsOptional()
   @IsString()
   @IsNotEmpty()
-  templateId!: string;
+  templateId?: string;
 
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: "One range is created per team; the scheduled session's teams when absent" })
   @IsOptional()
@@ -115,6 +120,18 @@ export class SessionRangesDto {
       readyAt: view.readyAt?.toISOString() ?? null,
       ranges: view.ranges.map((r) => RangeDto.from(r)),
     };
+  }
+}
+
+export class RangeRequestDto extends SessionRangesDto {
+  @ApiProperty({ nullable: true, type: Number, description: "Set when the range host is full: the session's place in the line (1 = next); its ranges start as soon as capacity frees" })
+  waitingPosition!: number | null;
+
+  static fromOutcome(sessionId: string, outcome: RangeRequestOutcome): RangeRequestDto {
+    if (!outcome.ranges) {
+      return { sessionId, status: 'waiting', provisionAt: null, teardownAt: null, readyAt: null, ranges: [], waitingPosition: outcome.waitingPosition };
+    }
+    return { ...SessionRangesDto.from(outcome.ranges), waitingPosition: null };
   }
 }
 

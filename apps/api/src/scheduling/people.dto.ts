@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayUnique, IsArray, IsBoolean, IsEmail, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import type { InstructorView, TraineeView } from '@app/scheduling';
@@ -29,11 +29,8 @@ export class CreateTraineeDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() organisationId!: string;
 }
 
-export class UpdateTraineeDto {
-  @ApiPropertyOptional() @IsOptional() @IsName(200) name?: string;
-  @ApiPropertyOptional() @IsOptional() @IsEmail() @MaxLength(320) email?: string;
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() organisationId?: string;
-}
+/** Any of a trainee's fields; each validated as on creation. */
+export class UpdateTraineeDto extends PartialType(CreateTraineeDto) {}
 
 export class TraineeQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() organisationId?: string;
@@ -64,12 +61,8 @@ export class CreateInstructorDto {
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() active?: boolean;
 }
 
-export class UpdateInstructorDto {
-  @ApiPropertyOptional() @IsOptional() @IsName(200) name?: string;
-  @ApiPropertyOptional() @IsOptional() @IsEmail() @MaxLength(320) email?: string;
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayUnique() @IsString({ each: true }) courseCodes?: string[];
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
-}
+/** Any of an instructor's fields; each validated as on creation. */
+export class UpdateInstructorDto extends PartialType(CreateInstructorDto) {}
 
 export class InstructorQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Qualified for this course' }) @IsOptional() @IsString() course?: string;

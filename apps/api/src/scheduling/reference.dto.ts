@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayUnique,
@@ -46,25 +46,8 @@ export class CreateRegionDto {
   prefectureCodes?: number[];
 }
 
-export class UpdateRegionDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Matches(/^[a-z0-9][a-z0-9-]{0,39}$/, { message: 'code must be 1-40 lowercase letters, digits or -' })
-  code?: string;
-
-  @ApiPropertyOptional() @IsOptional() @IsName(100) name?: string;
-
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(10000) sortOrder?: number;
-
-  @ApiPropertyOptional({ type: [Number], description: 'Prefectures moved into this region (others stay where they are)' })
-  @IsOptional()
-  @IsArray()
-  @ArrayUnique()
-  @IsInt({ each: true })
-  @Min(1, { each: true })
-  @Max(47, { each: true })
-  prefectureCodes?: number[];
-}
+/** Any of a region's fields; prefectures listed are moved into it (others stay where they are). */
+export class UpdateRegionDto extends PartialType(CreateRegionDto) {}
 
 export class PrefectureDto {
   @ApiProperty({ example: 13 }) code!: number;
@@ -139,13 +122,8 @@ export class CreateVenueDto {
   @ApiProperty({ example: 12 }) @IsInt() @Min(1) @Max(10000) rangeHostCapacity!: number;
 }
 
-export class UpdateVenueDto {
-  @ApiPropertyOptional() @IsOptional() @IsName(200) name?: string;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(47) prefectureCode?: number;
-  @ApiPropertyOptional() @IsOptional() @IsName(100) city?: string;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(10000) seatCapacity?: number;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(10000) rangeHostCapacity?: number;
-}
+/** Any of a venue's fields; each validated as on creation. */
+export class UpdateVenueDto extends PartialType(CreateVenueDto) {}
 
 export class VenueQueryDto extends PageQueryDto {
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(47) prefecture?: number;

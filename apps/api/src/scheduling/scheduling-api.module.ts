@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { SchedulingModule } from '@app/scheduling';
+import { SessionDayModule } from '@app/session-day';
 import { CoursesController } from './courses.controller.js';
 import { EnrollmentsController } from './enrollments.controller.js';
 import { PeopleController } from './people.controller.js';
@@ -9,7 +10,7 @@ import { SessionsController, TeamsController } from './sessions.controller.js';
 
 /** The operators' planning side: catalogue, reference data, people, sessions, enrollment, teams, plans. */
 @Module({
-  imports: [SchedulingModule],
+  imports: [SchedulingModule, SessionDayModule],
   controllers: [
     ReferenceDataController,
     CoursesController,

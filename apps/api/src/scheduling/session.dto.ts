@@ -69,6 +69,15 @@ export class SessionDto {
   }
 }
 
+export class TransitionResultDto extends SessionDto {
+  @ApiProperty({ type: [String], description: 'What the operator should know now, e.g. that the range host cannot hold every overlapping session' })
+  warnings!: string[];
+
+  static override from(v: SessionView, warnings: string[] = []): TransitionResultDto {
+    return Object.assign(new TransitionResultDto(), v, { warnings });
+  }
+}
+
 export class SessionPageDto extends PageMetaDto {
   @ApiProperty({ type: [SessionDto] }) items!: SessionDto[];
 }

@@ -1,15 +1,16 @@
-import { Body, Controller, Delete, Get, Header, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
-  ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
-import { SessionService, TeamFormationService } from '@app/scheduling';
 import { Actor, RequiresRole, Resources, Role } from '@app/access';
+import { CsvDownload } from '@app/csv';
+import { SessionService, TeamFormationService } from '@app/scheduling';
+import { SessionLifecycle } from '@app/session-day';
 import {
   CreateSessionDto,
   ExportQueryDto,
@@ -19,6 +20,7 @@ import {
   TeamDto,
   TeamMoveDto,
   TransitionDto,
+  TransitionResultDto,
   UpdateSessionDto,
 } from './session.dto.js';
 
@@ -26,7 +28,10 @@ import {
 @RequiresRole(Role.Operator)
 @Controller('sessions')
 export class SessionsController {
-  constructor(private readonly sessions: SessionService) {}
+  constructor(
+    private readonly sessions: SessionService,
+    private readonly lifecycle: SessionLifecycle,
+  ) {}
 
   @Get()
   @ApiOkResponse({ type: SessionPageDto, description: 'Sessions in start order, filtered and paged' })
@@ -36,9 +41,7 @@ export class SessionsController {
   }
 
   @Get('export.csv')
-  @Header('Content-Type', 'text/csv; charset=utf-8')
-  @Header('Content-Disposition', 'attachment; filename="schedule.csv"')
-  @ApiProduces('text/csv')
+  @CsvDownload('schedule.csv')
   @ApiOkResponse({ description: 'The schedule (every session matching the filters) as CSV', schema: { type: 'string' } })
   async exportCsv(@Query() query: ExportQueryDto): Promise<string> {
     return this.sessions.exportCsv(query);
@@ -84,10 +87,17 @@ export class SessionsController {
 
   @Post(':id/transitions')
   @HttpCode(200)
-  @ApiOkResponse({ type: SessionDto, description: 'The session in its new status (closing forms the teams)' })
-  @ApiConflictResponse({ description: 'Illegal transition, with the reason' })
-  async transition(@Param('id', ParseUUIDPipe) id: string, @Body() body: TransitionDto, @Actor() actor: string): Promise<SessionDto> {
-    return SessionDto.from(await this.sessions.transition(id, body.status, actor, body.reason));
+  @ApiOkResponse({
+    type: TransitionResultDto,
+    description:
+      'The session in its new status. Closing forms the teams (and warns when the range host cannot hold every overlapping session); ' +
+      'provisioning requests the ranges; running starts the scenario clock; finished ends the session (final evaluation, archive); ' +
+      'cancelled tears the ranges down. ready comes by itself when every range is ready',
+  })
+  @ApiConflictResponse({ description: 'Illegal transition, with the reason and the allowed next states' })
+  async transition(@Param('id', ParseUUIDPipe) id: string, @Body() body: TransitionDto, @Actor() actor: string): Promise<TransitionResultDto> {
+    const outcome = await this.lifecycle.transition(id, body.status, actor, body.reason);
+    return TransitionResultDto.from(outcome.session, outcome.warnings);
   }
 }
 

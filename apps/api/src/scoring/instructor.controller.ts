@@ -1,6 +1,7 @@
-import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Query, Sse, type MessageEvent } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Sse, type MessageEvent } from '@nestjs/common';
 import { ApiForbiddenResponse, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Actor, actorOf, CurrentPrincipal, type Principal, RequiresRole, Resources, Role } from '@app/access';
+import { CsvDownload } from '@app/csv';
 import { LiveEvents } from '@app/queue';
 import { BoardService, CopyDetector, ObjectiveService } from '@app/scoring';
 import { map, type Observable } from 'rxjs';
@@ -76,8 +77,8 @@ export class InstructorController {
 
   @Get('sessions/:sessionId/export.csv')
   @Resources({ session: 'sessionId' })
-  @Header('Content-Type', 'text/csv; charset=utf-8')
-  @ApiProduces('text/csv')
+  @CsvDownload('scores.csv')
+  @ApiOkResponse({ description: 'After-action review as CSV: one row per timeline entry of every team', schema: { type: 'string' } })
   async exportCsv(@Param('sessionId', ParseUUIDPipe) sessionId: string): Promise<string> {
     return this.board.exportSessionCsv(sessionId);
   }

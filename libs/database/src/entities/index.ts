@@ -13,6 +13,8 @@ import { ScenarioClockEntity } from './scenario-clock.entity.js';
 import { SCHEDULING_ENTITIES } from './scheduling/index.js';
 import { ScoreEventEntity } from './score-event.entity.js';
 import { SessionRangeSetEntity } from './session-range-set.entity.js';
+import { SessionArchiveEntity } from './session-archive.entity.js';
+import { SessionDayEntity } from './session-day.entity.js';
 
 export { AuditEventEntity };
 export { CredentialEntity, TraineeAccessCodeEntity, UserEntity } from './access/index.js';
@@ -22,6 +24,7 @@ export { RANGE_EVENT_TERMINAL_COMMAND, RangeEventEntity } from './range-event.en
 export { RangeNodeEntity, type RangeNodeState } from './range-node.entity.js';
 export { RangeSubnetEntity } from './range-subnet.entity.js';
 export { SessionRangeSetEntity, type RangeSetStatus } from './session-range-set.entity.js';
+export { SessionArchiveEntity, SessionDayEntity };
 export {
   AttackRunEntity,
   CopyFlagEntity,
@@ -45,4 +48,6 @@ const SCORING_ENTITIES = [
 ];
 
 /** Every entity of the schema; domain libs add theirs here with a migration. */
-export const ENTITIES = [AuditEventEntity, ...SCHEDULING_ENTITIES, ...RANGE_ENTITIES, ...SCORING_ENTITIES, ...ACCESS_ENTITIES];
+const SESSION_DAY_ENTITIES = [SessionDayEntity, SessionArchiveEntity];
+
+export const ENTITIES = [AuditEventEntity, ...SCHEDULING_ENTITIES, ...RANGE_ENTITIES, ...SCORING_ENTITIES, ...SESSION_DAY_ENTITIES, ...ACCESS_ENTITIES];

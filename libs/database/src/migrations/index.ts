@@ -8,6 +8,7 @@ import { CopyFlags1764300600001 } from './1764300600001-copy-flags.js';
 import { AuditSearch1764300600003 } from './1764300600003-audit-search.js';
 import { RangeTeardownRetries1764301300000 } from './1764301300000-range-teardown-retries.js';
 import { Access1764301400000 } from './1764301400000-access.js';
+import { SessionDay1764301500000 } from './1764301500000-session-day.js';
 
 /** Migrations in order. Listed, not globbed, so ts-jest and the compiled build see the same set. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   AuditSearch1764300600003,
   RangeTeardownRetries1764301300000,
   Access1764301400000,
+  SessionDay1764301500000,
 ];

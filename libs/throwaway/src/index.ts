@@ -1,0 +1,8 @@
+export {
+  createThrowawayEnvironment,
+  removeThrowawayEnvironment,
+  throwawayNames,
+  type CreateThrowawayOptions,
+  type ThrowawayEnvironment,
+  type ThrowawaySettings,
+} from './throwaway-environment.js';

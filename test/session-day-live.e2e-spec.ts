@@ -1,0 +1,171 @@
+import { operatorToken } from './support/access.js';
+import type { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { AppConfig } from '@app/config';
+import { TraineeStream, type TraineeEvent } from '@app/session-day';
+import { DataSource } from 'typeorm';
+import type { Subscription } from 'rxjs';
+import { removeLabelledObjects } from './support/docker-cleanup.js';
+import { jstDay, SchedulingClient } from './support/scheduling-api.js';
+import { createApiApp, createWorkerContext } from './support/test-app.js';
+import { waitFor } from './support/waiting.js';
+
+const SETTINGS = { COURSE_TEMPLATES: 'A=online-a', SESSION_TICK_INTERVAL_MS: '500', RANGE_RECONCILE_INTERVAL_MS: '0' };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// Live instructor controls on a real session (Online A's small template, real engine): messages, injects,
+// one team's clock, one team's reset, and what each team's trainee stream carries.
+describe('session day, live: messages and injects reach the right team only; an inject runs once', () => {
+  let api: INestApplication;
+  let worker: INestApplicationContext;
+  let client: SchedulingClient;
+  let actorName = '';
+  let db: DataSource;
+  let config: AppConfig;
+  const saved: Record<string, string | undefined> = {};
+  const subscriptions: Subscription[] = [];
+  let sessionId: string;
+  let teams: Array<{ id: string; name: string }>;
+  let rangeOf: Record<string, string>;
+  const streams: Record<string, TraineeEvent[]> = {};
+
+  beforeAll(async () => {
+    for (const [k, v] of Object.entries(SETTINGS)) {
+      saved[k] = process.env[k];
+      process.env[k] = v;
+    }
+    worker = await createWorkerContext();
+    api = await createApiApp();
+    await api.listen(0, '127.0.0.1');
+    const { port } = api.getHttpServer().address() as { port: number };
+    client = new SchedulingClient(`http://127.0.0.1:${port}`, await operatorToken(api));
+    actorName = `operator:${(await client.http().get('/api/v1/auth/me').expect(200)).body.principal.id}`;
+    db = api.get(DataSource);
+    config = api.get(AppConfig);
+
+    const instructor = await client.instructor();
+    const venue = await client.venue(27);
+    const session = await client.session({ courseCode: 'A', venueId: venue.id, seats: 6, teamSize: 3, instructorIds: [instructor.id], ...jstDay('2031-01-14') }, true);
+    sessionId = session.id;
+    const org = await client.organisation('local_government');
+    for (let i = 0; i < 6; i++) {
+      const trainee = await client.trainee(org.id);
+      await client.http().post(`/api/v1/sessions/${sessionId}/enrollments`).send({ traineeId: trainee.id }).expect(201);
+    }
+    await client.transition(sessionId, 'closed');
+    teams = (await client.http().get(`/api/v1/sessions/${sessionId}/teams`).expect(200)).body;
+    await client.http().post(`/api/v1/sessions/${sessionId}/ranges`).send({}).expect(202);
+    await waitFor('the session to be ready', async () => {
+      const day = (await client.http().get(`/api/v1/sessions/${sessionId}/day`).expect(200)).body;
+      if (day.status === 'closed' && day.statusReason) throw new Error(day.statusReason);
+      return day.status === 'ready';
+    }, 120000, 300);
+    const ranges: Array<{ id: string; team_id: string }> = await db.query(`SELECT id, team_id FROM ranges WHERE session_id = $1`, [sessionId]);
+    rangeOf = Object.fromEntries(ranges.map((r) => [r.team_id, r.id]));
+    // Each team's trainee stream, as the trainee's SSE route serves it.
+    for (const team of teams) {
+      streams[team.id] = [];
+      const stream = await api.get(TraineeStream).stream({ sessionId, teamId: team.id });
+      subscriptions.push(stream.subscribe((e) => streams[team.id]!.push(e)));
+    }
+    await sleep(300); // the Redis subscription is live
+  }, 180000);
+
+  afterAll(async () => {
+    for (const s of subscriptions) s.unsubscribe();
+    if (db && sessionId) {
+      const live: Array<{ id: string }> = await db.query(`SELECT id FROM ranges WHERE session_id = $1 AND status <> 'destroyed'`, [sessionId]);
+      for (const { id } of live) await client.http().post(`/api/v1/ranges/${id}/teardown`);
+    }
+    await api?.close();
+    await worker?.close();
+    if (config) await removeLabelledObjects(config);
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+
+  it('starting the clock makes the session running; a message to one team and to all reach exactly those streams and timelines', async () => {
+    const [t1, t2] = teams as [{ id: string; name: string }, { id: string; name: string }];
+    await client.http().post(`/api/v1/sessions/${sessionId}/scenario`).send({ action: 'start', speed: 1 }).expect(200);
+    await waitFor('the session to be running', async () => (await client.http().get(`/api/v1/sessions/${sessionId}/day`).expect(200)).body.status === 'running', 20000, 200);
+
+    const one = await client.http().post(`/api/v1/sessions/${sessionId}/messages`).send({ text: 'team one: look at the web log', teamId: t1.id }).expect(200);
+    expect(one.body.teamIds).toEqual([t1.id]);
+    const all = await client.http().post(`/api/v1/sessions/${sessionId}/messages`).send({ text: 'lunch at 12' }).expect(200);
+    expect(all.body.teamIds.sort()).toEqual([t1.id, t2.id].sort());
+    await client.http().post(`/api/v1/sessions/${sessionId}/messages`).send({ text: '' }).expect(400);
+
+    await waitFor('both messages on team 1', async () => streams[t1.id]!.filter((e) => e.type === 'message').length === 2, 10000, 100);
+    await waitFor('the message to all on team 2', async () => streams[t2.id]!.some((e) => e.type === 'message'), 10000, 100);
+    await sleep(500);
+    expect(streams[t1.id]!.filter((e) => e.type === 'message').map((e) => e.data)).toEqual([
+      { text: 'team one: look at the web log', from: actorName, to: 'team' },
+      { text: 'lunch at 12', from: actorName, to: 'all' },
+    ]);
+    expect(streams[t2.id]!.filter((e) => e.type === 'message').map((e) => e.data)).toEqual([{ text: 'lunch at 12', from: actorName, to: 'all' }]);
+    expect(streams[t1.id]!.some((e) => e.type === 'clock' && e.data.state === 'running')).toBe(true);
+
+    const timeline1 = (await client.http().get(`/api/v1/ranges/${rangeOf[t1.id]}/timeline`).expect(200)).body as Array<{ kind: string; summary: string }>;
+    const timeline2 = (await client.http().get(`/api/v1/ranges/${rangeOf[t2.id]}/timeline`).expect(200)).body as Array<{ kind: string; summary: string }>;
+    expect(timeline1.filter((e) => e.kind === 'note').map((e) => e.summary)).toEqual([
+      `${actorName}: message to the team: team one: look at the web log`,
+      `${actorName}: message to all teams: lunch at 12`,
+    ]);
+    expect(timeline2.filter((e) => e.kind === 'note').map((e) => e.summary)).toEqual([`${actorName}: message to all teams: lunch at 12`]);
+  }, 60000);
+
+  it('an inject runs its step once, for the right team only, and that stream shows its title and nothing else', async () => {
+    const [t1, t2] = teams as [{ id: string; name: string }, { id: string; name: string }];
+    const injectId = '5b0e7f1c-3d2a-4c8e-9f6b-1a2b3c4d5e6f';
+    const sent = await client.http().post(`/api/v1/sessions/${sessionId}/injects`).send({ stepId: 'exploit', teamId: t1.id, injectId }).expect(202);
+    expect(sent.body).toEqual({ injectId, stepId: 'exploit', rangeIds: [rangeOf[t1.id]] });
+    // The same inject again, and another inject of the same step: still one run.
+    await client.http().post(`/api/v1/sessions/${sessionId}/injects`).send({ stepId: 'exploit', teamId: t1.id, injectId }).expect(202);
+    await client.http().post(`/api/v1/sessions/${sessionId}/injects`).send({ stepId: 'exploit', teamId: t1.id }).expect(202);
+    const unknown = await client.http().post(`/api/v1/sessions/${sessionId}/injects`).send({ stepId: 'no-such-step' }).expect(400);
+    expect(unknown.body.errors).toEqual([{ field: 'stepId', messages: ['unknown attack step "no-such-step"'] }]);
+
+    await waitFor('the injected step on team 1', async () => streams[t1.id]!.some((e) => e.type === 'attack-step'), 30000, 200);
+    await sleep(3000); // the second inject's job has run too
+    const runs: Array<{ range_id: string; step_id: string }> = await db.query(`SELECT range_id, step_id FROM attack_runs WHERE range_id = ANY($1::uuid[])`, [
+      Object.values(rangeOf),
+    ]);
+    expect(runs).toEqual([{ range_id: rangeOf[t1.id], step_id: 'exploit' }]);
+    const steps = streams[t1.id]!.filter((e) => e.type === 'attack-step');
+    expect(steps).toHaveLength(1);
+    expect(Object.keys(steps[0]!.data).sort()).toEqual(['scenarioMs', 'title']);
+    expect(streams[t2.id]!.some((e) => e.type === 'attack-step')).toBe(false);
+  }, 60000);
+
+  it('pauses one team alone, resets one team only with its name, and finishing stops every clock and archives', async () => {
+    const [t1, t2] = teams as [{ id: string; name: string }, { id: string; name: string }];
+    const paused = await client.http().post(`/api/v1/sessions/${sessionId}/teams/${t1.id}/clock`).send({ action: 'pause' }).expect(200);
+    expect(paused.body).toMatchObject({ state: 'paused', rangeId: rangeOf[t1.id] });
+    expect((await client.http().get(`/api/v1/sessions/${sessionId}/scenario`).expect(200)).body.state).toBe('running');
+    await waitFor('team 1 sees its own clock paused', async () => streams[t1.id]!.some((e) => e.type === 'clock' && e.data.scope === 'team' && e.data.state === 'paused'), 10000, 100);
+    expect(streams[t2.id]!.some((e) => e.type === 'clock' && e.data.scope === 'team')).toBe(false);
+
+    const wrong = await client.http().post(`/api/v1/sessions/${sessionId}/teams/${t2.id}/reset`).send({ confirm: t1.name }).expect(400);
+    expect(wrong.body.errors[0].field).toBe('confirm');
+    const reset = await client.http().post(`/api/v1/sessions/${sessionId}/teams/${t2.id}/reset`).send({ confirm: t2.name }).expect(202);
+    expect(reset.body).toMatchObject({ id: rangeOf[t2.id], status: 'resetting' });
+    await waitFor('team 2 range back to ready', async () => (await client.http().get(`/api/v1/ranges/${rangeOf[t2.id]}`).expect(200)).body.status === 'ready', 60000, 300);
+    const timeline2 = (await client.http().get(`/api/v1/ranges/${rangeOf[t2.id]}/timeline`).expect(200)).body as Array<{ summary: string }>;
+    expect(timeline2.map((e) => e.summary)).toContain(`${actorName}: range reset to T0 (confirmed)`);
+
+    await client.transition(sessionId, 'finished');
+    const clocks: Array<{ range_id: string | null; state: string }> = await db.query(`SELECT range_id, state FROM scenario_clocks WHERE session_id = $1 ORDER BY range_id NULLS FIRST`, [sessionId]);
+    expect(clocks).toEqual([
+      { range_id: null, state: 'stopped' },
+      { range_id: rangeOf[t1.id], state: 'stopped' },
+    ]);
+    const archive = (await client.http().get(`/api/v1/sessions/${sessionId}/archive`).expect(200)).body;
+    const team1 = archive.export.teams.find((t: { teamId: string }) => t.teamId === t1.id);
+    expect(team1.timeline.some((e: { kind: string; ref: string }) => e.kind === 'attack-step' && e.ref === 'exploit')).toBe(true);
+    // Frozen: no score event is written for the session any more.
+    const answer = await client.http().post(`/api/v1/ranges/${rangeOf[t1.id]}/objectives/attacker-address/answers`).send({ value: '10.0.0.1' });
+    expect(answer.status).toBe(409);
+    expect(answer.body.message).toBe(`session ${sessionId} has finished: its scores are frozen`);
+  }, 120000);
+});
