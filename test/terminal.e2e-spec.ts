@@ -18,7 +18,9 @@ import { fileURLToPath } from 'node:url';
 import { BoardService } from '@app/scoring';
 import { DataSource } from 'typeorm';
 import { WebSocket } from 'ws';
+import { AccessClient, authed } from './support/access.js';
 import { type RangeBody, RangeTestApp } from './support/range-app.js';
+import { jstDay, SchedulingClient } from './support/scheduling-api.js';
 import { waitFor } from './support/waiting.js';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'range-templates');
@@ -323,5 +325,126 @@ describe('terminals over WebSocket (GET ws /api/v1/terminal?ticket=…)', () => 
     expect(reused.controls).toEqual([expect.objectContaining({ type: 'closed', reason: 'ticket-invalid' })]);
     team.ws.close();
     expect(await watcher.closedNow()).toMatchObject({ code: 1000 });
+  });
+});
+
+describe('terminal tickets over the API, with real credentials (POST …/terminal-tickets, GET/DELETE /terminals)', () => {
+  let app: RangeTestApp;
+  let url: string;
+  let wsBase: string;
+  let access: AccessClient;
+  let dataSource: DataSource;
+  const teams: Array<{ teamId: string; traineeId: string; token: string; rangeId: string }> = [];
+  let instructor: Awaited<ReturnType<AccessClient['instructor']>>;
+
+  const open = (path: string) => {
+    const ws = new WebSocket(`${wsBase}${path}`);
+    let output = '';
+    const controls: ServerControl[] = [];
+    let closed: number | null = null;
+    ws.on('message', (data: Buffer, isBinary: boolean) => (isBinary ? (output += data.toString()) : controls.push(JSON.parse(data.toString()) as ServerControl)));
+    ws.on('close', (code: number) => (closed = code));
+    return {
+      ws,
+      controls,
+      output: () => output,
+      closed: () => closed,
+      opened: new Promise<void>((resolve, reject) => {
+        ws.once('open', () => resolve());
+        ws.once('error', reject);
+      }),
+      seen: (text: string) => waitFor(`output ${text}`, async () => output.includes(text), 20000, 50),
+    };
+  };
+
+  beforeAll(async () => {
+    app = await RangeTestApp.start({ RANGE_TEMPLATES_DIR: FIXTURES });
+    await app.api.listen(0, '127.0.0.1');
+    const port = (app.api.getHttpServer().address() as { port: number }).port;
+    url = `http://127.0.0.1:${port}`;
+    wsBase = `ws://127.0.0.1:${port}`;
+    dataSource = app.api.get(DataSource);
+    access = await AccessClient.start(app.api, url);
+    const scheduling = new SchedulingClient(url, access.operator.token);
+    instructor = await access.instructor();
+    const session = await scheduling.session({ courseCode: 'ONLINE-A', teamSize: 1, seats: 4, instructorIds: [instructor.instructorId], ...jstDay('2030-12-04') }, true);
+    const org = await scheduling.organisation('other');
+    for (let i = 0; i < 2; i++) {
+      const trainee = await scheduling.trainee(org.id);
+      const enrolled = (await scheduling.http().post(`/api/v1/sessions/${session.id}/enrollments`).send({ traineeId: trainee.id }).expect(201)).body;
+      teams.push({ teamId: enrolled.teamId, traineeId: trainee.id, token: '', rangeId: '' });
+    }
+    const created = await access.asOperator().post(`/api/v1/sessions/${session.id}/ranges`).send({ templateId: 'terminal', teamIds: teams.map((t) => t.teamId) }).expect(202);
+    for (const r of created.body.ranges as Array<{ id: string; teamId: string }>) teams.find((t) => t.teamId === r.teamId)!.rangeId = r.id;
+    await waitFor('both ranges ready', async () => {
+      const res = await access.asOperator().get(`/api/v1/sessions/${session.id}/ranges`).expect(200);
+      const failed = (res.body.ranges as Array<{ status: string; failureReason: string }>).find((r) => r.status === 'failed');
+      if (failed) throw new Error(`range failed: ${failed.failureReason}`);
+      return (res.body.ranges as Array<{ status: string }>).every((r) => r.status === 'ready');
+    }, 240000);
+    const codes = await access.issueCodes(session.id);
+    for (const team of teams) team.token = await access.traineeLogin(codes.find((c) => c.traineeId === team.traineeId)!.code);
+  }, 300000);
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it("a trainee's ticket opens their node; another team's node is 404 and audited; a node without a shell says why", async () => {
+    const [mine, other] = teams as [(typeof teams)[0], (typeof teams)[0]];
+    const issued = await authed(url, mine.token).post(`/api/v1/ranges/${mine.rangeId}/nodes/ws/terminal-tickets`).send({}).expect(201);
+    expect(issued.body).toMatchObject({ mode: 'shell', terminalId: null, path: expect.stringMatching(/^\/api\/v1\/terminal\?ticket=/) });
+    const term = open(issued.body.path);
+    await term.opened;
+    term.ws.send('hostname\r');
+    await term.seen('\r\nws\r\n');
+
+    const refused = await authed(url, mine.token).post(`/api/v1/ranges/${other.rangeId}/nodes/ws/terminal-tickets`).send({});
+    expect(refused.status).toBe(404);
+    expect(refused.body.message).toBe(`range ${other.rangeId} does not exist`);
+    const audited = await waitFor('refusal audited', async () => {
+      const rows: Array<{ action: string }> = await dataSource.query(
+        `SELECT action FROM audit_events WHERE subject_id = $1 AND actor = $2 AND action IN ('access.refused', 'terminal.refused')`,
+        [other.rangeId, `trainee:${mine.traineeId}`],
+      );
+      return rows.length > 0 && rows;
+    });
+    expect(audited.length).toBeGreaterThan(0);
+
+    const noShell = await authed(url, mine.token).post(`/api/v1/ranges/${mine.rangeId}/nodes/vault/terminal-tickets`).send({});
+    expect(noShell.status).toBe(409);
+    expect(noShell.body).toMatchObject({ reason: 'no-shell', message: 'the template gives no shell on node vault' });
+    const watchRefused = await authed(url, mine.token).post(`/api/v1/ranges/${mine.rangeId}/nodes/ws/terminal-tickets`).send({ mode: 'watch' });
+    expect(watchRefused.status).toBe(409);
+    expect(watchRefused.body.reason).toBe('not-watchable');
+    term.ws.close();
+  });
+
+  it('the assigned instructor watches a team terminal; the operator lists and closes it', async () => {
+    const team = teams[0]!;
+    const issued = await authed(url, team.token).post(`/api/v1/ranges/${team.rangeId}/nodes/ws/terminal-tickets`).send({}).expect(201);
+    const term = open(issued.body.path);
+    await term.opened;
+    term.ws.send('echo team-$((6*7))\r');
+    await term.seen('team-42');
+    const watch = await authed(url, instructor.token).post(`/api/v1/ranges/${team.rangeId}/nodes/ws/terminal-tickets`).send({ mode: 'watch' }).expect(201);
+    const watcher = open(watch.body.path);
+    await watcher.opened;
+    await watcher.seen('team-42');
+    term.ws.send('echo live-$((7*7))\r');
+    await watcher.seen('live-49');
+
+    const listed = await access.asOperator().get('/api/v1/terminals').expect(200);
+    const row = (listed.body as Array<{ id: string; rangeId: string; node: string; watchers: number; openedBy: { role: string } }>).find((t) => t.rangeId === team.rangeId);
+    expect(row).toMatchObject({ node: 'ws', watchers: 1, openedBy: { role: 'trainee' } });
+    expect(watch.body.terminalId).toBe(row!.id);
+    await authed(url, team.token).get('/api/v1/terminals').expect(403);
+    const closed = await access.asOperator().delete(`/api/v1/terminals/${row!.id}`).expect(200);
+    expect(closed.body.id).toBe(row!.id);
+    await waitFor('team socket closed', async () => term.closed() !== null);
+    expect(term.closed()).toBe(4002);
+    expect(term.controls).toContainEqual(expect.objectContaining({ type: 'closed', reason: 'closed-by-operator' }));
+    await access.asOperator().delete(`/api/v1/terminals/${row!.id}`).expect(404);
+    watcher.ws.close();
   });
 });

@@ -18,3 +18,16 @@ export interface TerminalCaller {
 export function actorOf(caller: Pick<TerminalCaller, 'role' | 'id'>): string {
   return `${caller.role}:${caller.id}`;
 }
+
+/** Only the fields a terminal keeps (a Principal carries more: scope, trainee and session ids). */
+export function terminalCaller(c: TerminalCaller): TerminalCaller {
+  return {
+    kind: c.kind,
+    id: c.id,
+    role: c.role,
+    displayName: c.displayName,
+    ...(c.teamId ? { teamId: c.teamId } : {}),
+    ...(c.instructorId ? { instructorId: c.instructorId } : {}),
+    credentialId: c.credentialId,
+  };
+}

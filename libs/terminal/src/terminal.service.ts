@@ -6,7 +6,7 @@ import { RangeEventLog } from '@app/ranges';
 import { CommandRecorder } from './command-recorder.js';
 import { TerminalNotFoundError, TerminalRefusedError } from './errors.js';
 import type { CloseReason, TerminalClient, TerminalMode } from './protocol.js';
-import { actorOf, type TerminalCaller } from './terminal-caller.js';
+import { actorOf, terminalCaller, type TerminalCaller } from './terminal-caller.js';
 import { TerminalSession, type Participant, type TerminalSettings, type TerminalState } from './terminal-session.js';
 import { TerminalTargets } from './terminal-targets.js';
 import { TerminalTickets } from './terminal-tickets.js';
@@ -72,7 +72,8 @@ export class TerminalService implements BeforeApplicationShutdown {
   private readonly maxPerNode: number;
 
   /** A single-use ticket to open a shell on the node (mode shell) or watch one of its terminals (mode watch). */
-  async issueTicket(caller: TerminalCaller, rangeId: string, node: string, mode: TerminalMode, terminalId?: string): Promise<TicketView> {
+  async issueTicket(principal: TerminalCaller, rangeId: string, node: string, mode: TerminalMode, terminalId?: string): Promise<TicketView> {
+    const caller = terminalCaller(principal);
     if (mode === 'watch') {
       if (caller.role === Role.Trainee) throw new TerminalRefusedError('not-watchable', 'only instructors and operators watch terminals');
       await this.targets.rangeFor(caller, rangeId, node);
