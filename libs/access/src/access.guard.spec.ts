@@ -61,8 +61,7 @@ describe('AccessGuard', () => {
     },
   } as unknown as ResourceResolver;
   const limiter = {
-    perCredential: async (id: string) => void limited.push(`cred:${id}`),
-    perTeam: async (id: string) => void limited.push(`team:${id}`),
+    perRequest: async (credential: string, team: string | null) => void limited.push(`cred:${credential}`, ...(team ? [`team:${team}`] : [])),
   } as unknown as RateLimiter;
   const guard = new AccessGuard(new Reflector(), credentials, resolver, limiter);
 

@@ -51,16 +51,23 @@ export class RateLimiter {
     return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((ttl > 0 ? ttl : windowMs) / 1000)) };
   }
 
-  /** Per credential, every route. */
-  async perCredential(credentialId: string): Promise<void> {
-    const verdict = await this.hit(`cred:${credentialId}`, this.config.RATE_LIMIT_PER_MINUTE, 60_000);
-    if (!verdict.allowed) throw new RequestRateLimitedError('too many requests for this credential', verdict.retryAfterSeconds);
-  }
-
-  /** Per team: answers, hints and check now (or per credential for callers without a team). */
-  async perTeam(teamOrCredential: string): Promise<void> {
-    const verdict = await this.hit(`team:${teamOrCredential}`, this.config.RATE_LIMIT_TEAM_PER_MINUTE, 60_000);
-    if (!verdict.allowed) throw new RequestRateLimitedError('too many answers, hints or checks for this team', verdict.retryAfterSeconds);
+  /**
+   * One request: counted per credential (every route) and, for answers, hints and check now, per
+   * team (or per credential for callers without a team), in one round trip.
+   */
+  async perRequest(credentialId: string, team: string | null): Promise<void> {
+    const buckets = [{ key: this.redis.key('rate', `cred:${credentialId}`), limit: this.config.RATE_LIMIT_PER_MINUTE, what: 'this credential' }];
+    if (team !== null) buckets.push({ key: this.redis.key('rate', `team:${team}`), limit: this.config.RATE_LIMIT_TEAM_PER_MINUTE, what: 'answers, hints or checks of this team' });
+    const multi = this.redis.redis.multi();
+    for (const { key } of buckets) multi.incr(key).pexpire(key, 60_000, 'NX').pttl(key);
+    const replies = await multi.exec().catch((err: Error) => {
+      throw new RateLimitUnavailableError('rate limits are unavailable (Redis does not answer); try again shortly', {}, { cause: err });
+    });
+    buckets.forEach(({ limit, what }, i) => {
+      const count = Number(replies?.[i * 3]?.[1] ?? 0);
+      const ttl = Number(replies?.[i * 3 + 2]?.[1] ?? 60_000);
+      if (count > limit) throw new RequestRateLimitedError(`too many requests: ${what}`, Math.max(1, Math.ceil((ttl > 0 ? ttl : 60_000) / 1000)));
+    });
   }
 
   private loginKeys(subjects: string[]): Array<{ fails: string; wait: string }> {

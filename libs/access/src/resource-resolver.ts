@@ -10,6 +10,8 @@ export interface ResourceOwner {
   sessionId: string;
   /** Null for a session as a whole. */
   teamId: string | null;
+  /** Whether the instructor asked about is assigned to the session (false when none was asked about). */
+  instructorAssigned: boolean;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -51,7 +53,7 @@ export class ResourceResolver {
     for (const [kind, param] of Object.entries(declared) as Array<[ResourceKind, string]>) {
       const id = params[param];
       if (id === undefined) continue;
-      const owner = await this.ownerOf(kind, id);
+      const owner = await this.ownerOf(kind, id, principal.role === Role.Instructor ? (principal.instructorId ?? null) : null);
       if (principal.role === Role.Trainee) {
         const own = owner !== null && owner.sessionId === principal.sessionId && (owner.teamId === null || owner.teamId === principal.teamId);
         if (!own) {
@@ -70,28 +72,27 @@ export class ResourceResolver {
       throw new AccessNotFoundError(NOT_FOUND[kind](params[param] ?? ''));
     }
     if (principal.role === Role.Instructor && owners.length > 0) {
-      const assigned = principal.instructorId ? await this.isAssigned(principal.instructorId, owners[0]!.sessionId) : false;
-      if (!assigned) {
+      if (!owners[0]!.instructorAssigned) {
         this.recordRefusal(principal, 'session', owners[0]!.sessionId, context);
         throw new AccessDeniedError('you are not an instructor of this session');
       }
     }
   }
 
-  /** The session and team of a thing, or null when there is no such thing (a malformed id is no thing). */
-  async ownerOf(kind: ResourceKind, id: string): Promise<ResourceOwner | null> {
+  /**
+   * The session and team of a thing, or null when there is no such thing (a malformed id is no
+   * thing); with an instructor id, whether that instructor is assigned to the session (same query).
+   */
+  async ownerOf(kind: ResourceKind, id: string, instructorId: string | null = null): Promise<ResourceOwner | null> {
     if (!UUID.test(id)) return null;
-    const rows: Array<{ session_id: string; team_id: string | null }> = await this.dataSource.query(OWNER_QUERIES[kind], [id]);
-    const row = rows[0];
-    return row ? { sessionId: row.session_id, teamId: row.team_id } : null;
-  }
-
-  async isAssigned(instructorId: string, sessionId: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
-      `SELECT 1 FROM session_instructors WHERE instructor_id = $1 AND session_id = $2 AND active`,
-      [instructorId, sessionId],
+    const rows: Array<{ session_id: string; team_id: string | null; assigned: boolean }> = await this.dataSource.query(
+      `SELECT o.session_id, o.team_id,
+              EXISTS (SELECT 1 FROM session_instructors si WHERE si.session_id = o.session_id AND si.instructor_id = $2::uuid AND si.active) AS assigned
+         FROM (${OWNER_QUERIES[kind]}) o`,
+      [id, instructorId],
     );
-    return rows.length > 0;
+    const row = rows[0];
+    return row ? { sessionId: row.session_id, teamId: row.team_id, instructorAssigned: row.assigned } : null;
   }
 
   private recordRefusal(principal: Principal, kind: ResourceKind, id: string, context: { route: string; address: string }): void {
