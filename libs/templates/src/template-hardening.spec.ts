@@ -12,7 +12,7 @@ const options: ValidateOptions = { builtinImages: BUILTIN_IMAGES, subnetPrefix: 
 const check = (data: unknown, o: ValidateOptions = options) => checkTemplateSource(toYaml(data), o);
 const lines = (data: unknown, o: ValidateOptions = options) => check(data, o).issues.map(formatIssue);
 
-/** Runs fn and returns its result with the wall time it took (a correctness guard against super-linear work, bounded generously). */
+/** Runs fn and returns its result with the wall time it took: a guard against super-linear work (the old image regex took 8 s on 98 KB), bounded 10x above what a loaded 2-core CI host needs for linear work. */
 function timed<T>(fn: () => T): { result: T; ms: number } {
   const start = performance.now();
   const result = fn();
@@ -28,7 +28,7 @@ describe('templates are semi-trusted input: nothing in them costs super-linear t
       const source = toYaml(t);
       const { result, ms } = timed(() => checkTemplateSource(source, options).issues.map(formatIssue));
       expect(result).toEqual([expect.stringMatching(/^nodes\[0\]\.image: image must be at most 255 characters/)]);
-      expect(ms).toBeLessThan(200);
+      expect(ms).toBeLessThan(2000);
     }
   });
 
@@ -48,14 +48,14 @@ describe('templates are semi-trusted input: nothing in them costs super-linear t
     const worst = 'a-'.repeat(126) + '!';
     const { result, ms } = timed(() => isImageReference(worst));
     expect(result).toBe(false);
-    expect(ms).toBeLessThan(50);
+    expect(ms).toBeLessThan(500);
   });
 
   it('scans ${...} without regex backtracking: 50,000 unclosed "${" in milliseconds, and reports them', () => {
     const text = '${'.repeat(50_000);
     const { result, ms } = timed(() => [referencedVariables(text), hasUnclosedReference(text)] as const);
     expect(result).toEqual([[], true]);
-    expect(ms).toBeLessThan(200);
+    expect(ms).toBeLessThan(2000);
     expect(substitute('a $${x} ${v} ${ b', { v: 'V' })).toBe('a ${x} V ${ b');
     const t = validTemplate();
     t.attack.steps[1].argv = ['recon', 'www', 'echo ${flag'];
@@ -66,7 +66,7 @@ describe('templates are semi-trusted input: nothing in them costs super-linear t
     const pattern = compileProbePattern('^(a+)+$');
     const { result, ms } = timed(() => pattern.test('a'.repeat(30_000) + '!'));
     expect(result).toBe(false);
-    expect(ms).toBeLessThan(200);
+    expect(ms).toBeLessThan(2000);
     expect(compileProbePattern('^ok-\\d+$').test('x\nok-12\ny')).toBe(true);
     expect(probePatternProblem('(a)\\1')).toMatch(/invalid regular expression \(RE2 syntax.*\\1/);
     expect(probePatternProblem('(?=a)b')).toMatch(/invalid regular expression/);
@@ -84,14 +84,14 @@ describe('templates are semi-trusted input: nothing in them costs super-linear t
     const hostile = ["'" + 'a'.repeat(100_000), '[' + ':'.repeat(100_000), '1.'.repeat(50_000) + ':x', ' \t'.repeat(50_000) + 'x'];
     for (const normalizer of ['text', 'ip', 'path', 'hostname', 'hex', 'number'] as const) {
       const { ms } = timed(() => hostile.forEach((h) => normalizeAnswer(normalizer, h)));
-      expect({ normalizer, fast: ms < 200 }).toEqual({ normalizer, fast: true });
+      expect({ normalizer, fast: ms < 2000 }).toEqual({ normalizer, fast: true });
     }
   });
 
   it('refuses YAML nested deeper than a template needs before the parser recurses', () => {
     const { result, ms } = timed(() => parseTemplate('a: ' + '['.repeat(100_000)));
     expect(result.issues).toEqual([{ path: '', message: 'template nests [ ] or { } deeper than 64 levels' }]);
-    expect(ms).toBeLessThan(200);
+    expect(ms).toBeLessThan(2000);
   });
 });
 
