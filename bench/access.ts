@@ -19,12 +19,9 @@ import 'reflect-metadata';
 import type { CanActivate, ExecutionContext, INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { AccessGuard, PRINCIPAL_PROPERTY, Role, UserDirectory, type Principal } from '@app/access';
-import { loadConfig } from '@app/config';
-import { openDataSource, runMigrations } from '@app/database';
-import { deleteKeysWithPrefix } from '@app/queue';
 import { SharedTemplateCatalog } from '@app/templates';
+import { createThrowawayEnvironment, removeThrowawayEnvironment } from '@app/throwaway';
 import { DataSource } from 'typeorm';
 import { ApiModule } from '../apps/api/src/api.module.js';
 import { configureApi } from '../apps/api/src/setup.js';
@@ -81,25 +78,14 @@ async function firstLogin(base: string, email: string, oneTimePassword: string):
 }
 
 async function main(): Promise<void> {
-  const adminUrl = process.env.DATABASE_URL || 'postgres://cyder:cyder@127.0.0.1:5432/cyder';
-  const databaseName = `cyder_bench_access_${runId}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${databaseName}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${databaseName}`;
+  // The bench's own database (migrated), Redis prefix and Docker label instance.
+  const environment = await createThrowawayEnvironment('benchaccess', { runId });
   Object.assign(process.env, {
-    DATABASE_URL: url.toString(),
-    REDIS_PREFIX: `cyder-bench-access-${runId}`,
-    INSTANCE_NAME: `bench-access-${runId}`,
+    ...environment.settings,
     RATE_LIMIT_PER_MINUTE: '1000000',
     RATE_LIMIT_TEAM_PER_MINUTE: '1000000',
     LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
   });
-  const config = loadConfig();
-  const ds = await openDataSource(config.DATABASE_URL);
-  await runMigrations(ds);
-  await ds.destroy();
 
   const apps: INestApplication[] = [];
   try {
@@ -193,9 +179,7 @@ async function main(): Promise<void> {
     console.log('');
   } finally {
     for (const app of apps) await app.close();
-    await deleteKeysWithPrefix(config.REDIS_URL, config.REDIS_PREFIX);
-    await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-    await admin.end();
+    await removeThrowawayEnvironment(environment);
   }
 }
 

@@ -10,17 +10,15 @@
  *
  *   npm run build && flock /work/e2e.lock npm run bench:terminal
  */
+import { createThrowawayEnvironment, removeThrowawayEnvironment } from '@app/throwaway';
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
-import pg from 'pg';
 import { WebSocket } from 'ws';
 import { Role } from '@app/access';
-import { loadConfig, repositoryRoot, type AppConfig } from '@app/config';
-import { openDataSource, runMigrations } from '@app/database';
-import { CONTAINER_RUNTIME, type ContainerRuntime, removeInstanceObjects } from '@app/docker';
-import { deleteKeysWithPrefix } from '@app/queue';
+import { loadConfig, repositoryRoot } from '@app/config';
+import { CONTAINER_RUNTIME, type ContainerRuntime } from '@app/docker';
 import { containerName, RangeService } from '@app/ranges';
 import { TerminalService, type TerminalCaller } from '@app/terminal';
 import { DataSource } from 'typeorm';
@@ -93,26 +91,16 @@ class SocketLine implements Line {
 }
 
 async function main(): Promise<void> {
-  const adminUrl = process.env.DATABASE_URL || 'postgres://cyder:cyder@127.0.0.1:5432/cyder';
-  const databaseName = `cyder_bench_terminal_${runId}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${databaseName}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${databaseName}`;
+  // The bench's own database (migrated), Redis prefix and Docker label instance.
+  const environment = await createThrowawayEnvironment('benchterminal', { runId });
   Object.assign(process.env, {
-    DATABASE_URL: url.toString(),
-    REDIS_PREFIX: `cyder-bench-${runId}`,
-    INSTANCE_NAME: `bench-${runId}`,
+    ...environment.settings,
     RANGE_TEMPLATES_DIR: path.join(repositoryRoot(), 'bench', 'templates'),
     RANGE_RECONCILE_INTERVAL_MS: '0',
     TERMINAL_MAX_PER_USER: '4',
     LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
   });
   const config = loadConfig();
-  const ds = await openDataSource(config.DATABASE_URL);
-  await runMigrations(ds);
-  await ds.destroy();
 
   const worker = await NestFactory.createApplicationContext(WorkerModule, { logger: ['error', 'warn'] });
   const api = await NestFactory.create(ApiModule, { logger: ['error', 'warn'] });
@@ -206,15 +194,8 @@ async function main(): Promise<void> {
     void sockets;
     await api.close().catch(() => undefined);
     await worker.close().catch(() => undefined);
-    await cleanup(config);
-    await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-    await admin.end();
+    await removeThrowawayEnvironment(environment);
   }
-}
-
-async function cleanup(config: AppConfig): Promise<void> {
-  await removeInstanceObjects(config).catch((e) => console.error(`cleanup: ${(e as Error).message}`));
-  await deleteKeysWithPrefix(config.REDIS_URL, config.REDIS_PREFIX);
 }
 
 main().catch((err) => {
