@@ -148,7 +148,7 @@ describe('session day: one life cycle from closed to finished, pre-provisioning,
     expect(archive.export.teams).toHaveLength(2);
     expect(archive.export.why).toBe('the session reached its end');
     const csv = await client.http().get(`/api/v1/sessions/${id}/archive.csv`).expect(200).expect('Content-Type', /text\/csv/);
-    expect(csv.text.split('\r\n')[0]).toMatch(/^session_id,team_id,team_name,range_id,team_score/);
+    expect(csv.text.split('\r\n')[0]).toMatch(/^\uFEFFsession_id,team_id,team_name,range_id,team_score/);
     expect((await dayOf(id)).ranges).toMatchObject({ status: 'destroyed', total: 0 });
   }, 150000);
 
