@@ -1,9 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { jstDay, SchedulingClient, startApi } from './support/scheduling-api.js';
-
-/** Text of PostgreSQL (or of its keys and ranges) that an error body must never carry. */
-const DATABASE_TEXT = /Key \(|violates|constraint "|tstzrange|invalid input syntax|for type \w+|duplicate key|\+00"|QueryFailed|driverError/;
+import { DATABASE_TEXT } from './support/error-bodies.js';
 
 // Errors as callers see them, through the one API exception filter, on the real PostgreSQL.
 describe('error answers (real PostgreSQL)', () => {

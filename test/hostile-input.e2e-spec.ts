@@ -1,8 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { SchedulingClient, startApi } from './support/scheduling-api.js';
+import { DATABASE_TEXT } from './support/error-bodies.js';
 
-/** Text of PostgreSQL that an error body must never carry. */
-const DATABASE_TEXT = /Key \(|violates|constraint "|tstzrange|invalid input syntax|for type \w+|duplicate key|QueryFailed|driverError|database error/;
 
 // Hostile input on the real API and PostgreSQL: every refusal is a 400 naming the field, never a 500.
 describe('hostile input (real PostgreSQL)', () => {

@@ -374,6 +374,7 @@ describe('terminal tickets over the API, with real credentials (POST …/termina
       const enrolled = (await scheduling.http().post(`/api/v1/sessions/${session.id}/enrollments`).send({ traineeId: trainee.id }).expect(201)).body;
       teams.push({ teamId: enrolled.teamId, traineeId: trainee.id, token: '', rangeId: '' });
     }
+    await scheduling.transition(session.id, 'closed'); // ranges are requested for a session closed with teams
     const created = await access.asOperator().post(`/api/v1/sessions/${session.id}/ranges`).send({ templateId: 'terminal', teamIds: teams.map((t) => t.teamId) }).expect(202);
     for (const r of created.body.ranges as Array<{ id: string; teamId: string }>) teams.find((t) => t.teamId === r.teamId)!.rangeId = r.id;
     await waitFor('both ranges ready', async () => {
