@@ -200,7 +200,7 @@ describe('scheduling API (real PostgreSQL)', () => {
 
       const sameInstructor = await api.http().post('/api/v1/sessions').send({ courseCode: 'A', venueId: venueB.id, instructorIds: [instructor.id], ...jstDay('2030-09-10') }).expect(409);
       expect(sameInstructor.body.message).toBe(
-        `instructor ${instructor.name} is already teaching A session ${first.id} (2030-09-10T01:00:00.000Z - 2030-09-10T08:00:00.000Z)`,
+        `instructor ${instructor.name} is already teaching A session ${first.id} (2030-09-10 10:00-17:00 JST)`,
       );
       const sameVenue = await api.http().post('/api/v1/sessions').send({ courseCode: 'A', venueId: venueA.id, instructorIds: [other.id], ...jstDay('2030-09-10') }).expect(409);
       expect(sameVenue.body.message).toMatch(new RegExp(`^venue ${venueA.name} is already booked by A session ${first.id}`));
@@ -370,10 +370,10 @@ describe('scheduling API (real PostgreSQL)', () => {
       expect(csv.text.charCodeAt(0)).toBe(0xfeff);
       const lines = csv.text.slice(1).trim().split('\r\n');
       expect(lines[0]).toBe(
-        'id,course,status,fiscal_year,month,starts_at,ends_at,prefecture_code,prefecture,region,venue,city,seats,confirmed,waitlisted,team_size,instructors,plan_id',
+        'id,course,status,fiscal_year,month,starts_at,ends_at,starts_at_jst,ends_at_jst,prefecture_code,prefecture,region,venue,city,seats,confirmed,waitlisted,team_size,instructors,plan_id',
       );
       expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(ids);
-      expect(lines[1]).toContain(`,A,draft,2030,2030-10,2030-10-01T01:00:00.000Z,2030-10-01T08:00:00.000Z,4,Miyagi,Tohoku,${sendai.name},`);
+      expect(lines[1]).toContain(`,A,draft,2030,2030-10,2030-10-01T01:00:00.000Z,2030-10-01T08:00:00.000Z,2030-10-01T10:00:00+09:00,2030-10-01T17:00:00+09:00,4,Miyagi,Tohoku,${sendai.name},`);
     });
 
     it('publishes every route in the OpenAPI document', async () => {

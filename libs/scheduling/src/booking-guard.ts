@@ -1,3 +1,4 @@
+import { jstPeriod } from '@app/time';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { maxTeams } from './domain/team-formation.js';
@@ -35,7 +36,7 @@ export class BookingGuard {
       );
       if (clash) {
         throw new DoubleBookingError(
-          `venue ${req.venue.name} is already booked by ${clash.course_code} session ${clash.id} (${iso(clash.starts_at)} - ${iso(clash.ends_at)})`,
+          `venue ${req.venue.name} is already booked by ${clash.course_code} session ${clash.id} (${jstPeriod(clash.starts_at, clash.ends_at)})`,
           'venue',
         );
       }
@@ -62,12 +63,10 @@ export class BookingGuard {
       );
       if (clash) {
         throw new DoubleBookingError(
-          `instructor ${clash.name} is already teaching ${clash.course_code} session ${clash.id} (${iso(clash.starts_at)} - ${iso(clash.ends_at)})`,
+          `instructor ${clash.name} is already teaching ${clash.course_code} session ${clash.id} (${jstPeriod(clash.starts_at, clash.ends_at)})`,
           'instructor',
         );
       }
     }
   }
 }
-
-const iso = (d: Date) => new Date(d).toISOString();

@@ -1,6 +1,7 @@
 import { withArticle } from '@app/errors';
 import { Injectable } from '@nestjs/common';
 import { csvTable } from '@app/csv';
+import { jstWallTime } from '@app/time';
 import {
   AuditTrail,
   CourseEntity,
@@ -23,7 +24,10 @@ import { toPage } from './paging.js';
 import { countSessions, loadSession, loadSessions, sessionWhere } from './session-queries.js';
 import { TeamFormationService } from './team-formation.service.js';
 import type { Page, SessionFilter, SessionView } from './views.js';
-import { InvalidScheduleError, SchedulingNotFoundError, SchedulingRuleError, SessionTransitionError } from './errors.js';
+import { DoubleBookingError, InvalidScheduleError, SchedulingNotFoundError, SchedulingRuleError, SessionTransitionError } from './errors.js';
+
+/** PostgreSQL's exclusion_violation: the overlap constraints on sessions and session_instructors. */
+const EXCLUSION_VIOLATION = '23P01';
 
 export interface SessionInput {
   courseCode: string;
@@ -76,13 +80,44 @@ export class SessionService {
   }
 
   async create(input: SessionInput, actor: string): Promise<SessionView> {
-    const id = await this.dataSource.transaction(async (m) => {
-      const values = await this.resolve(m, input);
-      const saved = await this.insert(m, values, null);
-      await this.audit.record({ actor, action: 'session.create', subjectType: 'session', subjectId: saved, details: describe(values) }, m);
-      return saved;
-    });
+    let values: SessionValues | undefined;
+    const id = await this.dataSource
+      .transaction(async (m) => {
+        values = await this.resolve(m, input);
+        const saved = await this.insert(m, values, null);
+        await this.audit.record({ actor, action: 'session.create', subjectType: 'session', subjectId: saved, details: describe(values) }, m);
+        return saved;
+      })
+      .catch(async (error: unknown) => {
+        throw await this.readableOverlap(error, values);
+      });
     return this.get(id);
+  }
+
+  /**
+   * A concurrent writer booked the same venue or instructor between our check and our insert, and
+   * the exclusion constraint refused ours: now that theirs is committed, the booking check names
+   * the clash as the sequential path does (course, session, JST times). Anything else goes on as is.
+   */
+  private async readableOverlap(error: unknown, values: SessionValues | undefined, sessionId?: string): Promise<unknown> {
+    const code = (error as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (error as { code?: string })?.code;
+    if (!values || code !== EXCLUSION_VIOLATION) return error;
+    const venue = values.venueId ? await this.dataSource.manager.findOneBy(VenueEntity, { id: values.venueId }) : null;
+    try {
+      await this.booking.check(this.dataSource.manager, {
+        sessionId,
+        courseCode: values.courseCode,
+        venue: venue ? { id: venue.id, name: venue.name, rangeHostCapacity: venue.rangeHostCapacity } : null,
+        startsAt: values.startsAt,
+        endsAt: values.endsAt,
+        seats: values.seats,
+        teamSize: values.teamSize,
+        instructorIds: values.instructorIds,
+      });
+    } catch (clash) {
+      if (clash instanceof DoubleBookingError || clash instanceof SchedulingRuleError) return clash;
+    }
+    return error;
   }
 
   /** Writes a validated session and its instructor bookings (used by the planner too). */
@@ -99,13 +134,14 @@ export class SessionService {
   }
 
   async update(id: string, input: SessionUpdate, actor: string): Promise<SessionView> {
+    let values: SessionValues | undefined;
     await this.dataSource.transaction(async (m) => {
       const session = await this.lock(m, id);
       if (session.status !== 'draft' && session.status !== 'open') {
         throw new SchedulingRuleError(`${withArticle(session.status)} session cannot be changed; only draft and open sessions can`);
       }
       const current = await m.find(SessionInstructorEntity, { where: { sessionId: id } });
-      const values = await this.resolve(
+      const resolved = await this.resolve(
         m,
         {
           courseCode: session.courseCode,
@@ -119,29 +155,32 @@ export class SessionService {
         },
         id,
       );
+      values = resolved;
       const [{ confirmed }] = await m.query(`SELECT count(*)::int AS confirmed FROM enrollments WHERE session_id = $1 AND status = 'confirmed'`, [id]);
-      if (values.seats < confirmed) {
+      if (resolved.seats < confirmed) {
         throw new SchedulingRuleError(`${confirmed} trainees are already confirmed; seats cannot go below that (cancel enrollments first)`);
       }
-      if (session.status === 'open' && values.instructorIds.length === 0 && session.venueId) {
+      if (session.status === 'open' && resolved.instructorIds.length === 0 && session.venueId) {
         throw new SchedulingRuleError('an open in-person session needs at least one instructor');
       }
-      const { instructorIds, ...columns } = values;
+      const { instructorIds, ...columns } = resolved;
       await m.update(SessionEntity, { id }, columns);
       await m.delete(SessionInstructorEntity, { sessionId: id });
       if (instructorIds.length) {
         await m.insert(
           SessionInstructorEntity,
-          instructorIds.map((instructorId) => ({ sessionId: id, instructorId, startsAt: values.startsAt, endsAt: values.endsAt, active: true })),
+          instructorIds.map((instructorId) => ({ sessionId: id, instructorId, startsAt: resolved.startsAt, endsAt: resolved.endsAt, active: true })),
         );
       }
-      const promoted = session.status === 'open' ? await promoteWaitlisted(m, id, values.seats) : [];
+      const promoted = session.status === 'open' ? await promoteWaitlisted(m, id, resolved.seats) : [];
       const course = await m.findOneByOrFail(CourseEntity, { code: session.courseCode });
       if (course.selfPaced) for (const p of promoted) await this.teams.addSoloTeam(m, id, p.id, p.trainee_id);
       await this.audit.record(
-        { actor, action: 'session.update', subjectType: 'session', subjectId: id, details: { ...describe(values), promoted: promoted.map((p) => p.id) } },
+        { actor, action: 'session.update', subjectType: 'session', subjectId: id, details: { ...describe(resolved), promoted: promoted.map((p) => p.id) } },
         m,
       );
+    }).catch(async (error: unknown) => {
+      throw await this.readableOverlap(error, values, id);
     });
     return this.get(id);
   }
@@ -210,11 +249,11 @@ export class SessionService {
   async exportCsv(filter: SessionFilter): Promise<string> {
     const sessions = await loadSessions(this.dataSource.manager, sessionWhere(filter), { all: true });
     const header = [
-      'id', 'course', 'status', 'fiscal_year', 'month', 'starts_at', 'ends_at', 'prefecture_code', 'prefecture', 'region',
+      'id', 'course', 'status', 'fiscal_year', 'month', 'starts_at', 'ends_at', 'starts_at_jst', 'ends_at_jst', 'prefecture_code', 'prefecture', 'region',
       'venue', 'city', 'seats', 'confirmed', 'waitlisted', 'team_size', 'instructors', 'plan_id',
     ];
     const rows = sessions.map((s) => [
-      s.id, s.courseCode, s.status, s.fiscalYear, s.month, s.startsAt, s.endsAt, s.prefecture?.code, s.prefecture?.name, s.region?.name,
+      s.id, s.courseCode, s.status, s.fiscalYear, s.month, s.startsAt, s.endsAt, jstWallTime(s.startsAt), jstWallTime(s.endsAt), s.prefecture?.code, s.prefecture?.name, s.region?.name,
       s.venue?.name, s.venue?.city, s.seats, s.confirmed, s.waitlisted, s.teamSize, s.instructors.map((i) => i.name).join('; '), s.planId,
     ]);
     return csvTable(header, rows);

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { csvTable } from '@app/csv';
+import { jstWallTime } from '@app/time';
 import {
   AttackRunEntity,
   CopyFlagEntity,
@@ -239,9 +240,9 @@ export class BoardService {
 
   async exportSessionCsv(sessionId: string): Promise<string> {
     const data = await this.exportSession(sessionId);
-    const header = ['session_id', 'team_id', 'team_name', 'range_id', 'team_score', 'at', 'scenario_ms', 'kind', 'type', 'ref', 'phase', 'points', 'summary'];
+    const header = ['session_id', 'team_id', 'team_name', 'range_id', 'team_score', 'at', 'at_jst', 'scenario_ms', 'kind', 'type', 'ref', 'phase', 'points', 'summary'];
     const rows = data.teams.flatMap((t) =>
-      t.timeline.map((e) => [sessionId, t.teamId, t.teamName, t.rangeId, t.score, e.at, e.scenarioMs, e.kind, e.type, e.ref, e.phase, e.points, e.summary]),
+      t.timeline.map((e) => [sessionId, t.teamId, t.teamName, t.rangeId, t.score, e.at, jstWallTime(e.at), e.scenarioMs, e.kind, e.type, e.ref, e.phase, e.points, e.summary]),
     );
     return csvTable(header, rows);
   }

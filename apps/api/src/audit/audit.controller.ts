@@ -1,3 +1,4 @@
+import { instant } from '../common/is-instant.js';
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { RequiresRole, Role } from '@app/access';
@@ -21,8 +22,8 @@ export class AuditController {
         action: q.action,
         subjectType: q.subjectType,
         subjectId: q.subjectId,
-        from: q.from ? new Date(q.from) : undefined,
-        to: q.to ? new Date(q.to) : undefined,
+        from: instant(q.from),
+        to: instant(q.to),
         page: q.page ?? 1,
         pageSize: q.pageSize ?? DEFAULT_PAGE_SIZE,
       }),

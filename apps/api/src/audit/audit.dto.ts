@@ -1,6 +1,7 @@
+import { ApiInstantOptional, IsInstant } from '../common/is-instant.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { AuditEventEntity, AuditPage } from '@app/database';
-import { IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageMetaDto, PageQueryDto } from '../scheduling/paging.dto.js';
 
 export class AuditQueryDto extends PageQueryDto {
@@ -28,14 +29,14 @@ export class AuditQueryDto extends PageQueryDto {
   @MaxLength(200)
   subjectId?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'From this instant (inclusive)' })
+  @ApiInstantOptional('2030-11-19T00:00:00', 'From this instant (inclusive)')
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsInstant()
   from?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'To this instant (exclusive)' })
+  @ApiInstantOptional('2030-11-20T00:00:00', 'To this instant (exclusive)')
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsInstant()
   to?: string;
 }
 

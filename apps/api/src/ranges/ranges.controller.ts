@@ -1,3 +1,4 @@
+import { instant } from '../common/is-instant.js';
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
@@ -12,7 +13,7 @@ import { RangeService } from '@app/ranges';
 import { SessionLifecycle } from '@app/session-day';
 import { ProvisionSessionRangesDto, RangeDto, RangeEventDto, RangeRequestDto, SessionRangesDto, TraineeRangeDto } from './ranges.dto.js';
 
-const date = (value?: string) => (value ? new Date(value) : undefined);
+const date = (value?: string) => instant(value);
 
 @ApiTags('ranges')
 @RequiresRole(Role.Operator)

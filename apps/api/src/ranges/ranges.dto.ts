@@ -1,8 +1,9 @@
+import { ApiInstantOptional, IsInstant } from '../common/is-instant.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { RangeEventEntity } from '@app/database';
 import type { RangeView, SessionRangesView, TraineeRangeView } from '@app/ranges';
 import type { RangeRequestOutcome } from '@app/session-day';
-import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
 
 export class ProvisionSessionRangesDto {
   @ApiPropertyOptional({
@@ -23,14 +24,14 @@ export class ProvisionSessionRangesDto {
   @IsUUID('all', { each: true })
   teamIds?: string[];
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'When to provision; now when absent' })
+  @ApiInstantOptional('2030-11-19T09:30:00', 'When to provision; now when absent')
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsInstant()
   provisionAt?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: "The session's start: provisioning starts leadMinutes before it" })
+  @ApiInstantOptional('2030-11-19T10:00:00', "The session's start: provisioning starts leadMinutes before it")
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsInstant()
   startsAt?: string;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 10080, default: 30, description: 'Minutes before startsAt' })
@@ -40,9 +41,9 @@ export class ProvisionSessionRangesDto {
   @Max(10080)
   leadMinutes?: number;
 
-  @ApiPropertyOptional({ format: 'date-time', description: "When to tear every range down (the session's end)" })
+  @ApiInstantOptional('2030-11-19T17:30:00', "When to tear every range down (the session's end)")
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsInstant()
   teardownAt?: string;
 }
 

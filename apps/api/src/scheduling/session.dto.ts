@@ -5,7 +5,6 @@ import {
   IsArray,
   IsIn,
   IsInt,
-  IsISO8601,
   IsNotEmpty,
   IsOptional,
   IsString,
@@ -17,6 +16,8 @@ import {
 } from 'class-validator';
 import { SESSION_STATUSES, type EnrollmentView, type SessionView, type TeamView } from '@app/scheduling';
 import type { SessionStatus } from '@app/database';
+import { jstWallTime } from '@app/time';
+import { ApiInstant, ApiInstantOptional, IsInstant } from '../common/is-instant.js';
 import { PageMetaDto, PageQueryDto } from './paging.dto.js';
 
 export class SessionVenueDto {
@@ -50,8 +51,10 @@ export class SessionDto {
   @ApiProperty({ nullable: true, type: String }) statusReason!: string | null;
   @ApiProperty({ example: 2021 }) fiscalYear!: number;
   @ApiProperty({ example: '2022-01', description: 'JST month of the start' }) month!: string;
-  @ApiProperty() startsAt!: Date;
-  @ApiProperty() endsAt!: Date;
+  @ApiProperty({ example: '2030-11-19T01:00:00.000Z' }) startsAt!: Date;
+  @ApiProperty({ example: '2030-11-19T08:00:00.000Z' }) endsAt!: Date;
+  @ApiProperty({ example: '2030-11-19T10:00:00+09:00', description: 'startsAt as a JST wall time' }) startsAtJst!: string;
+  @ApiProperty({ example: '2030-11-19T17:00:00+09:00', description: 'endsAt as a JST wall time' }) endsAtJst!: string;
   @ApiProperty({ type: SessionVenueDto, nullable: true }) venue!: SessionVenueDto | null;
   @ApiProperty({ type: SessionPrefectureDto, nullable: true }) prefecture!: SessionPrefectureDto | null;
   @ApiProperty({ type: SessionRegionDto, nullable: true }) region!: SessionRegionDto | null;
@@ -65,7 +68,7 @@ export class SessionDto {
   @ApiProperty() createdAt!: Date;
   @ApiProperty() updatedAt!: Date;
   static from(v: SessionView): SessionDto {
-    return Object.assign(new SessionDto(), v);
+    return Object.assign(new SessionDto(), v, { startsAtJst: jstWallTime(v.startsAt), endsAtJst: jstWallTime(v.endsAt) });
   }
 }
 
@@ -74,7 +77,7 @@ export class TransitionResultDto extends SessionDto {
   warnings!: string[];
 
   static override from(v: SessionView, warnings: string[] = []): TransitionResultDto {
-    return Object.assign(new TransitionResultDto(), v, { warnings });
+    return Object.assign(new TransitionResultDto(), SessionDto.from(v), { warnings });
   }
 }
 
@@ -105,8 +108,8 @@ export class CreateSessionDto {
   @ApiProperty({ example: 'A' }) @IsString() @IsNotEmpty() courseCode!: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'Required in person; absent for ONLINE-A' }) @IsOptional() @IsUUID() venueId?: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'B-1: the region served (default: the venue\'s)' }) @IsOptional() @IsUUID() regionId?: string;
-  @ApiProperty({ example: '2021-07-14T01:00:00.000Z' }) @IsISO8601({ strict: true }) startsAt!: string;
-  @ApiProperty({ example: '2021-07-14T08:00:00.000Z' }) @IsISO8601({ strict: true }) endsAt!: string;
+  @ApiInstant('2030-11-19T10:00:00') @IsInstant() startsAt!: string;
+  @ApiInstant('2030-11-19T17:00:00') @IsInstant() endsAt!: string;
   @ApiPropertyOptional({ description: "Default: the course's, at most the venue's" }) @IsOptional() @IsInt() @Min(1) @Max(10000) seats?: number;
   @ApiPropertyOptional({ default: 4 }) @IsOptional() @IsInt() @Min(1) @Max(20) teamSize?: number;
   @ApiPropertyOptional({ type: [String], format: 'uuid' }) @IsOptional() @IsArray() @ArrayUnique() @IsUUID('all', { each: true }) instructorIds?: string[];
@@ -115,8 +118,8 @@ export class CreateSessionDto {
 export class UpdateSessionDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() venueId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() regionId?: string;
-  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) startsAt?: string;
-  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) endsAt?: string;
+  @ApiInstantOptional('2030-11-20T10:00:00') @IsOptional() @IsInstant() startsAt?: string;
+  @ApiInstantOptional('2030-11-20T17:00:00') @IsOptional() @IsInstant() endsAt?: string;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(10000) seats?: number;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(20) teamSize?: number;
   @ApiPropertyOptional({ type: [String], format: 'uuid' }) @IsOptional() @IsArray() @ArrayUnique() @IsUUID('all', { each: true }) instructorIds?: string[];

@@ -11,6 +11,7 @@ import { Actor, RequiresRole, Resources, Role } from '@app/access';
 import { CsvDownload } from '@app/csv';
 import { SessionService, TeamFormationService } from '@app/scheduling';
 import { SessionLifecycle } from '@app/session-day';
+import { instant } from '../common/is-instant.js';
 import {
   CreateSessionDto,
   ExportQueryDto,
@@ -52,7 +53,7 @@ export class SessionsController {
   @ApiNotFoundResponse({ description: 'Unknown course, venue or instructor' })
   @ApiConflictResponse({ description: 'A rule is broken: months, place, seats, range-host capacity, double booking' })
   async create(@Body() body: CreateSessionDto, @Actor() actor: string): Promise<SessionDto> {
-    const view = await this.sessions.create({ ...body, startsAt: new Date(body.startsAt), endsAt: new Date(body.endsAt) }, actor);
+    const view = await this.sessions.create({ ...body, startsAt: instant(body.startsAt), endsAt: instant(body.endsAt) }, actor);
     return SessionDto.from(view);
   }
 
@@ -71,7 +72,7 @@ export class SessionsController {
   async update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateSessionDto, @Actor() actor: string): Promise<SessionDto> {
     const view = await this.sessions.update(
       id,
-      { ...body, startsAt: body.startsAt ? new Date(body.startsAt) : undefined, endsAt: body.endsAt ? new Date(body.endsAt) : undefined },
+      { ...body, startsAt: instant(body.startsAt), endsAt: instant(body.endsAt) },
       actor,
     );
     return SessionDto.from(view);

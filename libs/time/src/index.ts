@@ -1,0 +1,1 @@
+export { JST_OFFSET, jstDate, jstLabel, jstPeriod, jstWallTime, parseInstant } from './jst.js';
