@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { AppConfig } from '@app/config';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { addressOf } from '@app/access';
 import { auditScope } from '@app/database';
@@ -9,6 +9,7 @@ import helmet from 'helmet';
 import { ApiExceptionFilter } from './common/api-exception.filter.js';
 import { depthCheckedJsonParser, JSON_BODY_LIMIT_BYTES, SafeTextPipe } from './common/hostile-input.js';
 import { createValidationPipe } from './common/validation.js';
+import { buildApiDocument } from './openapi/api-document.js';
 import { VALIDATE_BODY_LIMIT_BYTES } from './templates/templates.dto.js';
 
 export const API_PREFIX = 'api/v1';
@@ -45,14 +46,6 @@ export function configureApi(app: INestApplication): void {
   app.useGlobalPipes(new SafeTextPipe(), createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter(app.get(AppConfig)));
   if (!config.API_DOCS) return;
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('CYDER range API')
-      .setDescription('Course scheduling, per-team isolated cyber ranges and detection-to-recovery scoring')
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A session token (POST /auth/login or /auth/trainee-login) or a personal API token' })
-      .build(),
-  );
+  const document = buildApiDocument(app);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 }

@@ -3,6 +3,7 @@ export { AccessGuard, addressOf, bearerToken } from './access.guard.js';
 export { AccessBootCheck, UndeclaredRoutesError, undeclaredRoutes } from './access-boot-check.js';
 export {
   AllowedBeforePasswordChange,
+  PASSWORD_CHANGE_ROUTE_METADATA,
   Public,
   PUBLIC_METADATA,
   RequiresRole,

@@ -29,3 +29,4 @@ export { TemplateCatalog, TemplateCatalogError, type CatalogEntry, type CatalogR
 export { templateOverview, type TemplateOverview } from './template-overview.js';
 export { SharedTemplateCatalog } from './shared-template-catalog.js';
 export { TemplatesModule } from './templates.module.js';
+export { TEMPLATE_NAME } from './template.dto.js';

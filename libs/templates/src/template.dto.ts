@@ -43,7 +43,9 @@ import {
  * separately in template-validator.ts (step 2b); defaults come after.
  */
 
-const NAME = /^[a-z][a-z0-9-]{0,30}$/;
+/** Every name of a template: its id, networks, nodes, attack steps and objectives. */
+export const TEMPLATE_NAME = /^[a-z][a-z0-9-]{0,30}$/;
+const NAME = TEMPLATE_NAME;
 const NAME_MESSAGE = 'must be 1-31 characters: a lowercase letter, then lowercase letters, digits or -';
 const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 /** A Unix account name (useradd's rule). */

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse, ApiOperation } from '@nestjs/swagger';
 import {
   addressOf,
   AllowedBeforePasswordChange,
@@ -34,6 +34,7 @@ export class AuthController {
     private readonly trainees: TraineeAccess,
   ) {}
 
+  @ApiOperation({ summary: 'Log in with e-mail and password' })
   @Post('login')
   @Public()
   @HttpCode(200)
@@ -45,6 +46,7 @@ export class AuthController {
     return SessionTokenDto.from(issued, issued.user.mustChangePassword);
   }
 
+  @ApiOperation({ summary: 'Log in as a trainee with an access code' })
   @Post('trainee-login')
   @Public()
   @HttpCode(200)
@@ -55,6 +57,7 @@ export class AuthController {
     return SessionTokenDto.from(await this.trainees.login(body.code, addressOf(request)));
   }
 
+  @ApiOperation({ summary: 'Log out (revoke this credential)' })
   @Post('logout')
   @HttpCode(204)
   @RequiresRole(Role.Operator, Role.Instructor, Role.Trainee)
@@ -64,6 +67,7 @@ export class AuthController {
     await this.users.logout(principal);
   }
 
+  @ApiOperation({ summary: 'Who am I' })
   @Get('me')
   @RequiresRole(Role.Operator, Role.Instructor, Role.Trainee)
   @AllowedBeforePasswordChange()
@@ -74,6 +78,7 @@ export class AuthController {
     return { principal: PrincipalDto.from(principal), enrolment: TraineeProfileDto.from(enrolment) };
   }
 
+  @ApiOperation({ summary: 'Change my password' })
   @Post('password')
   @HttpCode(200)
   @RequiresRole(Role.Operator, Role.Instructor)
@@ -83,6 +88,7 @@ export class AuthController {
     return SessionTokenDto.from(await this.users.changePassword(principal, body.currentPassword, body.newPassword, addressOf(request)), false);
   }
 
+  @ApiOperation({ summary: 'Issue a personal API token' })
   @Post('tokens')
   @RequiresRole(Role.Operator, Role.Instructor)
   @ApiOkResponse({ type: IssuedApiTokenDto, description: 'A personal API token; the secret is shown once' })
@@ -91,6 +97,7 @@ export class AuthController {
     return { ...ApiTokenDto.from(view), token };
   }
 
+  @ApiOperation({ summary: 'List my API tokens' })
   @Get('tokens')
   @RequiresRole(Role.Operator, Role.Instructor)
   @ApiOkResponse({ type: [ApiTokenDto], description: "The caller's API tokens (never their secrets)" })
@@ -98,6 +105,7 @@ export class AuthController {
     return (await this.users.listApiTokens(principal)).map(ApiTokenDto.from);
   }
 
+  @ApiOperation({ summary: 'Revoke one of my API tokens' })
   @Delete('tokens/:tokenId')
   @HttpCode(204)
   @RequiresRole(Role.Operator, Role.Instructor)

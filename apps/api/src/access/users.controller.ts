@@ -1,5 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { applyDecorators, Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiResponse, ApiTags, ApiOperation, getSchemaPath } from '@nestjs/swagger';
+import { TEXT_EXAMPLES } from '../openapi/decorators.js';
 import { accessCodesCsv, accessCodesEmailText, Actor, RequiresRole, Role, TraineeAccess, UserDirectory, type AccessCodeSheet } from '@app/access';
 import type { Response } from 'express';
 import { AccessCodeSheetDto, AccessCodesQueryDto, CreatedUserDto, CreateUserDto, OneTimePasswordDto, UpdateUserDto, UserDto } from './access.dto.js';
@@ -11,6 +12,7 @@ import { AccessCodeSheetDto, AccessCodesQueryDto, CreatedUserDto, CreateUserDto,
 export class UsersController {
   constructor(private readonly users: UserDirectory) {}
 
+  @ApiOperation({ summary: 'Create a user account' })
   @Post()
   @ApiCreatedResponse({ type: CreatedUserDto, description: 'The account and its one-time password (shown once; changed at first login)' })
   async create(@Body() body: CreateUserDto, @Actor() actor: string): Promise<CreatedUserDto> {
@@ -18,18 +20,21 @@ export class UsersController {
     return { user: UserDto.from(user), oneTimePassword };
   }
 
+  @ApiOperation({ summary: 'List user accounts' })
   @Get()
   @ApiOkResponse({ type: [UserDto] })
   async list(): Promise<UserDto[]> {
     return (await this.users.list()).map(UserDto.from);
   }
 
+  @ApiOperation({ summary: 'Change or disable a user account' })
   @Patch(':userId')
   @ApiOkResponse({ type: UserDto, description: 'Disabling ends every session and API token of the account' })
   async update(@Param('userId', ParseUUIDPipe) userId: string, @Body() body: UpdateUserDto, @Actor() actor: string): Promise<UserDto> {
     return UserDto.from(await this.users.setDisabled(userId, body.disabled, actor));
   }
 
+  @ApiOperation({ summary: "Reset a user's password" })
   @Post(':userId/password-reset')
   @HttpCode(200)
   @ApiOkResponse({ type: OneTimePasswordDto, description: 'A new one-time password; every session and API token of the account ends' })
@@ -37,6 +42,21 @@ export class UsersController {
     return { oneTimePassword: await this.users.resetPassword(userId, actor) };
   }
 }
+
+/** The sheet as JSON, CSV (?format=csv) or one e-mail text per trainee (?format=email). */
+const AccessCodesResponse = (description: string) =>
+  applyDecorators(
+    ApiExtraModels(AccessCodeSheetDto),
+    ApiResponse({
+      status: 200,
+      description,
+      content: {
+        'application/json': { schema: { $ref: getSchemaPath(AccessCodeSheetDto) } },
+        'text/csv': { schema: { type: 'string' }, example: TEXT_EXAMPLES.accessCodesCsv },
+        'text/plain': { schema: { type: 'string' }, example: TEXT_EXAMPLES.accessCodesText },
+      },
+    }),
+  );
 
 function sendSheet(sheet: AccessCodeSheet, format: AccessCodesQueryDto['format'], res: Response): AccessCodeSheetDto | string {
   if (format === 'csv') {
@@ -58,10 +78,10 @@ function sendSheet(sheet: AccessCodeSheet, format: AccessCodesQueryDto['format']
 export class AccessCodesController {
   constructor(private readonly trainees: TraineeAccess) {}
 
+  @ApiOperation({ summary: 'Issue trainee access codes for a session' })
   @Post()
   @HttpCode(200)
-  @ApiProduces('application/json', 'text/csv', 'text/plain')
-  @ApiOkResponse({ type: AccessCodeSheetDto, description: 'A code for every team member without one (each shown only here); expires at the session end' })
+  @AccessCodesResponse('A code for every team member without one (each shown only here); expires at the session end')
   async issue(
     @Param('sessionId', ParseUUIDPipe) sessionId: string,
     @Query() query: AccessCodesQueryDto,
@@ -71,10 +91,10 @@ export class AccessCodesController {
     return sendSheet(await this.trainees.issueForSession(sessionId, actor), query.format, res);
   }
 
+  @ApiOperation({ summary: "Reissue one trainee's access code" })
   @Post(':traineeId/reissue')
   @HttpCode(200)
-  @ApiProduces('application/json', 'text/csv', 'text/plain')
-  @ApiOkResponse({ type: AccessCodeSheetDto, description: 'A new code for one trainee; the old code and its sessions stop working at once' })
+  @AccessCodesResponse('A new code for one trainee; the old code and its sessions stop working at once')
   async reissue(
     @Param('sessionId', ParseUUIDPipe) sessionId: string,
     @Param('traineeId', ParseUUIDPipe) traineeId: string,

@@ -1,6 +1,6 @@
 import { instant } from '../common/is-instant.js';
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { RequiresRole, Role } from '@app/access';
 import { AuditReader } from '@app/database';
 import { DEFAULT_PAGE_SIZE } from '@app/scheduling';
@@ -12,6 +12,7 @@ import { AuditPageDto, AuditQueryDto } from './audit.dto.js';
 export class AuditController {
   constructor(private readonly audit: AuditReader) {}
 
+  @ApiOperation({ summary: 'Read the audit trail' })
   @Get()
   @RequiresRole(Role.Operator)
   @ApiOkResponse({ type: AuditPageDto, description: 'Newest first, paged; filters by actor, action (or prefix), subject and time' })

@@ -1,5 +1,5 @@
 import { Controller, Get, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { Public } from '@app/access';
 import type { Response } from 'express';
 import { HealthDto } from './health.dto.js';
@@ -11,6 +11,7 @@ import { HealthService } from './health.service.js';
 export class HealthController {
   constructor(private readonly health: HealthService) {}
 
+  @ApiOperation({ summary: 'Health of the API and its dependencies' })
   @Get()
   @ApiOkResponse({ type: HealthDto, description: 'Every dependency is up' })
   @ApiServiceUnavailableResponse({ type: HealthDto, description: 'At least one dependency is down' })

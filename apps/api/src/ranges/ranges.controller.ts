@@ -7,6 +7,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiTags,
+  ApiOperation,
 } from '@nestjs/swagger';
 import { Actor, CurrentPrincipal, type Principal, RequiresRole, Resources, Role } from '@app/access';
 import { RangeService } from '@app/ranges';
@@ -24,6 +25,7 @@ export class SessionRangesController {
     private readonly lifecycle: SessionLifecycle,
   ) {}
 
+  @ApiOperation({ summary: 'Request the ranges of a session' })
   @Post()
   @HttpCode(202)
   @ApiAcceptedResponse({
@@ -53,6 +55,7 @@ export class SessionRangesController {
     return RangeRequestDto.fromOutcome(sessionId, outcome);
   }
 
+  @ApiOperation({ summary: "List a session's ranges" })
   @Get()
   @RequiresRole(Role.Operator, Role.Instructor)
   @Resources({ session: 'sessionId' })
@@ -69,6 +72,7 @@ export class SessionRangesController {
 export class RangesController {
   constructor(private readonly ranges: RangeService) {}
 
+  @ApiOperation({ summary: 'Get a range' })
   @Get(':id')
   @RequiresRole(Role.Operator, Role.Instructor, Role.Trainee)
   @Resources({ range: 'id' })
@@ -83,6 +87,7 @@ export class RangesController {
     return RangeDto.from(await this.ranges.get(id));
   }
 
+  @ApiOperation({ summary: "List a range's events" })
   @Get(':id/events')
   @RequiresRole(Role.Operator, Role.Instructor)
   @Resources({ range: 'id' })
@@ -92,6 +97,7 @@ export class RangesController {
     return (await this.ranges.listEvents(id)).map((e) => RangeEventDto.from(e));
   }
 
+  @ApiOperation({ summary: 'Retry provisioning a range' })
   @Post(':id/retry')
   @HttpCode(202)
   @ApiAcceptedResponse({ type: RangeDto, description: 'Provisioning of this range alone starts again' })
@@ -101,6 +107,7 @@ export class RangesController {
     return RangeDto.from(await this.ranges.retry(id));
   }
 
+  @ApiOperation({ summary: 'Reset a range to T0' })
   @Post(':id/reset')
   @RequiresRole(Role.Operator, Role.Instructor)
   @Resources({ range: 'id' })
@@ -112,6 +119,7 @@ export class RangesController {
     return RangeDto.from(await this.ranges.reset(id));
   }
 
+  @ApiOperation({ summary: 'Tear a range down' })
   @Post(':id/teardown')
   @HttpCode(202)
   @ApiAcceptedResponse({ type: RangeDto, description: 'The range is being torn down' })
@@ -121,6 +129,7 @@ export class RangesController {
     return RangeDto.from(await this.ranges.teardown(id));
   }
 
+  @ApiOperation({ summary: 'Force the cleanup of a range' })
   @Post(':id/force-cleanup')
   @RequiresRole(Role.Operator)
   @HttpCode(202)
@@ -134,6 +143,7 @@ export class RangesController {
     return RangeDto.from(await this.ranges.forceCleanup(id));
   }
 
+  @ApiOperation({ summary: 'Tear a range down' })
   @Delete(':id')
   @HttpCode(202)
   @ApiAcceptedResponse({ type: RangeDto, description: 'Same as POST /ranges/:id/teardown' })

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { actorOf, CurrentPrincipal, type Principal, RequiresRole, Resources, Role } from '@app/access';
 import { ScenarioClockService } from '@app/scenario';
 import { ClockControlDto, ClockDto } from './scenario.dto.js';
@@ -9,6 +9,7 @@ import { ClockControlDto, ClockDto } from './scenario.dto.js';
 export class ScenarioController {
   constructor(private readonly clocks: ScenarioClockService) {}
 
+  @ApiOperation({ summary: "Get a session's scenario clock" })
   @Get('sessions/:sessionId/scenario')
   @RequiresRole(Role.Instructor, Role.Operator)
   @Resources({ session: 'sessionId' })
@@ -18,6 +19,7 @@ export class ScenarioController {
     return ClockDto.from(await this.clocks.current({ sessionId }));
   }
 
+  @ApiOperation({ summary: "Control a session's scenario clock" })
   @Post('sessions/:sessionId/scenario')
   @HttpCode(200)
   @RequiresRole(Role.Instructor, Role.Operator)
@@ -33,6 +35,7 @@ export class ScenarioController {
     return ClockDto.from(await this.clocks.control({ sessionId }, body.action, { id: actorOf(principal), role: principal.role, ...(principal.teamId ? { teamId: principal.teamId } : {}) }, body.speed));
   }
 
+  @ApiOperation({ summary: "Control one range's scenario clock" })
   @Post('sessions/:sessionId/ranges/:rangeId/scenario')
   @HttpCode(200)
   @RequiresRole(Role.Instructor, Role.Operator, Role.Trainee)

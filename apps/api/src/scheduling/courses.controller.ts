@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Patch } from '@nestjs/common';
-import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { CourseCatalogService } from '@app/scheduling';
 import { Actor, RequiresRole, Role } from '@app/access';
 import { CourseDto, UpdateCourseDto } from './course.dto.js';
@@ -10,12 +10,14 @@ import { CourseDto, UpdateCourseDto } from './course.dto.js';
 export class CoursesController {
   constructor(private readonly catalog: CourseCatalogService) {}
 
+  @ApiOperation({ summary: 'List the course catalogue' })
   @Get()
   @ApiOkResponse({ type: [CourseDto], description: 'The catalogue: A, B-1, B-2, C, ONLINE-A' })
   async list(): Promise<CourseDto[]> {
     return (await this.catalog.list()).map(CourseDto.from);
   }
 
+  @ApiOperation({ summary: 'Get a course' })
   @Get(':code')
   @ApiOkResponse({ type: CourseDto })
   @ApiNotFoundResponse()
@@ -23,6 +25,7 @@ export class CoursesController {
     return CourseDto.from(await this.catalog.get(code));
   }
 
+  @ApiOperation({ summary: 'Change a course' })
   @Patch(':code')
   @ApiOkResponse({ type: CourseDto })
   @ApiNotFoundResponse()

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { EnrollmentService } from '@app/scheduling';
 import { Actor, RequiresRole, Role } from '@app/access';
 import { CancellationDto, CreateEnrollmentDto, EnrollmentDto, EnrollmentPageDto, EnrollmentQueryDto } from './session.dto.js';
@@ -10,6 +10,7 @@ import { CancellationDto, CreateEnrollmentDto, EnrollmentDto, EnrollmentPageDto,
 export class EnrollmentsController {
   constructor(private readonly enrollments: EnrollmentService) {}
 
+  @ApiOperation({ summary: "List a session's enrollments" })
   @Get()
   @ApiOkResponse({ type: EnrollmentPageDto, description: 'In arrival order, paged' })
   @ApiNotFoundResponse()
@@ -18,6 +19,7 @@ export class EnrollmentsController {
     return { ...page, items: page.items.map(EnrollmentDto.from) };
   }
 
+  @ApiOperation({ summary: 'Enroll a trainee in a session' })
   @Post()
   @ApiCreatedResponse({ type: EnrollmentDto, description: 'Confirmed while seats last, then waitlisted in arrival order' })
   @ApiNotFoundResponse({ description: 'Unknown session or trainee' })
@@ -26,6 +28,7 @@ export class EnrollmentsController {
     return EnrollmentDto.from(await this.enrollments.enroll(id, body.traineeId, actor));
   }
 
+  @ApiOperation({ summary: 'Cancel an enrollment' })
   @Delete(':enrollmentId')
   @ApiOkResponse({ type: CancellationDto, description: 'Cancelled; the first waitlisted trainee is promoted' })
   @ApiNotFoundResponse()

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { PeopleService } from '@app/scheduling';
 import { Actor, RequiresRole, Role } from '@app/access';
 import {
@@ -21,6 +21,7 @@ import {
 export class PeopleController {
   constructor(private readonly people: PeopleService) {}
 
+  @ApiOperation({ summary: 'List trainees' })
   @Get('trainees')
   @ApiOkResponse({ type: TraineePageDto })
   async trainees(@Query() query: TraineeQueryDto): Promise<TraineePageDto> {
@@ -28,6 +29,7 @@ export class PeopleController {
     return { ...page, items: page.items.map(TraineeDto.from) };
   }
 
+  @ApiOperation({ summary: 'Get a trainee' })
   @Get('trainees/:id')
   @ApiOkResponse({ type: TraineeDto })
   @ApiNotFoundResponse()
@@ -35,6 +37,7 @@ export class PeopleController {
     return TraineeDto.from(await this.people.getTrainee(id));
   }
 
+  @ApiOperation({ summary: 'Register a trainee' })
   @Post('trainees')
   @ApiCreatedResponse({ type: TraineeDto })
   @ApiConflictResponse({ description: 'The e-mail is taken' })
@@ -42,12 +45,14 @@ export class PeopleController {
     return TraineeDto.from(await this.people.createTrainee(body, actor));
   }
 
+  @ApiOperation({ summary: 'Change a trainee' })
   @Patch('trainees/:id')
   @ApiOkResponse({ type: TraineeDto })
   async updateTrainee(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateTraineeDto, @Actor() actor: string): Promise<TraineeDto> {
     return TraineeDto.from(await this.people.updateTrainee(id, body, actor));
   }
 
+  @ApiOperation({ summary: 'List instructors' })
   @Get('instructors')
   @ApiOkResponse({ type: InstructorPageDto })
   async instructors(@Query() query: InstructorQueryDto): Promise<InstructorPageDto> {
@@ -55,6 +60,7 @@ export class PeopleController {
     return { ...page, items: page.items.map(InstructorDto.from) };
   }
 
+  @ApiOperation({ summary: 'Get an instructor' })
   @Get('instructors/:id')
   @ApiOkResponse({ type: InstructorDto })
   @ApiNotFoundResponse()
@@ -62,6 +68,7 @@ export class PeopleController {
     return InstructorDto.from(await this.people.getInstructor(id));
   }
 
+  @ApiOperation({ summary: 'Register an instructor' })
   @Post('instructors')
   @ApiCreatedResponse({ type: InstructorDto })
   @ApiConflictResponse({ description: 'The e-mail is taken' })
@@ -69,6 +76,7 @@ export class PeopleController {
     return InstructorDto.from(await this.people.createInstructor(body, actor));
   }
 
+  @ApiOperation({ summary: 'Change an instructor' })
   @Patch('instructors/:id')
   @ApiOkResponse({ type: InstructorDto })
   async updateInstructor(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateInstructorDto, @Actor() actor: string): Promise<InstructorDto> {

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { AnnualPlanner } from '@app/scheduling';
 import { Actor, RequiresRole, Role } from '@app/access';
 import { CreatePlanDto, PlanDto, PlanPageDto, PlanQueryDto, PlanRefusalDto } from './plan.dto.js';
@@ -10,6 +10,7 @@ import { CreatePlanDto, PlanDto, PlanPageDto, PlanQueryDto, PlanRefusalDto } fro
 export class PlansController {
   constructor(private readonly planner: AnnualPlanner) {}
 
+  @ApiOperation({ summary: 'Generate an annual plan' })
   @Post()
   @ApiCreatedResponse({ type: PlanDto, description: 'A draft schedule; its sessions are listed by GET /sessions?planId=' })
   @ApiConflictResponse({ type: PlanRefusalDto, description: 'The plan cannot be made: which constraint failed, for which course and month' })
@@ -17,6 +18,7 @@ export class PlansController {
     return PlanDto.from(await this.planner.generate(body, actor));
   }
 
+  @ApiOperation({ summary: 'List annual plans' })
   @Get()
   @ApiOkResponse({ type: PlanPageDto })
   async list(@Query() query: PlanQueryDto): Promise<PlanPageDto> {
@@ -24,6 +26,7 @@ export class PlansController {
     return { ...page, items: page.items.map(PlanDto.from) };
   }
 
+  @ApiOperation({ summary: 'Get an annual plan' })
   @Get(':id')
   @ApiOkResponse({ type: PlanDto })
   @ApiNotFoundResponse()
@@ -31,6 +34,7 @@ export class PlansController {
     return PlanDto.from(await this.planner.get(id));
   }
 
+  @ApiOperation({ summary: 'Publish a plan' })
   @Post(':id/publish')
   @HttpCode(200)
   @ApiOkResponse({ type: PlanDto, description: 'Every draft session of the plan is open for enrollment' })
@@ -39,6 +43,7 @@ export class PlansController {
     return PlanDto.from(await this.planner.publish(id, actor));
   }
 
+  @ApiOperation({ summary: 'Discard a draft plan' })
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'The draft plan and its draft sessions are gone' })

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { ReferenceDataService } from '@app/scheduling';
 import { Actor, RequiresRole, Role } from '@app/access';
 import {
@@ -25,18 +25,21 @@ import {
 export class ReferenceDataController {
   constructor(private readonly reference: ReferenceDataService) {}
 
+  @ApiOperation({ summary: 'List the prefectures' })
   @Get('prefectures')
   @ApiOkResponse({ type: [PrefectureDto], description: 'The 47 prefectures with their region' })
   async prefectures(): Promise<PrefectureDto[]> {
     return (await this.reference.listPrefectures()).map(PrefectureDto.from);
   }
 
+  @ApiOperation({ summary: 'List the regions' })
   @Get('regions')
   @ApiOkResponse({ type: [RegionDto], description: 'Regional blocks (B-1 covers each at least once)' })
   async regions(): Promise<RegionDto[]> {
     return (await this.reference.listRegions()).map(RegionDto.from);
   }
 
+  @ApiOperation({ summary: 'Get a region' })
   @Get('regions/:id')
   @ApiOkResponse({ type: RegionDto })
   @ApiNotFoundResponse()
@@ -44,6 +47,7 @@ export class ReferenceDataController {
     return RegionDto.from(await this.reference.getRegion(id));
   }
 
+  @ApiOperation({ summary: 'Create a region' })
   @Post('regions')
   @ApiCreatedResponse({ type: RegionDto })
   @ApiConflictResponse({ description: 'The code is taken' })
@@ -51,6 +55,7 @@ export class ReferenceDataController {
     return RegionDto.from(await this.reference.createRegion(body, actor));
   }
 
+  @ApiOperation({ summary: 'Change a region' })
   @Patch('regions/:id')
   @ApiOkResponse({ type: RegionDto, description: 'Renamed, reordered, or given prefectures' })
   @ApiNotFoundResponse()
@@ -58,6 +63,7 @@ export class ReferenceDataController {
     return RegionDto.from(await this.reference.updateRegion(id, body, actor));
   }
 
+  @ApiOperation({ summary: 'Delete a region' })
   @Delete('regions/:id')
   @HttpCode(204)
   @ApiNoContentResponse()
@@ -66,12 +72,14 @@ export class ReferenceDataController {
     await this.reference.deleteRegion(id, actor);
   }
 
+  @ApiOperation({ summary: 'List the organisation types' })
   @Get('organisation-types')
   @ApiOkResponse({ type: [OrganisationTypeDto] })
   async organisationTypes(): Promise<OrganisationTypeDto[]> {
     return (await this.reference.listOrganisationTypes()).map(OrganisationTypeDto.from);
   }
 
+  @ApiOperation({ summary: 'List organisations' })
   @Get('organisations')
   @ApiOkResponse({ type: OrganisationPageDto })
   async organisations(@Query() query: OrganisationQueryDto): Promise<OrganisationPageDto> {
@@ -79,6 +87,7 @@ export class ReferenceDataController {
     return { ...page, items: page.items.map(OrganisationDto.from) };
   }
 
+  @ApiOperation({ summary: 'Get an organisation' })
   @Get('organisations/:id')
   @ApiOkResponse({ type: OrganisationDto })
   @ApiNotFoundResponse()
@@ -86,6 +95,7 @@ export class ReferenceDataController {
     return OrganisationDto.from(await this.reference.getOrganisation(id));
   }
 
+  @ApiOperation({ summary: 'Create an organisation' })
   @Post('organisations')
   @ApiCreatedResponse({ type: OrganisationDto })
   @ApiConflictResponse({ description: 'The name is taken' })
@@ -93,6 +103,7 @@ export class ReferenceDataController {
     return OrganisationDto.from(await this.reference.createOrganisation(body, actor));
   }
 
+  @ApiOperation({ summary: 'List venues' })
   @Get('venues')
   @ApiOkResponse({ type: VenuePageDto })
   async venues(@Query() query: VenueQueryDto): Promise<VenuePageDto> {
@@ -100,6 +111,7 @@ export class ReferenceDataController {
     return { ...page, items: page.items.map(VenueDto.from) };
   }
 
+  @ApiOperation({ summary: 'Get a venue' })
   @Get('venues/:id')
   @ApiOkResponse({ type: VenueDto })
   @ApiNotFoundResponse()
@@ -107,6 +119,7 @@ export class ReferenceDataController {
     return VenueDto.from(await this.reference.getVenue(id));
   }
 
+  @ApiOperation({ summary: 'Create a venue' })
   @Post('venues')
   @ApiCreatedResponse({ type: VenueDto })
   @ApiConflictResponse({ description: 'The name is taken' })
@@ -114,6 +127,7 @@ export class ReferenceDataController {
     return VenueDto.from(await this.reference.createVenue(body, actor));
   }
 
+  @ApiOperation({ summary: 'Change a venue' })
   @Patch('venues/:id')
   @ApiOkResponse({ type: VenueDto })
   @ApiConflictResponse({ description: 'A booked session would no longer fit' })

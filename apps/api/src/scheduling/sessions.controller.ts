@@ -6,7 +6,9 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiTags,
+  ApiOperation,
 } from '@nestjs/swagger';
+import { ApiTextResponse, TEXT_EXAMPLES } from '../openapi/decorators.js';
 import { Actor, RequiresRole, Resources, Role } from '@app/access';
 import { CsvDownload } from '@app/csv';
 import { SessionService, TeamFormationService } from '@app/scheduling';
@@ -34,6 +36,7 @@ export class SessionsController {
     private readonly lifecycle: SessionLifecycle,
   ) {}
 
+  @ApiOperation({ summary: 'List sessions' })
   @Get()
   @ApiOkResponse({ type: SessionPageDto, description: 'Sessions in start order, filtered and paged' })
   async list(@Query() query: SessionQueryDto): Promise<SessionPageDto> {
@@ -41,13 +44,15 @@ export class SessionsController {
     return { ...page, items: page.items.map(SessionDto.from) };
   }
 
+  @ApiOperation({ summary: 'Export the schedule as CSV' })
   @Get('export.csv')
   @CsvDownload('schedule.csv')
-  @ApiOkResponse({ description: 'The schedule (every session matching the filters) as CSV', schema: { type: 'string' } })
+  @ApiTextResponse('text/csv', 'The schedule (every session matching the filters) as CSV', TEXT_EXAMPLES.scheduleCsv)
   async exportCsv(@Query() query: ExportQueryDto): Promise<string> {
     return this.sessions.exportCsv(query);
   }
 
+  @ApiOperation({ summary: 'Create a session by hand' })
   @Post()
   @ApiCreatedResponse({ type: SessionDto, description: 'A draft session' })
   @ApiNotFoundResponse({ description: 'Unknown course, venue or instructor' })
@@ -57,6 +62,7 @@ export class SessionsController {
     return SessionDto.from(view);
   }
 
+  @ApiOperation({ summary: 'Get a session' })
   @Get(':id')
   @RequiresRole(Role.Operator, Role.Instructor)
   @Resources({ session: 'id' })
@@ -66,6 +72,7 @@ export class SessionsController {
     return SessionDto.from(await this.sessions.get(id));
   }
 
+  @ApiOperation({ summary: 'Change a session' })
   @Patch(':id')
   @ApiOkResponse({ type: SessionDto })
   @ApiConflictResponse({ description: 'Not draft/open, or a rule is broken' })
@@ -78,6 +85,7 @@ export class SessionsController {
     return SessionDto.from(view);
   }
 
+  @ApiOperation({ summary: 'Delete a draft session' })
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Draft deleted' })
@@ -86,6 +94,7 @@ export class SessionsController {
     await this.sessions.remove(id, actor);
   }
 
+  @ApiOperation({ summary: 'Move a session to another status' })
   @Post(':id/transitions')
   @HttpCode(200)
   @ApiOkResponse({
@@ -108,6 +117,7 @@ export class SessionsController {
 export class TeamsController {
   constructor(private readonly teams: TeamFormationService) {}
 
+  @ApiOperation({ summary: "List a session's teams" })
   @Get()
   @RequiresRole(Role.Operator, Role.Instructor)
   @Resources({ session: 'id' })
@@ -117,6 +127,7 @@ export class TeamsController {
     return (await this.teams.list(id)).map(TeamDto.from);
   }
 
+  @ApiOperation({ summary: "Form a session's teams again" })
   @Post('form')
   @HttpCode(200)
   @ApiOkResponse({ type: [TeamDto], description: 'Teams formed again from scratch' })
@@ -125,6 +136,7 @@ export class TeamsController {
     return (await this.teams.reform(id, actor)).map(TeamDto.from);
   }
 
+  @ApiOperation({ summary: 'Move trainees between teams' })
   @Post('moves')
   @HttpCode(200)
   @ApiOkResponse({ type: [TeamDto], description: 'The teams after the move' })

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Sse, type MessageEvent } from '@nestjs/common';
-import { ApiForbiddenResponse, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiForbiddenResponse, ApiOkResponse, ApiProduces, ApiQuery, ApiTags, ApiOperation } from '@nestjs/swagger';
+import { ApiJsonExampleResponse, ApiTextResponse, TEXT_EXAMPLES } from '../openapi/decorators.js';
 import { Actor, actorOf, CurrentPrincipal, type Principal, RequiresRole, Resources, Role } from '@app/access';
 import { CsvDownload } from '@app/csv';
 import { LiveEvents } from '@app/queue';
@@ -19,6 +20,7 @@ export class InstructorController {
     private readonly copies: CopyDetector,
   ) {}
 
+  @ApiOperation({ summary: "Get a session's board" })
   @Get('sessions/:sessionId/board')
   @Resources({ session: 'sessionId' })
   @ApiOkResponse({ type: SessionBoardDto })
@@ -26,14 +28,16 @@ export class InstructorController {
     return SessionBoardDto.from(await this.board.board(sessionId));
   }
 
+  @ApiOperation({ summary: 'Watch a session live (Server-Sent Events)' })
   @Sse('sessions/:sessionId/stream')
   @Resources({ session: 'sessionId' })
   @ApiProduces('text/event-stream')
-  @ApiOkResponse({ description: 'Server-Sent Events: attack steps, objectives met, answers, hints, reports, clock changes' })
+  @ApiTextResponse('text/event-stream', 'Server-Sent Events: attack steps, objectives met, answers, hints, reports, clock changes', TEXT_EXAMPLES.instructorStream)
   stream(@Param('sessionId', ParseUUIDPipe) sessionId: string): Observable<MessageEvent> {
     return this.live.stream(sessionId).pipe(map((event) => ({ type: event.type, data: event })));
   }
 
+  @ApiOperation({ summary: 'List suspected copied answers' })
   @Get('sessions/:sessionId/copy-flags')
   @RequiresRole(Role.Instructor, Role.Operator)
   @Resources({ session: 'sessionId' })
@@ -42,6 +46,7 @@ export class InstructorController {
     return (await this.copies.listForSession(sessionId)).map(CopyFlagDto.from);
   }
 
+  @ApiOperation({ summary: "Get a range's timeline" })
   @Get('ranges/:rangeId/timeline')
   @Resources({ range: 'rangeId' })
   @ApiOkResponse({ type: [TimelineEntryDto] })
@@ -49,6 +54,7 @@ export class InstructorController {
     return (await this.board.timeline(rangeId)).map(TimelineEntryDto.from);
   }
 
+  @ApiOperation({ summary: "Add an instructor note to a team's timeline" })
   @Post('ranges/:rangeId/notes')
   @Resources({ range: 'rangeId' })
   @ApiOkResponse({ type: TimelineEntryDto })
@@ -57,6 +63,7 @@ export class InstructorController {
     return TimelineEntryDto.from({ at: note.at, scenarioMs: null, kind: 'note', type: 'note', ref: note.id, phase: null, points: 0, summary: `${note.author}: ${note.text}` });
   }
 
+  @ApiOperation({ summary: 'Grade an incident report' })
   @Post('reports/:reportId/grade')
   @Resources({ report: 'reportId' })
   @HttpCode(200)
@@ -67,26 +74,34 @@ export class InstructorController {
     return this.objectives.gradeReport(reportId, body.points, rubric, { id: actorOf(principal), role: principal.role, ...(principal.teamId ? { teamId: principal.teamId } : {}) });
   }
 
+  @ApiOperation({ summary: "Export a session's after-action review as JSON" })
   @Get('sessions/:sessionId/export.json')
   @Resources({ session: 'sessionId' })
-  @ApiOkResponse({ description: 'After-action review: every team timeline and score' })
+  @ApiJsonExampleResponse('After-action review: every team timeline and score', {
+    sessionId: '5f0c7a4e-3b1d-4c8e-9a2f-6d1e8b7c4a90',
+    teams: [{ teamId: '0b8e2d6c-71f4-4a3e-b5c9-2e6f1a7d8c34', teamName: 'Team 1', score: 350, timeline: [{ at: '2030-11-19T02:10:00.000Z', scenarioMs: 600000, type: 'answer', ref: 'attacker-address', phase: 'detect', points: 100, summary: 'attacker-address answered' }] }],
+  })
   async exportJson(@Param('sessionId', ParseUUIDPipe) sessionId: string) {
     const data = await this.board.exportSession(sessionId);
     return { ...data, teams: data.teams.map((t) => ({ ...t, timeline: t.timeline.map(TimelineEntryDto.from) })) };
   }
 
+  @ApiOperation({ summary: "Export a session's after-action review as CSV" })
   @Get('sessions/:sessionId/export.csv')
   @Resources({ session: 'sessionId' })
   @CsvDownload('scores.csv')
-  @ApiOkResponse({ description: 'After-action review as CSV: one row per timeline entry of every team', schema: { type: 'string' } })
+  @ApiTextResponse('text/csv', 'After-action review as CSV: one row per timeline entry of every team', TEXT_EXAMPLES.reviewCsv)
   async exportCsv(@Param('sessionId', ParseUUIDPipe) sessionId: string): Promise<string> {
     return this.board.exportSessionCsv(sessionId);
   }
 
+  @ApiOperation({ summary: 'Course analytics without personal data' })
   @Get('analytics/courses')
   @RequiresRole(Role.Instructor, Role.Operator)
   @ApiQuery({ name: 'course', required: false })
-  @ApiOkResponse({ description: 'Per course: achievement rate of each objective and the Plan/Do share; no personal data' })
+  @ApiJsonExampleResponse('Per course: achievement rate of each objective and the Plan/Do share; no personal data', [
+    { course: 'A', sessions: 12, teams: 48, objectives: [{ id: 'attacker-address', achievementRate: 0.82 }] },
+  ])
   async aggregate(@Query('course') course?: string) {
     const all = await this.board.aggregateByCourse();
     return course ? all.filter((c) => c.course === course) : all;

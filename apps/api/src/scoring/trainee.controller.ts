@@ -1,8 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
 import { Actor, RequiresRole, Resources, Role, TeamRateLimit } from '@app/access';
 import { EvaluationService, ObjectiveService } from '@app/scoring';
+import { TEMPLATE_NAME } from '@app/templates';
 import { AnswerDto, AnswerResultDto, CheckNowDto, HintDto, IncidentReportDto, ObjectiveStateDto, ReportResultDto } from './scoring.dto.js';
+
+/** An objective id of a template (not a uuid). */
+const ObjectiveParam = ApiParam({ name: 'objectiveId', description: "The objective's id in the range's template", schema: { type: 'string', pattern: TEMPLATE_NAME.source, example: 'attacker-address' } });
 
 /** What a team works with: its objectives, answers, hints, reports and "check now". */
 @ApiTags('trainee')
@@ -16,12 +20,15 @@ export class TraineeController {
     private readonly evaluation: EvaluationService,
   ) {}
 
+  @ApiOperation({ summary: "List my team's objectives" })
   @Get('objectives')
   @ApiOkResponse({ type: [ObjectiveStateDto] })
   async list(@Param('rangeId', ParseUUIDPipe) rangeId: string): Promise<ObjectiveStateDto[]> {
     return (await this.objectives.list(rangeId)).map(ObjectiveStateDto.from);
   }
 
+  @ApiOperation({ summary: 'Answer an objective' })
+  @ObjectiveParam
   @Post('objectives/:objectiveId/answers')
   @TeamRateLimit()
   @HttpCode(200)
@@ -36,6 +43,8 @@ export class TraineeController {
     return AnswerResultDto.from(await this.objectives.submitAnswer(rangeId, objectiveId, body.value, actor));
   }
 
+  @ApiOperation({ summary: 'Take the next hint of an objective' })
+  @ObjectiveParam
   @Post('objectives/:objectiveId/hints')
   @TeamRateLimit()
   @HttpCode(200)
@@ -49,6 +58,8 @@ export class TraineeController {
     return this.objectives.takeHint(rangeId, objectiveId, actor);
   }
 
+  @ApiOperation({ summary: 'Submit an incident report' })
+  @ObjectiveParam
   @Post('objectives/:objectiveId/report')
   @ApiOkResponse({ type: ReportResultDto, description: 'IOCs are checked at once; the instructor grades the rest' })
   @ApiConflictResponse({ description: 'Already submitted, not a report objective, or the clock is paused' })
@@ -62,6 +73,7 @@ export class TraineeController {
     return ReportResultDto.from(await this.objectives.submitReport(rangeId, objectiveId, body, actor));
   }
 
+  @ApiOperation({ summary: "Check my team's objectives now" })
   @Post('check-now')
   @TeamRateLimit()
   @HttpCode(200)

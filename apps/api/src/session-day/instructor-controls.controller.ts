@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { Actor, RequiresRole, Resources, Role } from '@app/access';
 import { InstructorControls } from '@app/session-day';
 import { RangeDto } from '../ranges/ranges.dto.js';
@@ -14,6 +14,7 @@ import { InjectDto, MessageDto, ResetTeamDto, SentInjectDto, SentMessageDto, Tea
 export class InstructorControlsController {
   constructor(private readonly controls: InstructorControls) {}
 
+  @ApiOperation({ summary: 'Send a message to the trainees' })
   @Post('messages')
   @HttpCode(200)
   @ApiOkResponse({ type: SentMessageDto, description: "A message on the trainees' stream (every team, or one), kept in each team's timeline" })
@@ -22,6 +23,7 @@ export class InstructorControlsController {
     return SentMessageDto.from(await this.controls.message(id, body, actor));
   }
 
+  @ApiOperation({ summary: 'Inject an attack step now' })
   @Post('injects')
   @HttpCode(202)
   @ApiAcceptedResponse({ type: SentInjectDto, description: "Runs one of the template's attack steps now, for one team or all; once per range" })
@@ -30,6 +32,7 @@ export class InstructorControlsController {
     return SentInjectDto.from(await this.controls.inject(id, body, actor));
   }
 
+  @ApiOperation({ summary: "Pause or resume one team's clock" })
   @Post('teams/:teamId/clock')
   @HttpCode(200)
   @ApiOkResponse({ type: ClockDto, description: "Pause or resume one team: its range gets its own clock, forked from the session's" })
@@ -42,6 +45,7 @@ export class InstructorControlsController {
     return ClockDto.from(await this.controls.teamClock(id, teamId, body.action, actor));
   }
 
+  @ApiOperation({ summary: "Reset one team's range" })
   @Post('teams/:teamId/reset')
   @HttpCode(202)
   @ApiAcceptedResponse({ type: RangeDto, description: "The team's range goes back to T0; confirm with the team's name; kept in its timeline" })

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Header, Param, ParseUUIDPipe, Put } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiTags, ApiOperation } from '@nestjs/swagger';
+import { ApiTextResponse, TEXT_EXAMPLES } from '../openapi/decorators.js';
 import { SessionArchiver, SessionLifecycle } from '@app/session-day';
 import { Actor, RequiresRole, Resources, Role } from '@app/access';
 import { ConfigureSessionDayDto, SessionArchiveDto, SessionDayDto } from './session-day.dto.js';
@@ -14,6 +15,7 @@ export class SessionDayController {
     private readonly archiver: SessionArchiver,
   ) {}
 
+  @ApiOperation({ summary: "Get a session's day" })
   @Get('day')
   @RequiresRole(Role.Operator, Role.Instructor)
   @ApiOkResponse({ type: SessionDayDto, description: 'Status, template, provisioning time, ranges, waiting position, capacity warning, hold, archive and teardown times' })
@@ -22,6 +24,7 @@ export class SessionDayController {
     return SessionDayDto.from(await this.lifecycle.view(id));
   }
 
+  @ApiOperation({ summary: "Configure a session's day" })
   @Put('day')
   @RequiresRole(Role.Operator)
   @ApiOkResponse({ type: SessionDayDto, description: "Override the session's template, or hold its ranges after the end" })
@@ -30,6 +33,7 @@ export class SessionDayController {
     return SessionDayDto.from(await this.lifecycle.configure(id, body, actor));
   }
 
+  @ApiOperation({ summary: "Get a finished session's archive" })
   @Get('archive')
   @RequiresRole(Role.Operator, Role.Instructor)
   @ApiOkResponse({ type: SessionArchiveDto, description: 'The after-action export frozen at the end (readable after the ranges are gone)' })
@@ -38,11 +42,12 @@ export class SessionDayController {
     return SessionArchiveDto.from(await this.archiver.get(id));
   }
 
+  @ApiOperation({ summary: "Get a finished session's archive as CSV" })
   @Get('archive.csv')
   @RequiresRole(Role.Operator, Role.Instructor)
   @Header('Content-Type', 'text/csv; charset=utf-8')
   @ApiProduces('text/csv')
-  @ApiOkResponse({ description: 'Every team timeline of the archive as CSV' })
+  @ApiTextResponse('text/csv', 'Every team timeline of the archive as CSV', TEXT_EXAMPLES.reviewCsv)
   async archiveCsv(@Param('id', ParseUUIDPipe) id: string): Promise<string> {
     return (await this.archiver.get(id)).exportCsv;
   }

@@ -1,5 +1,6 @@
 import { Controller, type MessageEvent, Sse } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiTags, ApiOperation } from '@nestjs/swagger';
+import { ApiTextResponse, TEXT_EXAMPLES } from '../openapi/decorators.js';
 import { CurrentPrincipal, type Principal, RequiresRole, Role } from '@app/access';
 import { SessionDayNotFoundError, TraineeStream } from '@app/session-day';
 import { map, type Observable } from 'rxjs';
@@ -10,10 +11,11 @@ import { map, type Observable } from 'rxjs';
 export class TraineeStreamController {
   constructor(private readonly stream: TraineeStream) {}
 
+  @ApiOperation({ summary: 'Watch my team live (Server-Sent Events)' })
   @Sse('stream')
   @RequiresRole(Role.Trainee)
   @ApiProduces('text/event-stream')
-  @ApiOkResponse({ description: "Server-Sent Events of the caller's team: clock, messages, objectives met, attack steps by title" })
+  @ApiTextResponse('text/event-stream', "Server-Sent Events of the caller's team: clock, messages, objectives met, attack steps by title", TEXT_EXAMPLES.traineeStream)
   @ApiNotFoundResponse({ description: 'The credential names no team' })
   async events(@CurrentPrincipal() principal: Principal): Promise<Observable<MessageEvent>> {
     if (!principal.sessionId || !principal.teamId) throw new SessionDayNotFoundError('no team stream for this credential');

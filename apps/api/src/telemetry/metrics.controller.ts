@@ -1,5 +1,6 @@
 import { Controller, Get, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProduces, ApiTags, ApiOperation } from '@nestjs/swagger';
+import { ApiTextResponse, TEXT_EXAMPLES } from '../openapi/decorators.js';
 import { RequiresRole, Role } from '@app/access';
 import { OperationsMetrics } from '@app/telemetry';
 import type { Response } from 'express';
@@ -10,10 +11,11 @@ import type { Response } from 'express';
 export class MetricsController {
   constructor(private readonly metrics: OperationsMetrics) {}
 
+  @ApiOperation({ summary: 'Prometheus metrics' })
   @Get()
   @RequiresRole(Role.Operator)
   @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'Prometheus text exposition: API and workers, queue depths, ranges by state' })
+  @ApiTextResponse('text/plain', 'Prometheus text exposition: API and workers, queue depths, ranges by state', TEXT_EXAMPLES.metrics)
   async scrape(@Res({ passthrough: true }) res: Response): Promise<string> {
     res.type(this.metrics.contentType);
     return this.metrics.render();

@@ -1,7 +1,7 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiPayloadTooLargeResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiPayloadTooLargeResponse, ApiTags } from '@nestjs/swagger';
 import { RequiresRole, Role } from '@app/access';
-import { SharedTemplateCatalog, templateHash } from '@app/templates';
+import { SharedTemplateCatalog, TEMPLATE_NAME, templateHash } from '@app/templates';
 import {
   TemplateDetailDto,
   TemplateInvalidDto,
@@ -67,6 +67,7 @@ export class TemplatesController {
   @Get(':id')
   @RequiresRole(Role.Operator, Role.Instructor)
   @ApiOperation({ summary: 'One template with its source: every answer, IOC and hint (operators and instructors only)' })
+  @ApiParam({ name: 'id', description: "The template's id (its file name)", schema: { type: 'string', pattern: TEMPLATE_NAME.source, example: 'course-a' } })
   @ApiOkResponse({ type: TemplateDetailDto })
   @ApiNotFoundResponse({ description: 'No template with this id' })
   get(@Param('id') id: string): TemplateDetailDto {

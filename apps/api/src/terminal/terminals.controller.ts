@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, RequiresRole, Resources, Role } from '@app/access';
 import { TerminalService } from '@app/terminal';
 import { NodeParamDto, TerminalDto, TerminalTicketDto, TerminalTicketRequestDto } from './terminal.dto.js';
@@ -10,6 +10,7 @@ import { NodeParamDto, TerminalDto, TerminalTicketDto, TerminalTicketRequestDto 
 export class TerminalsController {
   constructor(private readonly terminals: TerminalService) {}
 
+  @ApiOperation({ summary: 'Get a terminal ticket for a node' })
   @Post('ranges/:rangeId/nodes/:node/terminal-tickets')
   @RequiresRole(Role.Trainee, Role.Instructor, Role.Operator)
   @Resources({ range: 'rangeId' })
@@ -25,6 +26,7 @@ export class TerminalsController {
     return TerminalTicketDto.from(await this.terminals.issueTicket(principal, rangeId, params.node, body.mode ?? 'shell', body.terminalId));
   }
 
+  @ApiOperation({ summary: 'List the open terminals' })
   @Get('terminals')
   @RequiresRole(Role.Operator)
   @ApiOkResponse({ type: [TerminalDto], description: 'Terminals open in this API process' })
@@ -32,6 +34,7 @@ export class TerminalsController {
     return this.terminals.list().map(TerminalDto.from);
   }
 
+  @ApiOperation({ summary: 'Close a terminal' })
   @Delete('terminals/:id')
   @RequiresRole(Role.Operator)
   @HttpCode(200)

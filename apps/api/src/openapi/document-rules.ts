@@ -1,0 +1,68 @@
+import type { MediaTypeObject, OpenAPIObject, ParameterObject, ReferenceObject, SchemaObject } from '@nestjs/swagger';
+import { OWN_ERROR_BODIES, operationsOf } from './api-document.js';
+import { ERROR_SCHEMA } from './error-responses.js';
+import { composeExample } from './examples.js';
+
+/** Id parameters that are no uuid and follow no one pattern, with what they are. */
+const FREE_IDS: Readonly<Record<string, string>> = {
+  'GET /api/v1/audit-events subjectId': "any subject's id: a uuid, a course code, a template id",
+};
+
+const isRef = (value: unknown): value is ReferenceObject => typeof value === 'object' && value !== null && '$ref' in value;
+const ID_NAME = /^id$|Id$/;
+
+function missingExample(where: string, media: MediaTypeObject, document: OpenAPIObject): string[] {
+  if (media.example !== undefined || media.examples) return [];
+  const gaps: string[] = [];
+  if (media.schema && where.includes('application/json')) composeExample(media.schema, (document.components?.schemas ?? {}) as Record<string, SchemaObject>, gaps);
+  return [`${where}: no example${gaps.length ? ` (no example value for ${gaps.join(', ')}: add @ApiProperty({ example }) or a field in example-values.ts)` : ''}`];
+}
+
+/** An id parameter says it is a uuid, or (a template id, an objective id) the pattern it follows instead. */
+function idParameterGaps(where: string, parameter: ParameterObject): string[] {
+  if (!ID_NAME.test(parameter.name) || `${where} ${parameter.name}` in FREE_IDS) return [];
+  const schema = parameter.schema && !isRef(parameter.schema) ? parameter.schema : undefined;
+  return schema?.format === 'uuid' || schema?.pattern ? [] : [`${where}: ${parameter.in} parameter ${parameter.name} has no format: uuid (or pattern)`];
+}
+
+/**
+ * Everything a documented operation must have (issue 13), as one line per gap: a summary; x-roles
+ * (or x-public); format uuid on id parameters; an example on every request and response body; every
+ * error answer with the one ErrorBody schema; a 400 where there is input; 401 and 403 behind the guard.
+ */
+export function documentGaps(document: OpenAPIObject): string[] {
+  const gaps: string[] = [];
+  for (const { method, path, operation } of operationsOf(document)) {
+    const at = `${method.toUpperCase()} ${path}`;
+    const extended = operation as typeof operation & Record<string, unknown>;
+    if (!operation.summary?.trim()) gaps.push(`${at}: no summary`);
+    const roles = extended['x-roles'];
+    const isPublic = extended['x-public'] === true;
+    if (!Array.isArray(roles) || (!isPublic && roles.length === 0)) gaps.push(`${at}: no x-roles`);
+    const parameters = (operation.parameters ?? []).filter((p): p is ParameterObject => !isRef(p));
+    for (const parameter of parameters) gaps.push(...idParameterGaps(at, parameter));
+    const body = operation.requestBody && !isRef(operation.requestBody) ? operation.requestBody : undefined;
+    for (const [type, media] of Object.entries(body?.content ?? {})) gaps.push(...missingExample(`${at} request ${type}`, media, document));
+
+    const statuses = Object.keys(operation.responses).map(Number);
+    if ((parameters.length || body) && !statuses.includes(400)) gaps.push(`${at}: takes input but documents no 400`);
+    if (!isPublic && !statuses.includes(401)) gaps.push(`${at}: behind the guard but documents no 401`);
+    for (const [status, response] of Object.entries(operation.responses)) {
+      if (!response || isRef(response)) continue;
+      const where = `${at} ${status}`;
+      if (Number(status) >= 400) {
+        if (OWN_ERROR_BODIES.has(`${method} ${path} ${status}`)) continue;
+        const media = response.content?.['application/json'];
+        const schema = media?.schema;
+        const shared = schema && (isRef(schema) ? schema : schema.allOf?.[0]);
+        if (!shared || !isRef(shared) || !shared.$ref.endsWith(`/${ERROR_SCHEMA}`)) gaps.push(`${where}: error answer without the ${ERROR_SCHEMA} schema`);
+        else gaps.push(...missingExample(`${where} application/json`, media!, document));
+        continue;
+      }
+      if (Number(status) === 204) continue;
+      if (!response.content || !Object.keys(response.content).length) gaps.push(`${where}: no body schema`);
+      for (const [type, media] of Object.entries(response.content ?? {})) gaps.push(...missingExample(`${where} ${type}`, media, document));
+    }
+  }
+  return gaps;
+}
