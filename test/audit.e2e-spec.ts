@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { jstDay, SchedulingClient, startApi } from './support/scheduling-api.js';
+import { jstDay, type SchedulingClient, startApi } from './support/scheduling-api.js';
 
 // The audit trail as operators read it over the API: newest first, paged, filtered.
 describe('audit trail API (GET /audit-events, real PostgreSQL)', () => {
@@ -8,10 +8,7 @@ describe('audit trail API (GET /audit-events, real PostgreSQL)', () => {
   let operatorId: string;
 
   beforeAll(async () => {
-    const started = await startApi();
-    app = started.app;
-    operatorId = started.access.operator.userId;
-    api = new SchedulingClient(started.url, started.token);
+    ({ app, api, operatorId } = await startApi());
   });
 
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { jstDay, SchedulingClient, startApi } from './support/scheduling-api.js';
+import { jstDay, type SchedulingClient, startApi } from './support/scheduling-api.js';
 import { DATABASE_TEXT } from './support/error-bodies.js';
 
 // Errors as callers see them, through the one API exception filter, on the real PostgreSQL.
@@ -9,9 +9,7 @@ describe('error answers (real PostgreSQL)', () => {
   let api: SchedulingClient;
 
   beforeAll(async () => {
-    const started = await startApi();
-    app = started.app;
-    api = new SchedulingClient(started.url, started.token);
+    ({ app, api } = await startApi());
   });
 
   afterAll(async () => {

@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { SchedulingClient, startApi } from './support/scheduling-api.js';
+import { type SchedulingClient, startApi } from './support/scheduling-api.js';
 import { DATABASE_TEXT } from './support/error-bodies.js';
 
 
@@ -9,9 +9,7 @@ describe('hostile input (real PostgreSQL)', () => {
   let api: SchedulingClient;
 
   beforeAll(async () => {
-    const started = await startApi();
-    app = started.app;
-    api = new SchedulingClient(started.url, started.token);
+    ({ app, api } = await startApi());
   });
 
   afterAll(async () => {

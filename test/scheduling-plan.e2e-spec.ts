@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { SchedulingClient, startApi } from './support/scheduling-api.js';
+import { type SchedulingClient, startApi } from './support/scheduling-api.js';
 
 interface PlannedSession {
   id: string;
@@ -64,9 +64,7 @@ describe('annual plan (real PostgreSQL)', () => {
   const instructorIds: string[] = [];
 
   beforeAll(async () => {
-    const started = await startApi();
-    app = started.app;
-    api = new SchedulingClient(started.url, started.token);
+    ({ app, api } = await startApi());
     // One room per prefecture, a second in the four B-2 cities; one small room in Kochi that
     // forces the planner to lower seats there.
     for (let code = 1; code <= 47; code++) {

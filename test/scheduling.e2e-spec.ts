@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { loadConfig } from '@app/config';
 import { openDataSource } from '@app/database';
 import type { DataSource } from 'typeorm';
-import { jstDay, SchedulingClient, startApi } from './support/scheduling-api.js';
+import { jstDay, type SchedulingClient, startApi } from './support/scheduling-api.js';
 
 // Course catalogue, sessions, enrollment and teams over the HTTP API on the real PostgreSQL.
 // Every suite uses its own venues, instructors and trainees, in FY2030, so it meets nothing else.
@@ -13,10 +13,7 @@ describe('scheduling API (real PostgreSQL)', () => {
   let operatorId: string;
 
   beforeAll(async () => {
-    const started = await startApi();
-    app = started.app;
-    operatorId = started.access.operator.userId;
-    api = new SchedulingClient(started.url, started.token);
+    ({ app, api, operatorId } = await startApi());
     db = await openDataSource(loadConfig().DATABASE_URL);
   });
 

@@ -4,14 +4,18 @@ import request from 'supertest';
 import { AccessClient, authed } from './access.js';
 import { createApiApp } from './test-app.js';
 
-/** The real API listening on a loopback port, so many requests can run in parallel, and an operator logged in. */
-export async function startApi(): Promise<{ app: INestApplication; url: string; token: string; access: AccessClient }> {
+/**
+ * The real API listening on a loopback port, so many requests can run in parallel, an operator logged
+ * in, and the scheduling helpers as that operator (`api`). The suite closes `app` when it is done.
+ */
+export async function startApi(): Promise<{ app: INestApplication; url: string; token: string; access: AccessClient; api: SchedulingClient; operatorId: string }> {
   const app = await createApiApp();
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${port}`;
   const access = await AccessClient.start(app, url);
-  return { app, url, token: access.operator.token, access };
+  const token = access.operator.token;
+  return { app, url, token, access, api: new SchedulingClient(url, token), operatorId: access.operator.userId };
 }
 
 /** Operator helpers over the HTTP API (with the operator's token); every name carries a per-suite suffix. */
