@@ -1,5 +1,5 @@
 import { applyDecorators, Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiResponse, ApiTags, ApiOperation, getSchemaPath } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiResponse, ApiTags, ApiOperation, getSchemaPath, ApiConflictResponse } from '@nestjs/swagger';
 import { TEXT_EXAMPLES } from '../openapi/decorators.js';
 import { accessCodesCsv, accessCodesEmailText, Actor, RequiresRole, Role, TraineeAccess, UserDirectory, type AccessCodeSheet } from '@app/access';
 import type { Response } from 'express';
@@ -13,6 +13,7 @@ export class UsersController {
   constructor(private readonly users: UserDirectory) {}
 
   @ApiOperation({ summary: 'Create a user account' })
+  @ApiConflictResponse({ description: 'An account with this e-mail exists' })
   @Post()
   @ApiCreatedResponse({ type: CreatedUserDto, description: 'The account and its one-time password (shown once; changed at first login)' })
   async create(@Body() body: CreateUserDto, @Actor() actor: string): Promise<CreatedUserDto> {
@@ -79,6 +80,7 @@ export class AccessCodesController {
   constructor(private readonly trainees: TraineeAccess) {}
 
   @ApiOperation({ summary: 'Issue trainee access codes for a session' })
+  @ApiConflictResponse({ description: 'The session has ended, or has no teams yet' })
   @Post()
   @HttpCode(200)
   @AccessCodesResponse('A code for every team member without one (each shown only here); expires at the session end')
@@ -92,6 +94,7 @@ export class AccessCodesController {
   }
 
   @ApiOperation({ summary: "Reissue one trainee's access code" })
+  @ApiConflictResponse({ description: 'The session has ended, or has no teams yet' })
   @Post(':traineeId/reissue')
   @HttpCode(200)
   @AccessCodesResponse('A new code for one trainee; the old code and its sessions stop working at once')

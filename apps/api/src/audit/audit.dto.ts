@@ -41,13 +41,13 @@ export class AuditQueryDto extends PageQueryDto {
 }
 
 export class AuditEventDto {
-  @ApiProperty() id!: string;
+  @ApiProperty({ pattern: '^[0-9]+$' }) id!: string;
   @ApiProperty() at!: string;
   @ApiProperty() actor!: string;
   @ApiProperty() action!: string;
   @ApiProperty() subjectType!: string;
   @ApiProperty() subjectId!: string;
-  @ApiProperty({ nullable: true, type: String, description: 'The credential (login session, API token, trainee session) used; null for the system' })
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The credential (login session, API token, trainee session) used; null for the system' })
   credentialId!: string | null;
   @ApiProperty({ nullable: true, type: String, description: "The caller's network address, when the change came over the API" })
   address!: string | null;

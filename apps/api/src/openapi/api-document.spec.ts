@@ -55,7 +55,7 @@ describe('the OpenAPI document', () => {
     const bare = {
       openapi: '3.0.0',
       info: { title: 't', version: '1' },
-      components: { schemas: { ThingDto: { type: 'object', properties: { label: { type: 'string' } } } } },
+      components: { schemas: { ThingDto: { type: 'object', properties: { label: { type: 'string' }, ownerId: { type: 'string', example: 'x' } } } } },
       paths: {
         '/api/v1/things/{id}': {
           patch: {
@@ -67,6 +67,7 @@ describe('the OpenAPI document', () => {
       },
     } as unknown as OpenAPIObject;
     expect(documentGaps(bare)).toEqual([
+      'ThingDto.ownerId: an id without format: uuid (or pattern)',
       'PATCH /api/v1/things/{id}: no summary',
       'PATCH /api/v1/things/{id}: no x-roles',
       'PATCH /api/v1/things/{id}: path parameter id has no format: uuid (or pattern)',

@@ -3,10 +3,26 @@ import { OWN_ERROR_BODIES, operationsOf } from './api-document.js';
 import { ERROR_SCHEMA } from './error-responses.js';
 import { composeExample } from './examples.js';
 
-/** Id parameters that are no uuid and follow no one pattern, with what they are. */
+/** Ids that are no uuid and follow no one pattern, with what they are. */
 const FREE_IDS: Readonly<Record<string, string>> = {
   'GET /api/v1/audit-events subjectId': "any subject's id: a uuid, a course code, a template id",
+  'AuditEventDto.subjectId': "any subject's id: a uuid, a course code, a template id",
+  'CheckNowDto.jobId': 'a queue job id',
 };
+
+/** Fields of the body schemas named like ids (`id`, `teamId`, `rangeIds`) without format: uuid or a pattern. */
+function idFieldGaps(document: OpenAPIObject): string[] {
+  const gaps: string[] = [];
+  for (const [name, schema] of Object.entries(document.components?.schemas ?? {})) {
+    if (isRef(schema)) continue;
+    for (const [field, property] of Object.entries(schema.properties ?? {})) {
+      if (isRef(property) || !/^id$|Ids?$/.test(field) || `${name}.${field}` in FREE_IDS) continue;
+      const value = property.type === 'array' && property.items && !isRef(property.items) ? property.items : property;
+      if (value.format !== 'uuid' && !value.pattern) gaps.push(`${name}.${field}: an id without format: uuid (or pattern)`);
+    }
+  }
+  return gaps;
+}
 
 const isRef = (value: unknown): value is ReferenceObject => typeof value === 'object' && value !== null && '$ref' in value;
 const ID_NAME = /^id$|Id$/;
@@ -27,11 +43,11 @@ function idParameterGaps(where: string, parameter: ParameterObject): string[] {
 
 /**
  * Everything a documented operation must have (issue 13), as one line per gap: a summary; x-roles
- * (or x-public); format uuid on id parameters; an example on every request and response body; every
+ * (or x-public); format uuid on ids (parameters and body fields); an example on every request and response body; every
  * error answer with the one ErrorBody schema; a 400 where there is input; 401 and 403 behind the guard.
  */
 export function documentGaps(document: OpenAPIObject): string[] {
-  const gaps: string[] = [];
+  const gaps: string[] = idFieldGaps(document);
   for (const { method, path, operation } of operationsOf(document)) {
     const at = `${method.toUpperCase()} ${path}`;
     const extended = operation as typeof operation & Record<string, unknown>;

@@ -4,9 +4,10 @@ import type { RangeEventEntity } from '@app/database';
 import type { RangeView, SessionRangesView, TraineeRangeView } from '@app/ranges';
 import type { RangeRequestOutcome } from '@app/session-day';
 import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
+import { TEMPLATE_NAME } from '@app/templates';
 
 export class ProvisionSessionRangesDto {
-  @ApiPropertyOptional({
+  @ApiPropertyOptional({ pattern: TEMPLATE_NAME.source,
     example: 'course-a',
     description: "Template id (range-templates/<id>.yaml); for a scheduled session, its override or its course's template (COURSE_TEMPLATES) when absent",
   })
@@ -62,7 +63,7 @@ export class RangeDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) sessionId!: string;
   @ApiProperty({ format: 'uuid' }) teamId!: string;
-  @ApiProperty() templateId!: string;
+  @ApiProperty({ pattern: TEMPLATE_NAME.source }) templateId!: string;
   @ApiProperty({ description: 'sha256 of the template source the range was built from' }) templateHash!: string;
   @ApiProperty({ enum: ['pending', 'provisioning', 'ready', 'failed', 'degraded', 'resetting', 'tearing_down', 'destroyed'] }) status!: string;
   @ApiProperty({ nullable: true, type: String }) failureReason!: string | null;
@@ -137,7 +138,7 @@ export class RangeRequestDto extends SessionRangesDto {
 }
 
 export class RangeEventDto {
-  @ApiProperty() id!: string;
+  @ApiProperty({ pattern: '^[0-9]+$' }) id!: string;
   @ApiProperty() at!: string;
   @ApiProperty({ example: 'provision.ready' }) kind!: string;
   @ApiProperty() message!: string;

@@ -16,9 +16,9 @@ export class ClockControlDto {
 }
 
 export class ClockDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() sessionId!: string;
-  @ApiProperty({ nullable: true, type: String }) rangeId!: string | null;
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) sessionId!: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) rangeId!: string | null;
   @ApiProperty({ enum: ['idle', 'running', 'paused', 'stopped'] }) state!: string;
   @ApiProperty() speed!: number;
   @ApiProperty({ description: 'Scenario time reached, in milliseconds' }) scenarioMs!: number;

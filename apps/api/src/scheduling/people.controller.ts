@@ -48,6 +48,7 @@ export class PeopleController {
   @ApiOperation({ summary: 'Change a trainee' })
   @Patch('trainees/:id')
   @ApiOkResponse({ type: TraineeDto })
+  @ApiConflictResponse({ description: 'The e-mail is taken' })
   async updateTrainee(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateTraineeDto, @Actor() actor: string): Promise<TraineeDto> {
     return TraineeDto.from(await this.people.updateTrainee(id, body, actor));
   }
@@ -77,6 +78,7 @@ export class PeopleController {
   }
 
   @ApiOperation({ summary: 'Change an instructor' })
+  @ApiConflictResponse({ description: 'The e-mail is taken' })
   @Patch('instructors/:id')
   @ApiOkResponse({ type: InstructorDto })
   async updateInstructor(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateInstructorDto, @Actor() actor: string): Promise<InstructorDto> {

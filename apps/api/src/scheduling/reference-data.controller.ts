@@ -56,6 +56,7 @@ export class ReferenceDataController {
   }
 
   @ApiOperation({ summary: 'Change a region' })
+  @ApiConflictResponse({ description: 'The name is taken' })
   @Patch('regions/:id')
   @ApiOkResponse({ type: RegionDto, description: 'Renamed, reordered, or given prefectures' })
   @ApiNotFoundResponse()

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Sse, type MessageEvent } from '@nestjs/common';
-import { ApiForbiddenResponse, ApiOkResponse, ApiProduces, ApiQuery, ApiTags, ApiOperation } from '@nestjs/swagger';
+import { ApiForbiddenResponse, ApiOkResponse, ApiProduces, ApiQuery, ApiTags, ApiOperation, ApiConflictResponse } from '@nestjs/swagger';
 import { ApiJsonExampleResponse, ApiTextResponse, TEXT_EXAMPLES } from '../openapi/decorators.js';
 import { Actor, actorOf, CurrentPrincipal, type Principal, RequiresRole, Resources, Role } from '@app/access';
 import { CsvDownload } from '@app/csv';
@@ -64,6 +64,7 @@ export class InstructorController {
   }
 
   @ApiOperation({ summary: 'Grade an incident report' })
+  @ApiConflictResponse({ description: 'Already graded, more points than the rubric gives, or the session has finished (scores frozen)' })
   @Post('reports/:reportId/grade')
   @Resources({ report: 'reportId' })
   @HttpCode(200)

@@ -15,6 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import type { AnswerResult, CheckNowResult, CopyFlagView, ObjectiveState, ReportResult, SessionBoard, TimelineEntry } from '@app/scoring';
+import { TEMPLATE_NAME } from '@app/templates';
 
 export class AnswerDto {
   @ApiProperty({ maxLength: 500 })
@@ -137,7 +138,7 @@ export class HintDto {
 }
 
 export class ObjectiveStateDto {
-  @ApiProperty() id!: string;
+  @ApiProperty({ pattern: TEMPLATE_NAME.source }) id!: string;
   @ApiProperty({ enum: ['detect', 'analyze', 'contain', 'eradicate', 'recover', 'report'] }) phase!: string;
   @ApiProperty({ enum: ['answer', 'check', 'report'] }) kind!: string;
   @ApiProperty({ type: LocalizedTextDto }) title!: LocalizedTextDto;
@@ -170,7 +171,7 @@ export class AnswerResultDto {
 }
 
 export class ReportResultDto {
-  @ApiProperty() reportId!: string;
+  @ApiProperty({ format: 'uuid' }) reportId!: string;
   @ApiProperty({ description: 'IOC id -> matched (each IOC by at most one entry)' }) iocResults!: Record<string, boolean>;
   @ApiProperty({ description: 'Entries that matched no IOC; each costs what a right one earns' }) wrongIocs!: number;
   @ApiProperty({ description: 'IOC points less the cost of the wrong entries (may be negative)' }) autoPoints!: number;
@@ -181,7 +182,7 @@ export class ReportResultDto {
 }
 
 export class GradeResultDto {
-  @ApiProperty() reportId!: string;
+  @ApiProperty({ format: 'uuid' }) reportId!: string;
   @ApiProperty() rubricPoints!: number;
   @ApiProperty() maxRubricPoints!: number;
 }
@@ -219,8 +220,8 @@ export class PhaseProgressDto {
 }
 
 export class TeamBoardDto {
-  @ApiProperty() rangeId!: string;
-  @ApiProperty() teamId!: string;
+  @ApiProperty({ format: 'uuid' }) rangeId!: string;
+  @ApiProperty({ format: 'uuid' }) teamId!: string;
   @ApiProperty({ nullable: true, type: String }) teamName!: string | null;
   @ApiProperty({ description: 'Range health: ready, degraded, failed, ...' }) rangeStatus!: string;
   @ApiProperty({ nullable: true, type: String, description: 'Why the range is degraded or failed (e.g. "unhealthy nodes: web (exit 1)")' })
@@ -233,7 +234,7 @@ export class TeamBoardDto {
 }
 
 export class SessionBoardDto {
-  @ApiProperty() sessionId!: string;
+  @ApiProperty({ format: 'uuid' }) sessionId!: string;
   @ApiProperty({ nullable: true, type: Object }) clock!: Record<string, unknown> | null;
   @ApiProperty({ type: [TeamBoardDto] }) teams!: TeamBoardDto[];
 
@@ -243,15 +244,15 @@ export class SessionBoardDto {
 }
 
 export class CopyFlagTeamDto {
-  @ApiProperty() teamId!: string;
-  @ApiProperty() rangeId!: string;
+  @ApiProperty({ format: 'uuid' }) teamId!: string;
+  @ApiProperty({ format: 'uuid' }) rangeId!: string;
 }
 
 /** Evidence of copying for the instructor: a team submitted another team's answer (not its own). */
 export class CopyFlagDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() sessionId!: string;
-  @ApiProperty() objectiveId!: string;
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) sessionId!: string;
+  @ApiProperty({ pattern: TEMPLATE_NAME.source }) objectiveId!: string;
   @ApiProperty({ enum: ['answer', 'ioc'] }) source!: string;
   @ApiProperty({ type: CopyFlagTeamDto, description: 'The team that submitted the value' }) submitter!: CopyFlagTeamDto;
   @ApiProperty({ type: CopyFlagTeamDto, description: 'The team whose answer the value is' }) owner!: CopyFlagTeamDto;

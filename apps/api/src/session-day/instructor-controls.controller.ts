@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiOperation, ApiConflictResponse } from '@nestjs/swagger';
 import { Actor, RequiresRole, Resources, Role } from '@app/access';
 import { InstructorControls } from '@app/session-day';
 import { RangeDto } from '../ranges/ranges.dto.js';
@@ -33,6 +33,7 @@ export class InstructorControlsController {
   }
 
   @ApiOperation({ summary: "Pause or resume one team's clock" })
+  @ApiConflictResponse({ description: 'The clock cannot do this now (e.g. it is idle or already paused)' })
   @Post('teams/:teamId/clock')
   @HttpCode(200)
   @ApiOkResponse({ type: ClockDto, description: "Pause or resume one team: its range gets its own clock, forked from the session's" })

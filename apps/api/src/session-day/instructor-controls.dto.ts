@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { SentInject, SentMessage } from '@app/session-day';
 import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { TEMPLATE_NAME } from '@app/templates';
 
 export class MessageDto {
   @ApiProperty({ maxLength: 2000, example: 'Lunch break at 12:00; the scenario keeps running.' })
@@ -17,7 +18,7 @@ export class MessageDto {
 
 export class SentMessageDto {
   @ApiProperty({ format: 'date-time' }) at!: string;
-  @ApiProperty({ type: [String], description: 'The teams it went to' }) teamIds!: string[];
+  @ApiProperty({ format: 'uuid', type: [String], description: 'The teams it went to' }) teamIds!: string[];
 
   static from(v: SentMessage): SentMessageDto {
     return { at: v.at.toISOString(), teamIds: v.teamIds };
@@ -25,7 +26,7 @@ export class SentMessageDto {
 }
 
 export class InjectDto {
-  @ApiProperty({ example: 'exploit', description: "An attack step of the session's template" })
+  @ApiProperty({ pattern: TEMPLATE_NAME.source, example: 'exploit', description: "An attack step of the session's template" })
   @IsString()
   @Matches(/^[a-z0-9][a-z0-9-]*$/, { message: 'stepId is an attack step id such as exploit' })
   @MaxLength(100)
@@ -44,8 +45,8 @@ export class InjectDto {
 
 export class SentInjectDto {
   @ApiProperty({ format: 'uuid' }) injectId!: string;
-  @ApiProperty() stepId!: string;
-  @ApiProperty({ type: [String] }) rangeIds!: string[];
+  @ApiProperty({ pattern: TEMPLATE_NAME.source }) stepId!: string;
+  @ApiProperty({ format: 'uuid', type: [String] }) rangeIds!: string[];
 
   static from(v: SentInject): SentInjectDto {
     return { ...v };

@@ -1,12 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { SessionArchiveView, SessionDayView } from '@app/session-day';
 import { IsBoolean, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { TEMPLATE_NAME } from '@app/templates';
 
 export class SessionDayDto {
   @ApiProperty({ format: 'uuid' }) sessionId!: string;
   @ApiProperty() status!: string;
   @ApiProperty({ nullable: true, type: String }) statusReason!: string | null;
-  @ApiProperty({ nullable: true, type: String, description: "The session's range template (its override, else its course's)" }) templateId!: string | null;
+  @ApiProperty({ pattern: TEMPLATE_NAME.source, nullable: true, type: String, description: "The session's range template (its override, else its course's)" }) templateId!: string | null;
   @ApiProperty({ format: 'date-time', description: 'When the ranges are provisioned automatically (SESSION_LEAD_SECONDS before the start)' }) provisionAt!: string;
   @ApiProperty({ nullable: true, description: 'The range set: status, ranges ready and live' }) ranges!: { status: string; ready: number; total: number } | null;
   @ApiProperty({ nullable: true, type: Number, description: 'Place in the line of sessions waiting for host capacity (1 = next)' }) waitingPosition!: number | null;
@@ -26,7 +27,7 @@ export class SessionDayDto {
 }
 
 export class ConfigureSessionDayDto {
-  @ApiPropertyOptional({ nullable: true, type: String, example: 'course-b', description: "This session's range template instead of its course's; null goes back to the course's" })
+  @ApiPropertyOptional({ pattern: TEMPLATE_NAME.source, nullable: true, type: String, example: 'course-b', description: "This session's range template instead of its course's; null goes back to the course's" })
   @IsOptional()
   @ValidateIf((_o, v) => v !== null)
   @IsString()

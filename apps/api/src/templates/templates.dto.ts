@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
-import { MAX_TEMPLATE_BYTES, templateOverview, type CatalogEntry, type RangeTemplate } from '@app/templates';
+import { MAX_TEMPLATE_BYTES, TEMPLATE_NAME, templateOverview, type CatalogEntry, type RangeTemplate } from '@app/templates';
 
 export class LocalizedTextDto {
   @ApiProperty()
@@ -11,7 +11,7 @@ export class LocalizedTextDto {
 }
 
 export class TemplateSummaryDto {
-  @ApiProperty({ example: 'course-a' })
+  @ApiProperty({ pattern: TEMPLATE_NAME.source, example: 'course-a' })
   id!: string;
 
   @ApiProperty({ example: '1.0.0' })

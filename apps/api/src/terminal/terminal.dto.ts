@@ -37,7 +37,7 @@ export class TerminalTicketDto {
 }
 
 export class TerminalOwnerDto {
-  @ApiProperty() id!: string;
+  @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ enum: ['operator', 'instructor', 'trainee'] }) role!: string;
   @ApiProperty() displayName!: string;
 }
