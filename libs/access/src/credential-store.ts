@@ -165,35 +165,23 @@ export class CredentialStore implements OnApplicationShutdown {
 
   /** Revokes one credential (logout, a deleted API token); effective in every process at once. */
   async revoke(credentialId: string, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
-    const rows = returnedRows<{ token_hash: string }>(
-      await manager.query(
-        `UPDATE credentials SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING token_hash`,
-        [credentialId],
-      ),
-    );
-    await this.announce(rows.map((r) => r.token_hash));
-    return rows.length > 0;
+    return (await this.revokeWhere(manager, 'id = $1', [credentialId])) > 0;
   }
 
   /** Revokes every credential of a user (password change or reset), API tokens included when asked. */
   async revokeAllOfUser(userId: string, options: { apiTokens: boolean }, manager: EntityManager = this.dataSource.manager): Promise<number> {
-    const rows = returnedRows<{ token_hash: string }>(
-      await manager.query(
-        `UPDATE credentials SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL AND ($2 OR kind <> 'api_token') RETURNING token_hash`,
-        [userId, options.apiTokens],
-      ),
-    );
-    await this.announce(rows.map((r) => r.token_hash));
-    return rows.length;
+    return this.revokeWhere(manager, `user_id = $1 AND ($2 OR kind <> 'api_token')`, [userId, options.apiTokens]);
   }
 
   /** Revokes the sessions opened with one access code (reissued code). */
   async revokeOfAccessCode(accessCodeId: string, manager: EntityManager = this.dataSource.manager): Promise<number> {
+    return this.revokeWhere(manager, 'access_code_id = $1', [accessCodeId]);
+  }
+
+  /** Revokes the live credentials matching `condition` (a constant SQL text; values only as parameters) and announces them. */
+  private async revokeWhere(manager: EntityManager, condition: string, parameters: unknown[]): Promise<number> {
     const rows = returnedRows<{ token_hash: string }>(
-      await manager.query(
-        `UPDATE credentials SET revoked_at = now() WHERE access_code_id = $1 AND revoked_at IS NULL RETURNING token_hash`,
-        [accessCodeId],
-      ),
+      await manager.query(`UPDATE credentials SET revoked_at = now() WHERE ${condition} AND revoked_at IS NULL RETURNING token_hash`, parameters),
     );
     await this.announce(rows.map((r) => r.token_hash));
     return rows.length;
