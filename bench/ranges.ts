@@ -16,7 +16,7 @@
 import 'reflect-metadata';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import path from 'node:path';
 import Docker from 'dockerode';
@@ -28,6 +28,7 @@ import { RANGE_TEMPLATE_SOURCE, type RangeBlueprint, type RangeTemplateSource } 
 import { createThrowawayEnvironment, removeThrowawayEnvironment, type ThrowawayEnvironment } from '@app/throwaway';
 import { DataSource } from 'typeorm';
 import { WorkerModule } from '../apps/worker/src/worker.module.js';
+import { benchSessionWithTeams } from './bench-session.js';
 
 const runId = randomBytes(3).toString('hex');
 const templateId = process.env.BENCH_TEMPLATE || 'ranges-bench';
@@ -53,10 +54,10 @@ const cleanup = (environment: ThrowawayEnvironment) =>
 
 /** Our path: one flow per session, jobs on the in-process worker, until the session's set is ready. */
 async function provisionOurs(app: INestApplicationContext, teams: number): Promise<{ sessionId: string; ms: number; status: string }> {
-  const sessionId = randomUUID();
+  const { sessionId, teamIds } = await benchSessionWithTeams(app.get(DataSource), teams);
   const sets = app.get(DataSource).getRepository(SessionRangeSetEntity);
   const started = performance.now();
-  await app.get(RangeService).provisionSession(sessionId, { templateId, teamIds: Array.from({ length: teams }, () => randomUUID()) });
+  await app.get(RangeService).provisionSession(sessionId, { templateId, teamIds });
   for (const deadline = Date.now() + 300_000; ; ) {
     if (Date.now() > deadline) throw new Error(`session ${sessionId} not ready after 300 s`);
     const set = await sets.findOneByOrFail({ sessionId });

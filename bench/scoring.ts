@@ -13,7 +13,6 @@
  */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { loadConfig, repositoryRoot } from '@app/config';
 import { CONTAINER_RUNTIME, type ContainerRuntime, labelKeys } from '@app/docker';
@@ -24,6 +23,7 @@ import type { RangeBlueprint } from '@app/templates';
 import { createThrowawayEnvironment, removeThrowawayEnvironment } from '@app/throwaway';
 import { DataSource } from 'typeorm';
 import { WorkerModule } from '../apps/worker/src/worker.module.js';
+import { benchSessionWithTeams } from './bench-session.js';
 
 const RANGES = Number(process.env.BENCH_RANGES || 30);
 const PASSES = 3;
@@ -72,12 +72,9 @@ async function main(): Promise<void> {
   };
   try {
     const db = app.get(DataSource);
-    const sessionId = randomUUID();
+    const { sessionId, teamIds } = await benchSessionWithTeams(db, RANGES);
     const started = performance.now();
-    await app.get(RangeService).provisionSession(sessionId, {
-      templateId: 'scoring-bench',
-      teamIds: Array.from({ length: RANGES }, () => randomUUID()),
-    });
+    await app.get(RangeService).provisionSession(sessionId, { templateId: 'scoring-bench', teamIds });
     for (;;) {
       const [{ ready, failed }] = await db.query(
         `SELECT count(*) FILTER (WHERE status = 'ready')::int AS ready, count(*) FILTER (WHERE status = 'failed')::int AS failed FROM ranges WHERE session_id = $1`,

@@ -25,6 +25,7 @@ import { DataSource } from 'typeorm';
 import { ApiModule } from '../apps/api/src/api.module.js';
 import { configureApi } from '../apps/api/src/setup.js';
 import { WorkerModule } from '../apps/worker/src/worker.module.js';
+import { benchSessionWithTeams } from './bench-session.js';
 
 const TEAMS = 15;
 const TRAINEES_PER_TEAM = 4;
@@ -110,9 +111,9 @@ async function main(): Promise<void> {
   const sockets: WebSocket[] = [];
   try {
     const db = api.get(DataSource);
-    const sessionId = randomUUID();
+    const { sessionId, teamIds } = await benchSessionWithTeams(db, TEAMS);
     const started = performance.now();
-    await api.get(RangeService).provisionSession(sessionId, { templateId: 'terminal-bench', teamIds: Array.from({ length: TEAMS }, () => randomUUID()) });
+    await api.get(RangeService).provisionSession(sessionId, { templateId: 'terminal-bench', teamIds });
     for (;;) {
       const [{ ready, failed }] = await db.query(
         `SELECT count(*) FILTER (WHERE status = 'ready')::int AS ready, count(*) FILTER (WHERE status = 'failed')::int AS failed FROM ranges WHERE session_id = $1`,

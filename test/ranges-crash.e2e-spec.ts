@@ -2,13 +2,13 @@ import type { INestApplication } from '@nestjs/common';
 import { AppConfig, loadConfig } from '@app/config';
 import { APP_LABEL_VALUE, DockerEngine, labelKeys } from '@app/docker';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { authed, operatorToken } from './support/access.js';
 import { removeLabelledObjects } from './support/docker-cleanup.js';
 import { ROOT } from './support/processes.js';
 import { FIXTURE_TEMPLATES_DIR } from './support/range-app.js';
 import { createApiApp } from './support/test-app.js';
+import { closedSessionWithTeams } from './support/scheduling-api.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -73,10 +73,8 @@ describe('ranges: a worker killed in the middle of provisioning', () => {
     const first = await startWorker();
     workers.push(first);
 
-    const created = await http()
-      .post(`/api/v1/sessions/${randomUUID()}/ranges`)
-      .send({ templateId: 'fixture-slow', teamIds: [randomUUID()] })
-      .expect(202);
+    const { sessionId, teamIds } = await closedSessionWithTeams(http, 1);
+    const created = await http().post(`/api/v1/sessions/${sessionId}/ranges`).send({ templateId: 'fixture-slow', teamIds }).expect(202);
     const rangeId = created.body.ranges[0].id as string;
     const selector = { ...ours, [keys.range]: rangeId };
 

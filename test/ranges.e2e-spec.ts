@@ -10,6 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import { DataSource } from 'typeorm';
 import { FIXTURE_TEMPLATES_DIR, RangeTestApp } from './support/range-app.js';
+import { closedSessionWithTeams } from './support/scheduling-api.js';
 
 interface RangeBody {
   id: string;
@@ -35,9 +36,11 @@ describe('ranges: provisioning isolated team ranges on the real engine', () => {
   let config: AppConfig;
   let dataSource: DataSource;
   let templates: RangeTemplateSource;
-  const sessionId = randomUUID();
-  const team1 = randomUUID();
-  const team2 = randomUUID();
+  // A scheduled session closed with two teams: ranges are requested only for real ones.
+  let sessionId: string;
+  let team1: string;
+  let team2: string;
+  const newSession = async (teams = 1) => closedSessionWithTeams(() => app.http(), teams);
   let range1: RangeBody;
   let range2: RangeBody;
 
@@ -63,6 +66,7 @@ describe('ranges: provisioning isolated team ranges on the real engine', () => {
     engine = worker.get<ContainerRuntime>(CONTAINER_RUNTIME);
     dataSource = worker.get(DataSource);
     templates = worker.get<RangeTemplateSource>(RANGE_TEMPLATE_SOURCE);
+    ({ sessionId, teamIds: [team1, team2] } = await newSession(2));
   });
 
   afterAll(async () => {
@@ -73,9 +77,14 @@ describe('ranges: provisioning isolated team ranges on the real engine', () => {
     const bad = await http_().post(`/api/v1/sessions/${sessionId}/ranges`).send({ teamIds: ['not-a-uuid'], leadMinutes: -1, extra: 1 }).expect(400);
     const fields = (bad.body.errors as Array<{ field: string }>).map((e) => e.field).sort();
     expect(fields).toEqual(expect.arrayContaining(['teamIds', 'leadMinutes', 'extra']));
-    // A scheduled session's template comes from its course; a range set of no scheduled session must name one.
-    const noTemplate = await http_().post(`/api/v1/sessions/${sessionId}/ranges`).send({ teamIds: [team1] }).expect(400);
-    expect(noTemplate.body.errors).toEqual([{ field: 'templateId', messages: ['templateId is required for a range set of no scheduled session'] }]);
+    // Ranges only for a scheduled session and its own teams: anything else is unknown (404), and nothing is created.
+    const ghostSession = randomUUID();
+    const noSuchSession = await http_().post(`/api/v1/sessions/${ghostSession}/ranges`).send({ templateId: 'fixture-two-net', teamIds: [team1] }).expect(404);
+    expect(noSuchSession.body.message).toBe(`session ${ghostSession} does not exist`);
+    const ghostTeam = randomUUID();
+    const noSuchTeam = await http_().post(`/api/v1/sessions/${sessionId}/ranges`).send({ templateId: 'fixture-two-net', teamIds: [team1, ghostTeam] }).expect(404);
+    expect(noSuchTeam.body.message).toBe(`team(s) ${ghostTeam} of session ${sessionId} do not exist`);
+    expect((await dataSource.query(`SELECT count(*)::int AS n FROM ranges WHERE session_id = ANY($1::uuid[])`, [[sessionId, ghostSession]]))[0].n).toBe(0);
     await http_().post(`/api/v1/sessions/not-a-uuid/ranges`).send({ templateId: 'fixture-two-net', teamIds: [team1] }).expect(400);
     const unknown = await http_().post(`/api/v1/sessions/${sessionId}/ranges`).send({ templateId: 'no-such-template', teamIds: [team1] }).expect(404);
     expect(unknown.body.message).toContain('no-such-template');
@@ -156,8 +165,10 @@ describe('ranges: provisioning isolated team ranges on the real engine', () => {
     expect(events.map((e) => e.kind)).toEqual(expect.arrayContaining(['range.created', 'provision.started', 'network.created', 'node.started', 'provision.ready']));
 
     // A second request for the same team is refused; the same job id again adds nothing.
+    // (The session's day answers first: a session that is provisioning or ready takes no new request for a team with a range.)
     const again = await http_().post(`/api/v1/sessions/${sessionId}/ranges`).send({ templateId: 'fixture-two-net', teamIds: [team1] }).expect(409);
-    expect(again.body.message).toContain(team1);
+    expect(again.body.message).toMatch(/this session is ready|already has a range|already have a range/);
+    expect((await dataSource.query(`SELECT count(*)::int AS n FROM ranges WHERE team_id = $1`, [team1]))[0].n).toBe(1);
     const jobs = worker.get(JobQueue);
     const key = { rangeId: range1.id, generation: 0 };
     const first = await jobs.find(JobName.ProvisionRange, key);
@@ -293,11 +304,11 @@ describe('ranges: provisioning isolated team ranges on the real engine', () => {
   });
 
   it('the reconciler enqueues the provision job of a pending range whose job was lost', async () => {
-    const lostSession = randomUUID();
+    const { sessionId: lostSession, teamIds: [lostTeam] } = await newSession();
     const summary = await templates.describe('fixture-two-net');
     const [row] = await dataSource.query(
       `INSERT INTO ranges (session_id, team_id, template_id, template_hash, seed) VALUES ($1, $2, 'fixture-two-net', $3, 'lost-seed') RETURNING id`,
-      [lostSession, randomUUID(), summary.hash],
+      [lostSession, lostTeam, summary.hash],
     );
     await dataSource.query(`INSERT INTO session_range_sets (session_id, status, generation, provision_at) VALUES ($1, 'provisioning', 1, now() - interval '10 minutes')`, [lostSession]);
     const report = await worker.get(RangeReconciler).reconcile();
@@ -310,8 +321,8 @@ describe('ranges: provisioning isolated team ranges on the real engine', () => {
   });
 
   it('a failed range says why, fails its session set, and can be retried on its own', async () => {
-    const failSession = randomUUID();
-    const created = await http_().post(`/api/v1/sessions/${failSession}/ranges`).send({ templateId: 'fixture-never-ready', teamIds: [randomUUID()] }).expect(202);
+    const { sessionId: failSession, teamIds } = await newSession();
+    const created = await http_().post(`/api/v1/sessions/${failSession}/ranges`).send({ templateId: 'fixture-never-ready', teamIds }).expect(202);
     const id = created.body.ranges[0].id as string;
     const failed = await waitRange(id, (r) => r.status === 'failed', 'failed');
     expect(failed.failureReason).toMatch(/^node web not ready after 1 s \(test -e \/never: exit 1\)/);
@@ -337,12 +348,12 @@ describe('ranges: provisioning isolated team ranges on the real engine', () => {
   });
 
   it('schedules pre-provisioning and teardown as delayed jobs', async () => {
-    const laterSession = randomUUID();
+    const { sessionId: laterSession, teamIds } = await newSession();
     const startsAt = new Date(Date.now() + 3 * 3600_000);
     const teardownAt = new Date(startsAt.getTime() + 3600_000);
     const created = await http_()
       .post(`/api/v1/sessions/${laterSession}/ranges`)
-      .send({ templateId: 'fixture-two-net', teamIds: [randomUUID()], startsAt: startsAt.toISOString(), leadMinutes: 45, teardownAt: teardownAt.toISOString() })
+      .send({ templateId: 'fixture-two-net', teamIds, startsAt: startsAt.toISOString(), leadMinutes: 45, teardownAt: teardownAt.toISOString() })
       .expect(202);
     expect(created.body.status).toBe('scheduled');
     expect(created.body.provisionAt).toBe(new Date(startsAt.getTime() - 45 * 60_000).toISOString());
@@ -354,7 +365,7 @@ describe('ranges: provisioning isolated team ranges on the real engine', () => {
     const teardown = await jobs.find(JobName.TeardownSessionRanges, { sessionId: laterSession, generation: 1 });
     expect(await teardown!.getState()).toBe('delayed');
     expect(teardown!.opts.delay).toBeGreaterThan(3 * 3600_000);
-    await http_().post(`/api/v1/sessions/${laterSession}/ranges`).send({ templateId: 'fixture-two-net', teamIds: [randomUUID()], provisionAt: startsAt.toISOString(), startsAt: startsAt.toISOString() }).expect(400);
+    await http_().post(`/api/v1/sessions/${laterSession}/ranges`).send({ templateId: 'fixture-two-net', teamIds, provisionAt: startsAt.toISOString(), startsAt: startsAt.toISOString() }).expect(400);
 
     // Torn down before it was ever provisioned: nothing was created, the range is destroyed.
     await http_().delete(`/api/v1/ranges/${rangeId}`).expect(202);
@@ -363,11 +374,11 @@ describe('ranges: provisioning isolated team ranges on the real engine', () => {
   });
 
   it("tears a session's ranges down by itself at the scheduled end", async () => {
-    const shortSession = randomUUID();
+    const { sessionId: shortSession, teamIds } = await newSession();
     const teardownAt = new Date(Date.now() + 3000);
     const created = await http_()
       .post(`/api/v1/sessions/${shortSession}/ranges`)
-      .send({ templateId: 'fixture-two-net', teamIds: [randomUUID()], teardownAt: teardownAt.toISOString() })
+      .send({ templateId: 'fixture-two-net', teamIds, teardownAt: teardownAt.toISOString() })
       .expect(202);
     expect(created.body.teardownAt).toBe(teardownAt.toISOString());
     const id = created.body.ranges[0].id as string;

@@ -6,10 +6,10 @@ import type { Job, Queue } from 'bullmq';
 import { RangeScenarios, ScenarioClockService } from '@app/scenario';
 import { EvaluationService, ObjectiveService } from '@app/scoring';
 import type { RangeBlueprint } from '@app/templates';
-import { randomUUID } from 'node:crypto';
 import { authed, operatorToken } from './support/access.js';
 import { DataSource } from 'typeorm';
 import { removeLabelledObjects } from './support/docker-cleanup.js';
+import { closedSessionWithTeams } from './support/scheduling-api.js';
 import { createApiApp, createWorkerContext } from './support/test-app.js';
 import { waitFor } from './support/waiting.js';
 
@@ -25,9 +25,10 @@ describe('Scenario and scoring (course A at high speed, real engine and queue)',
   let api: INestApplication;
   let worker: INestApplicationContext;
   let db: DataSource;
-  const sessionId = randomUUID();
-  const defended = randomUUID();
-  const idle = randomUUID();
+  // A scheduled session closed with two teams (ranges are requested only for real ones).
+  let sessionId: string;
+  let defended: string;
+  let idle: string;
   let token: string;
   const http = () => authed(api, token);
   let ranges: Record<string, { id: string; blueprint: RangeBlueprint }>;
@@ -42,6 +43,7 @@ describe('Scenario and scoring (course A at high speed, real engine and queue)',
     api = await createApiApp();
     token = await operatorToken(api);
     db = api.get(DataSource);
+    ({ sessionId, teamIds: [defended, idle] } = await closedSessionWithTeams(http, 2));
     await http().post(`/api/v1/sessions/${sessionId}/ranges`).send({ templateId: 'course-a', teamIds: [defended, idle] }).expect(202);
     await waitFor('both course A ranges ready', async () => {
       const res = await http().get(`/api/v1/sessions/${sessionId}/ranges`);
@@ -190,7 +192,7 @@ describe('Scenario and scoring (course A at high speed, real engine and queue)',
 
     // Cross-session statistics count finished sessions only: none while this one is still open, then it once archived.
     const before = (await http().get('/api/v1/analytics/courses').expect(200)).body as Array<{ course: string; teams: number }>;
-    expect(before.find((c) => c.course === 'template:course-a')).toBeUndefined();
+    expect(before.find((c) => c.course === 'ONLINE-A' && c.teams === 2)).toBeUndefined();
     await db.query(`INSERT INTO session_archives (session_id, finished_at, export_json, export_csv) VALUES ($1, now(), $2, '')`, [sessionId, exported.body]);
     const aggregate = await http().get('/api/v1/analytics/courses').expect(200);
     const courseA = (aggregate.body as Array<{ course: string; teams: number; objectives: Array<{ objectiveId: string; achievementRate: number }>; selfAnalysis: { plan: number; do: number } }>).find(
@@ -289,12 +291,13 @@ describe('Scenario and scoring (course A at high speed, real engine and queue)',
   });
 
   describe('Online A on its own clock', () => {
-    const onlineSession = randomUUID();
-    const trainee = randomUUID();
+    let onlineSession: string;
+    let trainee: string;
     let rangeId: string;
     let blueprint: RangeBlueprint;
 
     beforeAll(async () => {
+      ({ sessionId: onlineSession, teamIds: [trainee] } = await closedSessionWithTeams(http, 1));
       await http().post(`/api/v1/sessions/${onlineSession}/ranges`).send({ templateId: 'online-a', teamIds: [trainee] }).expect(202);
       await waitFor('the online A range ready', async () => {
         const res = await http().get(`/api/v1/sessions/${onlineSession}/ranges`);

@@ -1,11 +1,11 @@
 import { loadConfig } from '@app/config';
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { authed, bootstrapOperatorOf } from './support/access.js';
 import { BuiltProcess, freePort } from './support/built-processes.js';
 import { removeLabelledObjects } from './support/docker-cleanup.js';
 import { ROOT } from './support/processes.js';
 import { waitFor } from './support/waiting.js';
+import { closedSessionWithTeams } from './support/scheduling-api.js';
 
 /** The value of one series in a Prometheus text exposition (undefined when absent). */
 function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
@@ -45,8 +45,8 @@ describe('seeing it run: /metrics and JSON logs of the built API and worker', ()
   });
 
   it("serves every process's series at /metrics, and one range's story is in both logs by its id", async () => {
-    const sessionId = randomUUID();
-    const created = await http().post(`/api/v1/sessions/${sessionId}/ranges`).send({ templateId: 'tiny', teamIds: [randomUUID()] }).expect(202);
+    const { sessionId, teamIds } = await closedSessionWithTeams(http, 1);
+    const created = await http().post(`/api/v1/sessions/${sessionId}/ranges`).send({ templateId: 'tiny', teamIds }).expect(202);
     const rangeId = created.body.ranges[0].id as string;
     await waitFor(`range ${rangeId} ready`, async () => (await http().get(`/api/v1/ranges/${rangeId}`)).body.status === 'ready', 120000, 500);
 

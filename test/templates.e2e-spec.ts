@@ -12,6 +12,7 @@ import { stringify } from 'yaml';
 import { removeLabelledObjects } from './support/docker-cleanup.js';
 import { authed, operatorToken } from './support/access.js';
 import { createApiApp, createWorkerContext } from './support/test-app.js';
+import { closedSessionWithTeams } from './support/scheduling-api.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -229,8 +230,8 @@ describe('Reloading the catalogue over the API, in every process', () => {
     await http().post('/api/v1/templates/reload').expect(200);
     const before = (await http().get('/api/v1/templates/tiny').expect(200)).body;
 
-    const sessionId = randomUUID();
-    const created = await http().post(`/api/v1/sessions/${sessionId}/ranges`).send({ templateId: 'tiny', teamIds: [randomUUID()] }).expect(202);
+    const { sessionId, teamIds } = await closedSessionWithTeams(http, 1);
+    const created = await http().post(`/api/v1/sessions/${sessionId}/ranges`).send({ templateId: 'tiny', teamIds }).expect(202);
     const rangeId = created.body.ranges[0].id as string;
     const status = async () => (await http().get(`/api/v1/ranges/${rangeId}`).expect(200)).body;
     await until('the range to be ready', async () => ['ready', 'failed'].includes((await status()).status), 90_000);
@@ -258,7 +259,8 @@ describe('Reloading the catalogue over the API, in every process', () => {
     expect(env.stdout.trim()).toBe(`1.0.0 ${rendered.variables.flag}`);
 
     // A new range renders the reloaded template.
-    const next = await http().post(`/api/v1/sessions/${randomUUID()}/ranges`).send({ templateId: 'tiny', teamIds: [randomUUID()] }).expect(202);
+    const other = await closedSessionWithTeams(http, 1);
+    const next = await http().post(`/api/v1/sessions/${other.sessionId}/ranges`).send({ templateId: 'tiny', teamIds: other.teamIds }).expect(202);
     expect(next.body.ranges.map((r: { templateHash: string }) => r.templateHash)).toEqual([after.hash]);
     await http().post(`/api/v1/ranges/${rangeId}/teardown`).expect(202);
     await http().post(`/api/v1/ranges/${next.body.ranges[0].id}/teardown`).expect(202);

@@ -8,6 +8,7 @@ import { ROOT } from '../support/processes.js';
 import { authed, operatorToken } from '../support/access.js';
 import { createApiApp } from '../support/test-app.js';
 import { waitFor } from '../support/waiting.js';
+import { closedSessionWithTeams } from '../support/scheduling-api.js';
 
 /**
  * The API reaches this run's PostgreSQL through a relay on loopback that the test cuts (every
@@ -44,7 +45,8 @@ describe('faults: PostgreSQL unreachable', () => {
     await http().get(`/api/v1/ranges/${randomUUID()}`).expect(404);
     // Provisioned far ahead, so nothing touches the engine here.
     const provisionAt = new Date(Date.now() + 3600_000).toISOString();
-    const created = await http().post(`/api/v1/sessions/${randomUUID()}/ranges`).send({ templateId: 'tiny', teamIds: [randomUUID()], provisionAt }).expect(202);
+    const { sessionId, teamIds } = await closedSessionWithTeams(http, 1);
+    const created = await http().post(`/api/v1/sessions/${sessionId}/ranges`).send({ templateId: 'tiny', teamIds, provisionAt }).expect(202);
     const rangeId = created.body.ranges[0].id as string;
 
     await proxy.cut();

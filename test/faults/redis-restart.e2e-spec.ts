@@ -2,7 +2,6 @@ import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { loadConfig } from '@app/config';
 import { RangeScenarios } from '@app/scenario';
 import type { ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,6 +12,7 @@ import { ROOT } from '../support/processes.js';
 import { authed, operatorToken } from '../support/access.js';
 import { createApiApp, createWorkerContext } from '../support/test-app.js';
 import { waitFor } from '../support/waiting.js';
+import { closedSessionWithTeams } from '../support/scheduling-api.js';
 
 const TINY_TEMPLATES = path.join(ROOT, 'test/fixtures/tiny-templates');
 // The tiny template's one attack step is at 60 s of scenario time: 6 s of wall time at 10x.
@@ -52,9 +52,11 @@ describe('faults: Redis restarts', () => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
-  async function provisioned(sessionId: string): Promise<string> {
-    const created = await http().post(`/api/v1/sessions/${sessionId}/ranges`).send({ templateId: 'tiny', teamIds: [randomUUID()] }).expect(202);
-    return created.body.ranges[0].id as string;
+  /** A range of a new scheduled session (ranges need a real session and team), and that session. */
+  async function provisioned(): Promise<{ sessionId: string; rangeId: string }> {
+    const { sessionId, teamIds } = await closedSessionWithTeams(http, 1);
+    const created = await http().post(`/api/v1/sessions/${sessionId}/ranges`).send({ templateId: 'tiny', teamIds }).expect(202);
+    return { sessionId, rangeId: created.body.ranges[0].id as string };
   }
 
   const waitReady = (rangeId: string) =>
@@ -81,8 +83,7 @@ describe('faults: Redis restarts', () => {
     Object.assign(process.env, { REDIS_URL: `redis://127.0.0.1:${port}`, RANGE_TEMPLATES_DIR: TINY_TEMPLATES, SCENARIO_RECONCILE_INTERVAL_MS: '0' });
     api = await createApiApp();
     token ??= await operatorToken(api);
-    const sessionId = randomUUID();
-    const rangeId = await provisioned(sessionId); // queued: no worker runs yet
+    const { sessionId, rangeId } = await provisioned(); // queued: no worker runs yet
 
     await stopChild(redis);
     redis = await startRedisServer(port, dir);
@@ -111,8 +112,7 @@ describe('faults: Redis restarts', () => {
     api = await createApiApp();
     token ??= await operatorToken(api);
     worker = await createWorkerContext();
-    const sessionId = randomUUID();
-    const rangeId = await provisioned(sessionId);
+    const { sessionId, rangeId } = await provisioned();
     await waitReady(rangeId);
 
     await http().post(`/api/v1/sessions/${sessionId}/scenario`).send({ action: 'start', speed: SPEED }).expect(200);

@@ -2,11 +2,11 @@ import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { type AppConfig, loadConfig } from '@app/config';
 import { DockerEngine, type ExecResult, removeInstanceObjects } from '@app/docker';
 import { containerName } from '@app/ranges';
-import { randomUUID } from 'node:crypto';
 import { authed, operatorToken } from './access.js';
 import path from 'node:path';
 import request from 'supertest';
 import { ROOT } from './processes.js';
+import { closedSessionWithTeams } from './scheduling-api.js';
 import { createApiApp, createWorkerContext } from './test-app.js';
 import { waitFor } from './waiting.js';
 
@@ -66,10 +66,8 @@ export class RangeTestApp {
 
   /** One team's range of the template, ready (or an error with the range's failure reason). */
   async provision(templateId: string, timeoutMs = 180000): Promise<RangeBody> {
-    const created = await this.http()
-      .post(`/api/v1/sessions/${randomUUID()}/ranges`)
-      .send({ templateId, teamIds: [randomUUID()] })
-      .expect(202);
+    const { sessionId, teamIds } = await closedSessionWithTeams(() => this.http(), 1);
+    const created = await this.http().post(`/api/v1/sessions/${sessionId}/ranges`).send({ templateId, teamIds }).expect(202);
     const id = (created.body.ranges as RangeBody[])[0]!.id;
     const range = await waitFor(`range ${id} of ${templateId} to be provisioned`, async () => {
       const r = await this.range(id);

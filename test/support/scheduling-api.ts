@@ -94,3 +94,35 @@ export function jstDay(date: string, days = 1): { startsAt: string; endsAt: stri
   const end = new Date(start.getTime() + (days - 1) * 86400_000 + 7 * 3600_000);
   return { startsAt: start.toISOString(), endsAt: end.toISOString() };
 }
+
+type OperatorAgent = ReturnType<typeof authed>;
+let sessionsMade = 0;
+
+/**
+ * A scheduled Online A session closed with `teams` teams of one trainee each, made over the API as
+ * its operator: what ranges are requested for (they need a real session and real teams). Far in
+ * the future, so the session day moves it only when its ranges are requested.
+ */
+export async function closedSessionWithTeams(operator: () => OperatorAgent, teams = 1): Promise<{ sessionId: string; teamIds: string[] }> {
+  const tag = `${randomBytes(3).toString('hex')}-${++sessionsMade}`;
+  const ok = async (res: Promise<request.Response>, status: number, what: string) => {
+    const r = await res;
+    if (r.status !== status) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body;
+  };
+  const session = await ok(operator().post('/api/v1/sessions').send({ courseCode: 'ONLINE-A', teamSize: 1, seats: teams, ...jstDay('2030-12-10') }), 201, 'session');
+  await ok(operator().post(`/api/v1/sessions/${session.id}/transitions`).send({ status: 'open' }), 200, 'open');
+  const org = await ok(operator().post('/api/v1/organisations').send({ name: `Ranges org ${tag}`, typeCode: 'other' }), 201, 'organisation');
+  const teamIds: string[] = [];
+  for (let i = 1; i <= teams; i++) {
+    const trainee = await ok(
+      operator().post('/api/v1/trainees').send({ name: `Range trainee ${tag}-${i}`, email: `range-trainee-${tag}-${i}@example.org`, organisationId: org.id }),
+      201,
+      'trainee',
+    );
+    const enrolled = await ok(operator().post(`/api/v1/sessions/${session.id}/enrollments`).send({ traineeId: trainee.id }), 201, 'enrollment');
+    teamIds.push(enrolled.teamId);
+  }
+  await ok(operator().post(`/api/v1/sessions/${session.id}/transitions`).send({ status: 'closed' }), 200, 'close');
+  return { sessionId: session.id, teamIds };
+}

@@ -34,6 +34,14 @@ describe('loadConfig', () => {
     expect(lines.find((l) => l.includes('REDIS_URL'))).toContain('redis://');
     expect(lines.find((l) => l.includes('API_PORT'))).toBeDefined();
   });
+
+  it('holds the per-host range quota to a whole number from 1 to 10000', () => {
+    expect(loadConfig({}).RANGE_MAX_LIVE_PER_HOST).toBe(100);
+    expect(loadConfig({ RANGE_MAX_LIVE_PER_HOST: '12' }).RANGE_MAX_LIVE_PER_HOST).toBe(12);
+    for (const bad of ['0', '-3', '2.5', 'many', '10001']) {
+      expect(() => loadConfig({ RANGE_MAX_LIVE_PER_HOST: bad })).toThrow(/RANGE_MAX_LIVE_PER_HOST/);
+    }
+  });
 });
 
 describe('default folders', () => {

@@ -304,6 +304,13 @@ export class AppConfig {
   })
   COURSE_TEMPLATES = 'A=course-a,B-1=course-b,B-2=course-b,C=course-c,ONLINE-A=online-a';
 
+  /** Live ranges (not destroyed) the range host holds at once, every session together; a request beyond it is refused with the figures. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  RANGE_MAX_LIVE_PER_HOST = 100;
+
   /** Containers the range host runs at once (every session's ranges together). */
   @Transform(toInt)
   @IsInt()

@@ -1,5 +1,12 @@
 export { RangesModule } from './ranges.module.js';
-export { InvalidRangeRequestError, RangeNotFoundError, RangeSetConflictError, RangeStatusError } from './errors.js';
+export {
+  InvalidRangeRequestError,
+  RangeNotFoundError,
+  RangeQuotaExceededError,
+  RangeSetConflictError,
+  RangeStatusError,
+  RangeTargetNotFoundError,
+} from './errors.js';
 export { RangeService, type ProvisionSessionInput, type RangeNodeView, type RangeView, type SessionRangesView, type TraineeRangeNodeView, type TraineeRangeView } from './range.service.js';
 export { RangeLifecycle, RangeCancelledError } from './range-lifecycle.js';
 export { RangeProvisioner, NetworkRemovalError, PermanentProvisionError, type ProvisionObserver, type NodeProgress } from './range-provisioner.js';

@@ -1,12 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { AppConfig } from '@app/config';
 import { RangeEntity, RangeEventEntity, RangeNodeEntity, type RangeStatus, SessionRangeSetEntity } from '@app/database';
 import { joinFieldErrors, type FieldError } from '@app/errors';
 import { JobName, JobQueue } from '@app/queue';
 import { SessionTeamsReader } from '@app/scheduling';
 import { isVisibleToTrainees, RANGE_TEMPLATE_SOURCE, type RangeBlueprint, type RangeTemplateSource } from '@app/templates';
 import { randomBytes } from 'node:crypto';
-import { DataSource, In, Not } from 'typeorm';
-import { InvalidRangeRequestError, RangeNotFoundError, RangeSetConflictError, RangeStatusError } from './errors.js';
+import { DataSource, type EntityManager, In, Not } from 'typeorm';
+import {
+  InvalidRangeRequestError,
+  RangeNotFoundError,
+  RangeQuotaExceededError,
+  RangeSetConflictError,
+  RangeStatusError,
+  RangeTargetNotFoundError,
+} from './errors.js';
 import { RangeEventLog } from './range-event-log.js';
 import { RangeProvisioner } from './range-provisioner.js';
 
@@ -83,6 +91,7 @@ export class RangeService {
     private readonly events: RangeEventLog,
     private readonly provisioner: RangeProvisioner,
     private readonly sessionTeams: SessionTeamsReader,
+    private readonly config: AppConfig,
   ) {}
 
   /** The teams formed for a scheduled session (libs/scheduling); 409 when none are formed yet. */
@@ -92,19 +101,33 @@ export class RangeService {
     return teams.map((t) => t.id);
   }
 
-  async provisionSession(sessionId: string, input: ProvisionSessionInput, now = new Date()): Promise<SessionRangesView> {
-    const requested = input.teamIds ?? (await this.teamsOfScheduledSession(sessionId));
-    const teamIds = [...new Set(requested)];
-    const provisionAt =
-      input.provisionAt ??
-      (input.startsAt ? new Date(input.startsAt.getTime() - (input.leadMinutes ?? DEFAULT_LEAD_MINUTES) * 60_000) : now);
+  /** When provisioning starts for this request. */
+  private static provisionTime(input: Omit<ProvisionSessionInput, 'templateId'>, now: Date): Date {
+    return input.provisionAt ?? (input.startsAt ? new Date(input.startsAt.getTime() - (input.leadMinutes ?? DEFAULT_LEAD_MINUTES) * 60_000) : now);
+  }
+
+  /** Refuses (400, every failing field at once) a request that contradicts itself, before anything is looked up. */
+  checkRequest(input: Omit<ProvisionSessionInput, 'templateId'>, now = new Date()): void {
+    const provisionAt = RangeService.provisionTime(input, now);
     const fields: FieldError[] = [];
     const refuse = (field: string, message: string) => fields.push({ field, messages: [message] });
-    if (teamIds.length !== requested.length) refuse('teamIds', 'teamIds lists a team twice');
+    if (input.teamIds && new Set(input.teamIds).size !== input.teamIds.length) refuse('teamIds', 'teamIds lists a team twice');
     if (input.provisionAt && input.startsAt) refuse('provisionAt', 'give provisionAt or startsAt (with leadMinutes), not both');
     if (input.leadMinutes !== undefined && !input.startsAt) refuse('leadMinutes', 'leadMinutes needs startsAt');
     if (input.teardownAt && input.teardownAt <= provisionAt) refuse('teardownAt', 'teardownAt must be after the provisioning time');
     if (fields.length) throw new InvalidRangeRequestError(joinFieldErrors(fields), fields);
+  }
+
+  /**
+   * Creates ranges for teams of a scheduled session and enqueues their flow. The session and
+   * each team must exist (404 otherwise; the foreign keys hold it too), and two quotas are
+   * kept: a session has at most one live range per team, the host at most
+   * RANGE_MAX_LIVE_PER_HOST (409 with the figures).
+   */
+  async provisionSession(sessionId: string, input: ProvisionSessionInput, now = new Date()): Promise<SessionRangesView> {
+    this.checkRequest(input, now);
+    const teamIds = input.teamIds ?? (await this.teamsOfScheduledSession(sessionId));
+    const provisionAt = RangeService.provisionTime(input, now);
 
     // An unknown template is a TemplateNotFoundError (404).
     const summary = await this.templates.describe(input.templateId);
@@ -112,10 +135,12 @@ export class RangeService {
     const { ranges, set } = await this.dataSource.transaction(async (manager) => {
       // One request per session at a time, so the "one live range per team" check below holds.
       await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`range-set:${sessionId}`]);
+      const teamCount = await this.checkTargets(manager, sessionId, teamIds);
       const taken = await manager.find(RangeEntity, { where: { sessionId, teamId: In(teamIds), status: Not('destroyed') } });
       if (taken.length) {
         throw new RangeSetConflictError(`team(s) ${taken.map((r) => r.teamId).join(', ')} already have a range in this session (${taken.map((r) => r.id).join(', ')})`);
       }
+      await this.checkQuotas(manager, sessionId, teamCount, teamIds.length);
       const rows = teamIds.map((teamId) =>
         manager.create(RangeEntity, {
           sessionId,
@@ -155,6 +180,28 @@ export class RangeService {
     );
     if (input.teardownAt) await this.scheduleSessionTeardown(sessionId, set.generation, input.teardownAt, now);
     return this.listForSession(sessionId);
+  }
+
+  /** 404 for an unknown session or a team not of it (in the request's transaction); the session's team count. */
+  private async checkTargets(manager: EntityManager, sessionId: string, teamIds: string[]): Promise<number> {
+    // FOR SHARE: the session and its teams stay while the ranges are written.
+    const [session] = (await manager.query(`SELECT id FROM sessions WHERE id = $1 FOR SHARE`, [sessionId])) as Array<{ id: string }>;
+    if (!session) throw new RangeTargetNotFoundError(`session ${sessionId} does not exist`);
+    const teams = (await manager.query(`SELECT id FROM teams WHERE session_id = $1 FOR SHARE`, [sessionId])) as Array<{ id: string }>;
+    const unknown = teamIds.filter((id) => !teams.some((t) => t.id === id));
+    if (unknown.length) throw new RangeTargetNotFoundError(`team(s) ${unknown.join(', ')} of session ${sessionId} do not exist`);
+    return teams.length;
+  }
+
+  /** 409 with the figures when the request would pass a quota: a session's team count, the host's RANGE_MAX_LIVE_PER_HOST. */
+  private async checkQuotas(manager: EntityManager, sessionId: string, teamCount: number, requested: number): Promise<void> {
+    const sessionLive = await manager.count(RangeEntity, { where: { sessionId, status: Not('destroyed') } });
+    if (sessionLive + requested > teamCount) throw new RangeQuotaExceededError('session', teamCount, sessionLive, requested);
+    // The host quota counts every session's ranges: one request at a time host-wide, so two cannot both pass it.
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('range-host-quota', 0))`);
+    const hostLive = await manager.count(RangeEntity, { where: { status: Not('destroyed') } });
+    const limit = this.config.RANGE_MAX_LIVE_PER_HOST;
+    if (hostLive + requested > limit) throw new RangeQuotaExceededError('host', limit, hostLive, requested);
   }
 
   private async scheduleSessionTeardown(sessionId: string, generation: number, at: Date, now: Date): Promise<void> {

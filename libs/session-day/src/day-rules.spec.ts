@@ -38,6 +38,14 @@ describe('nextDayStep: the session life cycle', () => {
     });
     // Provisioning that started without ranges (a crash between the two) resumes.
     expect(nextDayStep(p, at(0), timing)).toMatchObject({ kind: 'request-ranges' });
+    // Ranges torn down on purpose while provisioning are not requested again: the session is closed again.
+    for (const setStatus of ['destroyed', 'scheduled'] as const) {
+      expect(nextDayStep({ ...p, ranges: set({ setStatus, live: 0, active: 0 }) }, at(0), timing)).toEqual({
+        kind: 'move',
+        to: 'closed',
+        reason: 'every range was torn down while provisioning',
+      });
+    }
   });
 
   it('resumes a failed session when a range is retried, and leaves failed ranges to the operator', () => {

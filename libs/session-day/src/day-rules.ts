@@ -60,6 +60,8 @@ export function nextDayStep(f: SessionFacts, now: Date, timing: DayTiming): DayS
       if (t >= f.startsAt.getTime() - timing.leadMs) return { kind: 'request-ranges', why: 'pre-provisioning lead time reached' };
       return NONE;
     case 'provisioning':
+      // A range set whose every range was torn down (an operator, a scheduled teardown): closed again, nothing re-requested behind their back.
+      if (r && r.live === 0) return { kind: 'move', to: 'closed', reason: 'every range was torn down while provisioning' };
       if (!r || r.live === 0) return { kind: 'request-ranges', why: 'provisioning had started without ranges (resumed)' };
       if (r.setStatus === 'ready' && r.active === 0) return { kind: 'move', to: 'ready', reason: "every team's range is ready" };
       if (r.active === 0 && r.failed > 0) {

@@ -16,7 +16,7 @@ import { ClockTransitionError, ScenarioClockService } from '@app/scenario';
 import { SESSION_TRANSITIONS, SessionService, SessionTransitionError, transitionRefusal, type SessionView } from '@app/scheduling';
 import { DataSource, IsNull, Not } from 'typeorm';
 import { nextDayStep, type DayStep, type SessionFacts } from './day-rules.js';
-import { InvalidSessionDayRequestError } from './errors.js';
+import { InvalidSessionDayRequestError, SessionDayNotFoundError } from './errors.js';
 import { HostCapacity } from './host-capacity.js';
 import { SessionArchiver, SYSTEM_ACTOR } from './session-archiver.js';
 import { SessionLocks } from './session-locks.js';
@@ -24,7 +24,7 @@ import { SessionLocks } from './session-locks.js';
 export interface RangeRequest {
   /** The template; the session's override or its course's configured one when absent. */
   templateId?: string;
-  /** Only for a range set that is not a scheduled session's (fixtures, tests): its teams. */
+  /** Teams of the session to give a range (404 for one that is not); every team without a live range when absent. */
   teamIds?: string[];
   teardownAt?: Date;
   provisionAt?: Date;
@@ -162,16 +162,11 @@ export class SessionLifecycle implements OnModuleInit {
    * in line (sessions waiting longer go first) and the tick asks again.
    */
   async requestRanges(sessionId: string, input: RangeRequest, actor: string, now = new Date()): Promise<RangeRequestOutcome> {
-    const scheduled = await this.dataSource.manager.findOne(SessionEntity, { where: { id: sessionId } });
-    if (!scheduled) {
-      // A range set of no scheduled session (fixtures, tests): the ranges service alone.
-      if (!input.templateId) {
-        throw new InvalidSessionDayRequestError('templateId is required for a range set of no scheduled session', [
-          { field: 'templateId', messages: ['templateId is required for a range set of no scheduled session'] },
-        ]);
-      }
-      return { ranges: await this.ranges.provisionSession(sessionId, { ...input, templateId: input.templateId }, now), waitingPosition: null };
-    }
+    // A request that contradicts itself is refused (400, every field) before anything is looked up.
+    this.ranges.checkRequest(input, now);
+    const scheduled = await this.dataSource.manager.exists(SessionEntity, { where: { id: sessionId } });
+    // Ranges belong to a scheduled session (foreign keys); an unknown one is 404 like any unknown id.
+    if (!scheduled) throw new SessionDayNotFoundError(`session ${sessionId} does not exist`);
     return this.locks.withCapacity(() => this.admit(sessionId, input, actor, now));
   }
 
@@ -190,9 +185,9 @@ export class SessionLifecycle implements OnModuleInit {
     if (teams.length === 0) {
       throw new SessionTransitionError('the session has no teams to give ranges to: close its enrollment to form them', from, 'provisioning', SESSION_TRANSITIONS[from]);
     }
-    if (input.teamIds?.some((id) => !teams.some((t) => t.id === id))) {
-      throw new InvalidSessionDayRequestError('teamIds must be teams of this session', [{ field: 'teamIds', messages: ['teamIds must be teams of this session'] }]);
-    }
+    const unknownTeams = input.teamIds?.filter((id) => !teams.some((t) => t.id === id)) ?? [];
+    // A team of no session, or of another one, is unknown here (404, as for any unknown id).
+    if (unknownTeams.length) throw new SessionDayNotFoundError(`team(s) ${unknownTeams.join(', ')} of session ${sessionId} do not exist`);
     const templateId = input.templateId ?? (await this.capacity.templateOf(sessionId, session.courseCode));
     if (!templateId) {
       throw new InvalidSessionDayRequestError(`no range template is configured for course ${session.courseCode} (COURSE_TEMPLATES); give templateId`, [

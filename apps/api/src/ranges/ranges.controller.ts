@@ -33,8 +33,11 @@ export class SessionRangesController {
     description: 'Ranges created (the session becomes provisioning); one flow provisions them. When the range host is full, status "waiting" and the place in line',
   })
   @ApiBadRequestResponse({ description: 'Invalid body' })
-  @ApiNotFoundResponse({ description: 'Unknown template' })
-  @ApiConflictResponse({ description: 'The session is not closed with teams (with the allowed next states), or every team already has a range' })
+  @ApiNotFoundResponse({ description: 'Unknown session, team of the session or template' })
+  @ApiConflictResponse({
+    description:
+      'The session is not closed with teams (with the allowed next states), every team already has a range, or a quota would be passed: `quota` (session: one live range per team; host: RANGE_MAX_LIVE_PER_HOST), `limit`, `live`, `requested`',
+  })
   async provision(
     @Param('sessionId', ParseUUIDPipe) sessionId: string,
     @Body() body: ProvisionSessionRangesDto,

@@ -1,4 +1,6 @@
-import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { SessionEntity } from './scheduling/session.entity.js';
+import { TeamEntity } from './scheduling/team.entity.js';
 
 export const RANGE_STATUSES = [
   'pending',
@@ -16,12 +18,16 @@ export type RangeStatus = (typeof RANGE_STATUSES)[number];
 @Entity({ name: 'ranges' })
 @Index('ranges_session_idx', ['sessionId'])
 @Index('ranges_active_team_uq', ['sessionId', 'teamId'], { unique: true, where: `status <> 'destroyed'` })
+@Index('ranges_team_idx', ['teamId'])
+// A range belongs to a scheduled session and to one of that session's teams.
+@ForeignKey(() => TeamEntity, ['sessionId', 'teamId'], ['sessionId', 'id'], { name: 'ranges_team_fk' })
 @Check('ranges_status_check', `status IN ('pending','provisioning','ready','failed','degraded','resetting','tearing_down','destroyed')`)
 export class RangeEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
   @Column({ name: 'session_id', type: 'uuid' })
+  @ForeignKey(() => SessionEntity, { name: 'ranges_session_fk' })
   sessionId!: string;
 
   @Column({ name: 'team_id', type: 'uuid' })

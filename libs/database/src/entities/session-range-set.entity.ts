@@ -1,4 +1,5 @@
-import { Check, Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, ForeignKey, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { SessionEntity } from './scheduling/session.entity.js';
 
 export type RangeSetStatus = 'scheduled' | 'provisioning' | 'ready' | 'failed' | 'tearing_down' | 'destroyed';
 
@@ -7,6 +8,7 @@ export type RangeSetStatus = 'scheduled' | 'provisioning' | 'ready' | 'failed' |
 @Check('session_range_sets_status_check', `status IN ('scheduled','provisioning','ready','failed','tearing_down','destroyed')`)
 export class SessionRangeSetEntity {
   @PrimaryColumn({ name: 'session_id', type: 'uuid' })
+  @ForeignKey(() => SessionEntity, { name: 'session_range_sets_session_fk' })
   sessionId!: string;
 
   @Column({ type: 'text' })

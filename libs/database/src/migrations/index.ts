@@ -9,6 +9,7 @@ import { AuditSearch1764300600003 } from './1764300600003-audit-search.js';
 import { RangeTeardownRetries1764301300000 } from './1764301300000-range-teardown-retries.js';
 import { Access1764301400000 } from './1764301400000-access.js';
 import { SessionDay1764301500000 } from './1764301500000-session-day.js';
+import { RangeForeignKeys1764301600000 } from './1764301600000-range-foreign-keys.js';
 
 /** Migrations in order. Listed, not globbed, so ts-jest and the compiled build see the same set. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   RangeTeardownRetries1764301300000,
   Access1764301400000,
   SessionDay1764301500000,
+  RangeForeignKeys1764301600000,
 ];

@@ -4,6 +4,8 @@ import { SessionEntity } from './session.entity.js';
 /** A team of a session; each team later gets its own isolated range (libs/ranges). */
 @Entity({ name: 'teams' })
 @Unique('teams_session_number_key', ['sessionId', 'number'])
+// The target of the ranges' (session, team) foreign key.
+@Unique('teams_session_id_key', ['sessionId', 'id'])
 export class TeamEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
