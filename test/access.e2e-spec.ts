@@ -197,6 +197,17 @@ describe('access: identity and authorisation (real PostgreSQL and Redis)', () =>
     await authed(url, unassigned.token).get('/api/v1/analytics/courses').expect(200);
   });
 
+  it('refuses an instructor taken off a session as soon as PostgreSQL announces it (within 2 s, not the 30 s the guard may keep an assignment), and admits them again', async () => {
+    const board = () => authed(url, assigned.token).get(`/api/v1/sessions/${team1.sessionId}/board`);
+    await board().expect(200);
+    await board().expect(200); // now from memory
+    await api.http().patch(`/api/v1/sessions/${team1.sessionId}`).send({ instructorIds: [] }).expect(200);
+    // PostgreSQL announces the change on commit; without that the guard would trust its memory for ACCESS_CACHE_MS (30 s).
+    await waitFor('the assignment forgotten', async () => (await board()).status === 403, 2000, 20);
+    await api.http().patch(`/api/v1/sessions/${team1.sessionId}`).send({ instructorIds: [assigned.instructorId] }).expect(200);
+    await waitFor('the assignment back', async () => (await board()).status === 200, 2000, 20);
+  });
+
   it("answers another team's range exactly as an unknown one, and records the attempt", async () => {
     const unknown = randomUUID();
     const foreign = keep('foreign range', await asTrainee(trainee1).get(`/api/v1/ranges/${team2.rangeId}`));

@@ -18,9 +18,12 @@ import { UserDirectory } from './user-directory.js';
   exports: [CredentialStore, RateLimiter, UserDirectory, TraineeAccess, ResourceResolver, AccessGuard],
 })
 export class AccessModule implements OnApplicationBootstrap {
-  constructor(private readonly credentials: CredentialStore) {}
+  constructor(
+    private readonly credentials: CredentialStore,
+    private readonly resolver: ResourceResolver,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.credentials.listen();
+    await Promise.all([this.credentials.listen(), this.resolver.listen()]);
   }
 }

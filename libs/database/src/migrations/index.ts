@@ -10,6 +10,7 @@ import { RangeTeardownRetries1764301300000 } from './1764301300000-range-teardow
 import { Access1764301400000 } from './1764301400000-access.js';
 import { SessionDay1764301500000 } from './1764301500000-session-day.js';
 import { RangeForeignKeys1764301600000 } from './1764301600000-range-foreign-keys.js';
+import { AccessChangeNotify1764301700000 } from './1764301700000-access-change-notify.js';
 
 /** Migrations in order. Listed, not globbed, so ts-jest and the compiled build see the same set. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   Access1764301400000,
   SessionDay1764301500000,
   RangeForeignKeys1764301600000,
+  AccessChangeNotify1764301700000,
 ];
