@@ -10,9 +10,11 @@
  *   2. asks for the two teams' isolated ranges (the session's own life cycle
  *      takes it to provisioning, then ready when both ranges are);
  *   3. runs the scenario at 60x (starting the clock makes the session running);
- *   4. a scripted defender works in team 1 (it reads its own range's answers
- *      from the database, standing in for trainees who find them in the logs),
- *      while nobody acts in team 2;
+ *   4. a scripted defender works in team 1 as a person would: through the
+ *      trainee's web terminals (WebSocket, ticket from the API) it reads the
+ *      log server's evidence and the web server's processes, finds the answers
+ *      there, cleans the web server, then answers and reports through the
+ *      trainee routes; nobody acts in team 2. The demo never reads the database;
  *   5. prints the instructor board;
  *   6. stops the clock: the session finishes by itself (final evaluation,
  *      frozen scores, archive) and its ranges go after the grace (10 s here).
@@ -22,11 +24,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { WebSocket } from 'ws';
 import { createThrowawayEnvironment, removeThrowawayEnvironment } from '@app/throwaway';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 const SPEED = 60;
+/** The webapp's log line names the client as httpd saw it: `[::ffff:10.210.0.5]` (IPv4 over IPv6). */
+const ATTACKER_IN_LOG = /ping request from \[?(?:::ffff:)?(\d+\.\d+\.\d+\.\d+)\]?/;
 
 const say = (line: string) => console.log(`[demo] ${line}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -63,10 +67,9 @@ async function main(): Promise<void> {
     SCORING_EVALUATION_INTERVAL_MS: '1000',
     SESSION_TICK_INTERVAL_MS: '1000',
     SESSION_TEARDOWN_GRACE_SECONDS: '10',
-    LOG_LEVEL: process.env.DEMO_VERBOSE ? 'debug' : 'warn',
+    LOG_LEVEL: process.env.DEMO_VERBOSE ? 'debug' : 'error',
   };
   const children: ChildProcess[] = [];
-  const db = new pg.Client({ connectionString: environment.settings.DATABASE_URL });
   const runCapturing = (script: string, args: string[]) =>
     new Promise<string>((resolve, reject) => {
       const child = spawn(process.execPath, [path.join(ROOT, script), ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -170,46 +173,83 @@ async function main(): Promise<void> {
     await waitFor('the session to be running', async () => (await instructorCall('GET', `/sessions/${session.id}/day`)).status === 'running', 30000);
     say(`scenario started at ${SPEED}x, session running (course A's attack takes 20 minutes: 20 s here)`);
 
-    // 4. Team 1 defends; team 2 does nothing.
-    await db.connect();
-    const rows = (await db.query(`SELECT id, team_id, blueprint FROM ranges WHERE session_id = $1`, [session.id])).rows;
-    const defender = rows.find((r) => r.team_id === teams[0]!.id)!;
-    const v = defender.blueprint.variables as Record<string, string>;
-    await waitFor('the implant step', async () => ((await db.query(`SELECT 1 FROM attack_runs WHERE range_id = $1 AND step_id = 'implant'`, [defender.id])).rowCount ?? 0) > 0, 90000, 200);
-    say(`${teams[0]!.name}: implant seen; patching the CGI, killing and deleting the implant, clearing cron`);
-    await defend(env, defender.id, v.implant_name!);
-    for (const [objective, value] of Object.entries({
-      'attacker-address': v.attacker_ip!,
-      'c2-domain': v.c2_domain!,
-      'vulnerable-program': '/cgi-bin/ping',
-      'implant-path': `/tmp/.cache/${v.implant_name}`,
-      'stolen-file': `/run/data/${v.customer_file}`,
-    })) {
-      const answer = await trainee1('POST', `/ranges/${defender.id}/objectives/${objective}/answers`, { value });
-      say(`${teams[0]!.name}: answer ${objective} -> ${answer.correct ? 'correct' : 'wrong'} (${answer.pointsAwarded} points)`);
+    // 4. Team 1 defends through its own terminals, as its trainees would; team 2 does nothing.
+    const rangeOf = (teamId: string) => rangesOf.find((r) => r.teamId === teamId)!;
+    const rangesOf: Array<{ id: string; teamId: string }> = (await instructorCall('GET', `/sessions/${session.id}/ranges`)).ranges;
+    const defenderRange = me1.enrolment.rangeId as string;
+    const logs = await NodeShell.open(base, trainee1, defenderRange, 'logserver');
+    const web = await NodeShell.open(base, trainee1, defenderRange, 'web');
+    say(`${teams[0]!.name}: terminals open on logserver (as ${logs.user}) and web (as ${web.user}), through the API's WebSocket`);
+    // The implant shows in the web server's process list once it is dropped.
+    // (while it is being downloaded, the only line is wget's: wait for the running implant)
+    const IMPLANT = /sh (\/tmp\/\.cache\/\S+) (\S+) (\d+)/;
+    const implantLine = await waitFor('the implant in ps', async () => (await web.run("ps -o args | grep '[/]tmp/[.]cache/'")).split('\n').find((l) => IMPLANT.test(l)), 90000, 1000);
+    const [, implantPath, c2Domain, c2Port] = IMPLANT.exec(implantLine)!;
+    say(`${teams[0]!.name}: ps on web shows "${implantLine.trim().slice(0, 80)}"`);
+    // The webapp logs every request of the network-check page; the injected ones carry a ';'.
+    const injected = await waitFor('the injection in the log server\'s evidence', async () => {
+      const line = (await logs.run("grep 'ping request from' /var/log/remote/all.log | grep ';' | tail -n 1")).trim();
+      return ATTACKER_IN_LOG.test(line) ? line : undefined;
+    }, 30000, 1000).catch(async (err) => {
+      say(`the log server's last lines: ${await logs.run('tail -n 5 /var/log/remote/all.log; ls -la /var/log/remote/')}`);
+      throw err;
+    });
+    const attackerIp = ATTACKER_IN_LOG.exec(injected)![1]!;
+    say(`${teams[0]!.name}: the log server shows the injection: "${injected.slice(0, 100)}…"`);
+    say(`${teams[0]!.name}: patching the CGI, killing and deleting the implant, clearing cron, restoring the page`);
+    const implant = implantPath!.split('/').pop()!;
+    // The hole first (no new injection lands after it), then the foothold; then check, as a careful
+    // trainee would: a step that was already under way may have added its cron line meanwhile.
+    await web.run(`sed -i 's/^eval .*/case "$host" in *[!0-9.]*) echo rejected ;; *) ping -c 1 -W 1 "$host" ;; esac/' /run/app/ping.sh`);
+    for (let round = 1; ; round++) {
+      for (const command of ['crontab -r', `pkill -f ${implant}`, `rm -rf /tmp/.cache /tmp/.${implant}.pid && cp /srv/www/index.html /run/www/index.html`]) {
+        await web.run(command);
+      }
+      await sleep(2000);
+      const left = (await web.run(`{ crontab -l; ps -o args; ls -a /tmp; } 2>/dev/null | grep '[${implant[0]}]${implant.slice(1)}\\|^[.]cache$'`)).trim();
+      if (!left) break;
+      if (round === 5) throw new Error(`the foothold keeps coming back: ${left}`);
+      say(`${teams[0]!.name}: still there: ${left.replace(/\n/g, ' | ')}; cleaning again`);
     }
-    const report = await trainee1('POST', `/ranges/${defender.id}/objectives/incident-report/report`, {
+    // What the attacker was after: the customer-data file under /run/data (the exfiltration itself was blocked).
+    const stolenFile = `/run/data/${(await web.run('ls /run/data')).trim().split(/\s+/)[0]}`;
+    for (const [objective, value] of Object.entries({
+      'attacker-address': attackerIp,
+      'c2-domain': c2Domain!,
+      'vulnerable-program': '/cgi-bin/ping',
+      'implant-path': implantPath!,
+      'stolen-file': stolenFile,
+    })) {
+      const answer = await trainee1('POST', `/ranges/${defenderRange}/objectives/${objective}/answers`, { value });
+      say(`${teams[0]!.name}: answer ${objective} = ${value} -> ${answer.correct ? 'correct' : 'wrong'} (${answer.pointsAwarded} points)`);
+    }
+    logs.close();
+    web.close();
+    const report = await trainee1('POST', `/ranges/${defenderRange}/objectives/incident-report/report`, {
       timeline: [{ at: 'T+4m', event: 'command injection in /cgi-bin/ping' }, { at: 'T+7m', event: 'implant beaconing to C2' }],
       impact: 'Web server compromised; implant beaconing to C2.',
-      iocs: [v.attacker_ip, v.c2_domain, v.c2_port, `/tmp/.cache/${v.implant_name}`, v.customer_file],
+      iocs: [attackerIp, c2Domain, c2Port, implantPath, stolenFile.split('/').pop()],
       actions: ['patched the CGI', 'killed and deleted the implant', 'removed the cron entry', 'restored the page'],
       recommendations: ['validate input in CGI scripts', 'filter egress traffic'],
       selfAnalysis: [{ item: 'late detection', cause: 'do' }],
     });
     await instructorCall('POST', `/reports/${report.reportId}/grade`, { points: 120, rubric: { timeline: 30, impact: 30, actions: 30, recommendations: 30 } });
     say(`${teams[0]!.name}: report submitted (IOC points ${report.autoPoints}) and graded by the instructor (120)`);
+    const commands = (await instructorCall('GET', `/ranges/${defenderRange}/timeline`)).filter((e: { kind: string }) => e.kind === 'command');
+    say(`the instructor's timeline of ${teams[0]!.name} holds the ${commands.length} command lines its trainee typed`);
 
-    const attackSteps = defender.blueprint.scenario.attack.length;
-    await waitFor('the end of the attack in both ranges', async () => {
-      const { rows: r } = await db.query(`SELECT count(*)::int AS n FROM attack_runs WHERE range_id = ANY($1)`, [rows.map((x) => x.id)]);
-      return r[0].n === attackSteps * 2;
-    }, 120000);
+    const template = await instructorCall('GET', `/templates/${ready.templateId ?? 'course-a'}`);
+    const attackSteps: number = template.attackSteps;
+    const stepsRun = async (rangeId: string) => new Set((await instructorCall('GET', `/ranges/${rangeId}/timeline`)).filter((e: { kind: string }) => e.kind === 'attack-step').map((e: { ref: string }) => e.ref)).size;
+    await waitFor('the end of the attack in both ranges', async () => (await Promise.all(rangesOf.map((r) => stepsRun(r.id)))).every((n) => n >= attackSteps), 120000);
     await sleep(5000); // a few evaluations after the last step
     await instructorCall('POST', `/sessions/${session.id}/scenario`, { action: 'stop' });
 
     // 5. The instructor board.
     const board = await instructorCall('GET', `/sessions/${session.id}/board`);
     printBoard(board, teams);
+    const unmet = (await trainee1('GET', `/ranges/${defenderRange}/objectives`)).filter((o: { met: boolean }) => !o.met).map((o: { id: string }) => o.id);
+    say(`${teams[0]!.name}'s own view of its objectives: ${unmet.length ? `not met: ${unmet.join(', ')}` : 'every one met'}`);
     // Fair scores: the team that did nothing has nothing, not points for objectives met before the attack.
     const idle = (board.teams as Array<{ teamId: string; score: number; metrics: Record<string, unknown> }>).find((t) => t.teamId === teams[1]!.id)!;
     const idleTimes = ['timeToDetectSeconds', 'timeToContainSeconds', 'timeToRecoverSeconds'].filter((k) => idle.metrics[k] !== null && idle.metrics[k] !== undefined);
@@ -217,11 +257,10 @@ async function main(): Promise<void> {
       throw new Error(`the idle team ${teams[1]!.name} scored ${idle.score} with ${idleTimes.join(', ') || 'no'} time metrics: scoring is unfair`);
     }
     say(`${teams[1]!.name} (idle): 0 points and no time metric, as it should be`);
-    for (const r of rows) {
-      const runs = (await db.query(`SELECT step_id, status, exit_code, left(output, 80) AS output FROM attack_runs WHERE range_id = $1 ORDER BY scenario_ms`, [r.id])).rows;
-      const name = teams.find((t) => t.id === r.team_id)?.name;
-      say(`${name} attack steps: ${runs.map((x) => `${x.step_id} ${x.status}`).join(', ')}`);
-      if (process.env.DEMO_VERBOSE) for (const x of runs) say(`  ${x.step_id}: exit ${x.exit_code} ${JSON.stringify(x.output)}`);
+    for (const team of teams) {
+      const runs = (await instructorCall('GET', `/ranges/${rangeOf(team.id).id}/timeline`)).filter((e: { kind: string }) => e.kind === 'attack-step');
+      say(`${team.name} attack steps: ${runs.map((x: { ref: string; type: string }) => `${x.ref} ${x.type}`).join(', ')}`);
+      if (process.env.DEMO_VERBOSE) for (const x of runs) say(`  ${x.ref}: ${JSON.stringify(x.summary)}`);
     }
 
     // 6. The clock was stopped: the session finishes by itself, is archived, and its ranges go after the grace.
@@ -230,11 +269,10 @@ async function main(): Promise<void> {
       return day.status === 'finished' && day.archivedAt ? day : undefined;
     }, 60000);
     say(`session finished at ${finished.archivedAt}; scores frozen and archived`);
-    await waitFor('teardown', async () => (await db.query(`SELECT 1 FROM ranges WHERE session_id = $1 AND status <> 'destroyed'`, [session.id])).rowCount === 0, 60000);
+    await waitFor('teardown', async () => (await operator('GET', `/sessions/${session.id}/ranges`)).ranges.every((r: { status: string }) => r.status === 'destroyed'), 60000);
     const archive = await instructorCall('GET', `/sessions/${session.id}/archive`);
     say(`ranges torn down; the archive still answers: ${archive.export.teams.map((t: { teamName: string; score: number }) => `${t.teamName} ${t.score}`).join(', ')}`);
   } finally {
-    await db.end().catch(() => undefined);
     for (const child of children) child.kill('SIGTERM');
     await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));
     await removeThrowawayEnvironment(environment, { keepDatabase: !!process.env.DEMO_KEEP_DATABASE });
@@ -242,23 +280,61 @@ async function main(): Promise<void> {
   }
 }
 
-/** What the trainees are expected to do on their web server, run through the engine as their shell would. */
-async function defend(env: NodeJS.ProcessEnv, rangeId: string, implant: string): Promise<void> {
-  const { loadConfig } = await import('../../../libs/config/src/index.js');
-  const { DockerEngine, labelKeys } = await import('../../../libs/docker/src/index.js');
-  const config = loadConfig(env);
-  const engine = DockerEngine.fromConfig(config);
-  const keys = labelKeys(config.DOCKER_LABEL_NAMESPACE);
-  const [web] = await engine.listContainers({ [keys.range]: rangeId, [keys.node]: 'web' });
-  for (const argv of [
-    ['sh', '-c', `sed -i 's/^eval .*/case "$host" in *[!0-9.]*) echo rejected ;; *) ping -c 1 -W 1 "$host" ;; esac/' /run/app/ping.sh`],
-    ['crontab', '-r'],
-    ['pkill', '-f', implant],
-    ['sh', '-c', 'rm -rf /tmp/.cache && cp /srv/www/index.html /run/www/index.html'],
-  ]) {
-    await engine.exec(web!.id, argv);
+/**
+ * A trainee's terminal on one node, as the browser console opens it: a single-use ticket from the
+ * API, then the WebSocket. `run` types a command line and returns what the shell printed for it.
+ */
+class NodeShell {
+  private output = '';
+  private count = 0;
+
+  private constructor(
+    private readonly ws: WebSocket,
+    readonly user: string,
+  ) {
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      if (isBinary) this.output += data.toString('utf8');
+    });
   }
-  engine.close();
+
+  static async open(base: string, call: (method: string, route: string, body?: unknown) => Promise<any>, rangeId: string, node: string): Promise<NodeShell> {
+    const ticket = await call('POST', `/ranges/${rangeId}/nodes/${node}/terminal-tickets`, { mode: 'shell' });
+    const ws = new WebSocket(`${base.replace(/^http/, 'ws').replace(/\/api\/v1$/, '')}${ticket.path}`);
+    const ready = await new Promise<{ user: string }>((resolve, reject) => {
+      ws.on('message', (data: Buffer, isBinary: boolean) => {
+        if (isBinary) return;
+        const control = JSON.parse(data.toString('utf8'));
+        if (control.type === 'ready') resolve(control);
+        if (control.type === 'closed') reject(new Error(`terminal on ${node} closed: ${control.message}`));
+      });
+      ws.on('error', reject);
+    });
+    const shell = new NodeShell(ws, ready.user);
+    ws.send(JSON.stringify({ type: 'resize', cols: 200, rows: 50 }));
+    return shell;
+  }
+
+  /** Types `command`; the end marker is computed by the shell, so the echoed line never matches it. */
+  async run(command: string): Promise<string> {
+    const n = ++this.count;
+    const start = this.output.length;
+    this.ws.send(`${command}; echo "@@end-$((${n}+0))@@"\r`);
+    const marker = `@@end-${n}@@`;
+    const text = await waitFor(`the shell's answer to "${command.slice(0, 40)}"`, async () => {
+      const seen = this.output.slice(start);
+      const at = seen.lastIndexOf(marker);
+      return at >= 0 ? seen.slice(0, at) : undefined;
+    }, 20000, 50);
+    // Drop what came before the echo of the typed line (the last prompt), the echo itself, and the
+    // terminal's escape sequences.
+    const echoed = text.indexOf(`$((${n}+0))`);
+    const afterEcho = text.slice(text.indexOf('\n', echoed) + 1);
+    return afterEcho.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
+  }
+
+  close(): void {
+    this.ws.close();
+  }
 }
 
 function nextWeekdayInJst(): string {
