@@ -13,7 +13,8 @@ import { createApiApp } from './support/test-app.js';
  * this file), on the real PostgreSQL and Redis: wrong types, unknown fields, JSON deeper than the
  * limit, control characters and unpaired surrogates, numbers beyond 2^53 and 1e20, in bodies, query
  * strings and path parameters; as the operator, and as a trainee on the trainee's routes. Every
- * answer is below 500, every error has the one error body, and none carries database text. No Docker:
+ * answer is below 500 and documented for its operation, every error has the one error body, and
+ * none carries database text. No Docker:
  * every mutation is refused by validation, and an unknown query parameter reaches a route only on
  * reads behind the guard (no worker runs either), so it needs no engine lock. About 1,000 requests.
  */
@@ -38,6 +39,8 @@ interface Operation {
   parameters: Parameter[];
   body?: { schema: Schema; example: Record<string, unknown> };
   stream: boolean;
+  /** The statuses the document says the operation answers. */
+  statuses: string[];
 }
 interface Mutation {
   what: string;
@@ -200,6 +203,7 @@ describe('fuzz: every operation of the OpenAPI document (real PostgreSQL and Red
           parameters: (op.parameters as Parameter[] | undefined) ?? [],
           body: json ? { schema: json.schema, example: json.example ?? {} } : undefined,
           stream: Object.keys(ok?.content ?? {}).includes('text/event-stream'),
+          statuses: Object.keys(op.responses as object),
         };
       }),
     );
@@ -244,6 +248,8 @@ describe('fuzz: every operation of the OpenAPI document (real PostgreSQL and Red
       if (res.status >= 500) wrong.push(line);
       else if (res.status >= 400 && DATABASE_TEXT.test(text)) wrong.push(`database text: ${line}`);
       else if (res.status >= 400 && res.body?.statusCode !== res.status) wrong.push(`not the error body: ${line}`);
+      // The document lists every answer the route gives.
+      if (!op.statuses.includes(String(res.status))) wrong.push(`undocumented status: ${line}`);
     };
     // A few at once, as several browser tabs would: the run stays short and the API sees concurrent hostile input.
     const CONCURRENCY = 4;

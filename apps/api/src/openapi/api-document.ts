@@ -11,6 +11,7 @@ import {
   type SchemaObject,
   SwaggerModule,
 } from '@nestjs/swagger';
+import { JSON_BODY_LIMIT_BYTES, MAX_JSON_DEPTH } from '../common/hostile-input.js';
 import { ERROR_BODY_SCHEMA, ERROR_SCHEMA, ERROR_SCHEMA_REF, errorResponse } from './error-responses.js';
 import { composeExample } from './examples.js';
 import { type RouteFacts, routeFactsOfApp } from './route-facts.js';
@@ -21,6 +22,10 @@ const ALL_ROLES = ['operator', 'instructor', 'trainee'];
 
 /** Error answers with a body of their own instead of ErrorBody: the health report of a 503. */
 export const OWN_ERROR_BODIES: ReadonlySet<string> = new Set(['get /api/v1/health 503']);
+
+const NO_INPUT_400 = `The route takes no input: a JSON body sent anyway that is malformed or nests deeper than ${MAX_JSON_DEPTH} levels is refused`;
+
+const NO_BODY_413 = `The route takes no body: one sent anyway above the JSON limit (${JSON_BODY_LIMIT_BYTES / 1024} KB) is refused`;
 
 /** Every operation of a document with its method and path. */
 export function operationsOf(document: OpenAPIObject): Array<{ method: string; path: string; operation: OperationObject }> {
@@ -34,11 +39,11 @@ const isRef = (value: unknown): value is ReferenceObject => typeof value === 'ob
 /** The error statuses a route can answer, from what it is: who may call it and what input it takes. */
 function derivedErrorStatuses(method: string, operation: OperationObject, facts: RouteFacts | undefined): number[] {
   const parameters = (operation.parameters ?? []).filter((p): p is ParameterObject => !isRef(p));
-  const hasBody = operation.requestBody !== undefined;
   const statuses = new Set<number>();
-  // Path and query parameters go through SafeTextPipe and the validation pipe; bodies also through the depth check.
-  if (parameters.length || hasBody) statuses.add(400);
-  if (hasBody) statuses.add(413);
+  // Path and query parameters go through SafeTextPipe and the validation pipe; any JSON body, even to a
+  // route that takes none, through the parser and its depth check.
+  statuses.add(400);
+  statuses.add(413);
   if (parameters.some((p) => p.in === 'path')) statuses.add(404);
   if (!facts?.isPublic) {
     statuses.add(401);
@@ -52,14 +57,14 @@ function derivedErrorStatuses(method: string, operation: OperationObject, facts:
   return [...statuses];
 }
 
-/** The first input a route takes, to name in its 400 example. */
-function firstField(operation: OperationObject, document: OpenAPIObject): string {
+/** The first input a route takes, to name in its 400 example (none: the route takes no input). */
+function firstField(operation: OperationObject, document: OpenAPIObject): string | undefined {
   const body = operation.requestBody && !isRef(operation.requestBody) ? operation.requestBody.content['application/json']?.schema : undefined;
   const schema = body && isRef(body) ? document.components?.schemas?.[body.$ref.split('/').pop()!] : body;
   const property = schema && !isRef(schema) ? Object.keys(schema.properties ?? {})[0] : undefined;
   if (property) return property;
   const parameter = (operation.parameters ?? []).find((p): p is ParameterObject => !isRef(p));
-  return parameter?.name ?? 'body';
+  return parameter?.name;
 }
 
 /** A JSON body's example composed from its schema (CSV, text and event streams carry hand-written ones). */
@@ -75,8 +80,8 @@ function exampleOf(media: MediaTypeObject | undefined, document: OpenAPIObject):
  * Completes the document Nest built, from what the routes declare and nothing guessed:
  * - `x-roles` (and `x-public`) from the access metadata the guard reads;
  * - `format: uuid` on every path parameter ParseUUIDPipe checks;
- * - every error answer the route can give (400 where there is input, 401/403/429/503 behind the
- *   guard, 404 for ids, 413 for bodies, plus what the route declares: 409, ...), each with the one
+ * - every error answer the route can give (400 for its input or a malformed body, 413 for a body too large, 401/403/429/503 behind the
+ *   guard, 404 for ids, plus what the route declares: 409, ...), each with the one
  *   error schema (`ErrorBody`, the body of ApiExceptionFilter) and an example;
  * - an example on every JSON body that has none, composed from the schema (see composeExample).
  */
@@ -98,8 +103,11 @@ export function completeApiDocument(document: OpenAPIObject, routes: ReadonlyMap
       parameter.schema = { ...(parameter.schema as SchemaObject | undefined), type: 'string', format: 'uuid' };
     }
     const field = firstField(operation, document);
+    const takesInput = (operation.parameters ?? []).length > 0 || operation.requestBody !== undefined;
     for (const status of derivedErrorStatuses(method, operation, facts)) {
-      if (!operation.responses[String(status)]) operation.responses[String(status)] = { description: '' };
+      if (operation.responses[String(status)]) continue;
+      const description = !takesInput && status === 400 ? NO_INPUT_400 : operation.requestBody === undefined && status === 413 ? NO_BODY_413 : '';
+      operation.responses[String(status)] = { description };
     }
     for (const [status, response] of Object.entries(operation.responses)) {
       if (!response || isRef(response) || Number(status) < 400) continue;

@@ -44,7 +44,7 @@ function idParameterGaps(where: string, parameter: ParameterObject): string[] {
 /**
  * Everything a documented operation must have (issue 13), as one line per gap: a summary; x-roles
  * (or x-public); format uuid on ids (parameters and body fields); an example on every request and response body; every
- * error answer with the one ErrorBody schema; a 400 where there is input; 401 and 403 behind the guard.
+ * error answer with the one ErrorBody schema; a 400 where there is input; a 401 behind the guard.
  */
 export function documentGaps(document: OpenAPIObject): string[] {
   const gaps: string[] = idFieldGaps(document);

@@ -74,16 +74,17 @@ const EXAMPLE_MESSAGES: Readonly<Record<number, string>> = {
   503: 'the database is unavailable right now; try again in a few seconds',
 };
 
-/** An example error body of a status; a 400 names `field`, the route's first input. */
-export function errorExample(status: number, field: string, message?: string): Record<string, unknown> {
+/** An example error body of a status; a 400 names `field`, the route's first input (none: a body too deep). */
+export function errorExample(status: number, field: string | undefined, message?: string): Record<string, unknown> {
   const base = { statusCode: status, error: STATUS_NAMES[status] ?? 'Error' };
+  if (status === 400 && !field) return { ...base, message: `the JSON body nests deeper than ${MAX_JSON_DEPTH} levels` };
   if (status === 400) return { ...base, message: 'Validation failed', errors: [{ field, messages: [`${field} must be a valid value`] }] };
   if (status === 429) return { ...base, message: message ?? EXAMPLE_MESSAGES[429], retryAfterSeconds: 3 };
   return { ...base, message: message ?? EXAMPLE_MESSAGES[status] ?? 'error' };
 }
 
 /** An error response with the shared schema, an example and, for 429 and 503, the Retry-After header. */
-export function errorResponse(status: number, description: string | undefined, field: string): ResponseObject {
+export function errorResponse(status: number, description: string | undefined, field: string | undefined): ResponseObject {
   return {
     description: description || DEFAULT_ERROR_DESCRIPTIONS[status] || 'Error',
     ...(status === 429 || status === 503 ? { headers: RETRY_AFTER } : {}),
