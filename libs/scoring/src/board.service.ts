@@ -13,7 +13,7 @@ import {
 } from '@app/database';
 import { teamMetrics, type LedgerEvent, type TeamMetrics } from '@app/ledger';
 import { ScenarioClockService, type ClockView } from '@app/scenario';
-import { PHASES, type Phase, type RangeBlueprint } from '@app/templates';
+import { maxScore, PHASES, type Phase, type RangeBlueprint } from '@app/templates';
 import { DataSource, In, Not } from 'typeorm';
 import { ScoringNotFoundError } from './errors.js';
 
@@ -32,6 +32,8 @@ export interface TeamBoardRow {
   /** Why the range is degraded or failed (e.g. a node failing its live readiness check); null when it is fine. */
   rangeProblem: string | null;
   score: number;
+  /** The most this team can score on its range's objectives (points and time bonuses; blocked-step credits not counted). */
+  maxScore: number;
   progress: PhaseProgress[];
   metrics: TeamMetrics;
   lastEvent: { at: Date; kind: string; summary: string } | null;
@@ -140,6 +142,7 @@ export class BoardService {
         rangeStatus: range.status,
         rangeProblem: range.status === 'degraded' || range.status === 'failed' ? range.failureReason : null,
         score: metrics.score,
+        maxScore: maxScore(objectives),
         progress,
         metrics,
         lastEvent,

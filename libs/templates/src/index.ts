@@ -26,6 +26,7 @@ export { applyDefaults, DEFAULT_WORDS, PORT_VARIABLE_DEFAULTS } from './template
 export { renderTemplate, dependencyOrder, type RenderInput } from './template-renderer.js';
 export { checkTemplateSource, loadTemplateSource, templateHash, type CheckedTemplate } from './load-template.js';
 export { TemplateCatalog, TemplateCatalogError, type CatalogEntry, type CatalogReload } from './template-catalog.js';
+export { maxScore } from './max-score.js';
 export { templateOverview, type TemplateOverview } from './template-overview.js';
 export { SharedTemplateCatalog } from './shared-template-catalog.js';
 export { TemplatesModule } from './templates.module.js';

@@ -1,3 +1,4 @@
+import { maxScore } from './max-score.js';
 import { PHASES, type Course, type Level, type LocalizedText, type Phase, type RangeTemplate } from './model.js';
 
 /** What operators see of a template in a list: no answers, no source. */
@@ -15,6 +16,8 @@ export interface TemplateOverview {
   nodes: string[];
   attackSteps: number;
   objectivesByPhase: Record<Phase, number>;
+  /** The most a team can score: every objective's points and time bonus (maxScore). */
+  maxScore: number;
 }
 
 export function templateOverview(template: RangeTemplate, hash: string): TemplateOverview {
@@ -31,5 +34,6 @@ export function templateOverview(template: RangeTemplate, hash: string): Templat
     nodes: template.nodes.map((n) => n.name),
     attackSteps: template.attack.steps.length,
     objectivesByPhase: Object.fromEntries(PHASES.map((p) => [p, template.objectives.filter((o) => o.phase === p).length])) as Record<Phase, number>,
+    maxScore: maxScore(template.objectives),
   };
 }

@@ -46,6 +46,12 @@ export class TemplateSummaryDto {
 
   @ApiProperty({ description: 'Objectives per phase', example: { detect: 2, analyze: 3 } })
   objectivesByPhase!: Record<string, number>;
+
+  @ApiProperty({
+    example: 1500,
+    description: 'The most a team can score: every objective\'s points and time bonus (credits for blocked attack steps, BLOCKED_STEP_POINTS, are not counted)',
+  })
+  maxScore!: number;
 }
 
 export class TemplateDetailDto extends TemplateSummaryDto {
