@@ -349,13 +349,13 @@ function nextWeekdayInJst(): string {
 }
 
 function printBoard(
-  board: { teams: Array<{ teamId: string; score: number; rangeStatus: string; progress: Array<{ phase: string; met: number; total: number }>; metrics: Record<string, unknown> }> },
+  board: { teams: Array<{ teamId: string; score: number; maxScore: number; rangeStatus: string; progress: Array<{ phase: string; met: number; total: number }>; metrics: Record<string, unknown> }> },
   teams: Array<{ id: string; name: string }>,
 ): void {
-  const header = ['team', 'score', ...board.teams[0]!.progress.map((p) => p.phase), 'detect(s)', 'contain(s)', 'recover(s)', 'blocked', 'range'];
+  const header = ['team', 'score/max', ...board.teams[0]!.progress.map((p) => p.phase), 'detect(s)', 'contain(s)', 'recover(s)', 'blocked', 'range'];
   const rows = board.teams.map((t) => [
     teams.find((x) => x.id === t.teamId)?.name ?? t.teamId.slice(0, 8),
-    String(t.score),
+    `${t.score}/${t.maxScore}`,
     ...t.progress.map((p) => `${p.met}/${p.total}`),
     String(t.metrics.timeToDetectSeconds ?? '-'),
     String(t.metrics.timeToContainSeconds ?? '-'),
