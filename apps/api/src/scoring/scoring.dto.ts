@@ -227,7 +227,7 @@ export class TeamBoardDto {
   @ApiProperty({ nullable: true, type: String, description: 'Why the range is degraded or failed (e.g. "unhealthy nodes: web (exit 1)")' })
   rangeProblem!: string | null;
   @ApiProperty() score!: number;
-  @ApiProperty({ description: "The most the team can score on its range's objectives: points and time bonuses (credits for blocked attack steps not counted)" })
+  @ApiProperty({ example: 1500, description: "The most the team can score on its range's objectives: points and time bonuses (credits for blocked attack steps not counted)" })
   maxScore!: number;
   @ApiProperty({ type: [PhaseProgressDto] }) progress!: PhaseProgressDto[];
   @ApiProperty({ description: 'timeToDetectSeconds, timeToContainSeconds, timeToRecoverSeconds, pointsByPhase, ...' })
