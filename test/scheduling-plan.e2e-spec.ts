@@ -56,6 +56,9 @@ function overlapping(sessions: PlannedSession[], keys: (s: PlannedSession) => st
 
 // The annual planner over the HTTP API on the real PostgreSQL, with this suite's own venues and
 // instructors (passed as the plan's pools), so the plan meets no other suite's bookings.
+/** FY2021 - FY2024 are over: planning them enters history, which the calendar refuses without this override. */
+const HISTORY = { rules: ['past'], reason: 'entering past fiscal years for the tests' };
+
 describe('annual plan (real PostgreSQL)', () => {
   let app: INestApplication;
   let api: SchedulingClient;
@@ -90,6 +93,7 @@ describe('annual plan (real PostgreSQL)', () => {
       .post('/api/v1/plans')
       .send({
         fiscalYear: 2021,
+        override: HISTORY,
         courses: [
           { course: 'A', sessions: 65, seats: 30 },
           { course: 'B-1', sessions: 21, seats: 30 },
@@ -192,9 +196,11 @@ describe('annual plan (real PostgreSQL)', () => {
   });
 
   it('discards a draft plan with its sessions', async () => {
-    const plan = (
-      await api.http().post('/api/v1/plans').send({ fiscalYear: 2024, courses: [{ course: 'C', sessions: 2, seats: 20 }], venueIds, instructorIds }).expect(201)
-    ).body;
+    // FY2024 is over: a plan of it is history, refused unless the operator overrides "past".
+    const request = { fiscalYear: 2024, courses: [{ course: 'C', sessions: 2, seats: 20 }], venueIds, instructorIds };
+    const refused = await api.http().post('/api/v1/plans').send(request).expect(400);
+    expect(refused.body.breaches).toEqual([{ rule: 'past', date: expect.stringMatching(/^2025-0[12]-\d\d$/), message: expect.stringMatching(/^2 of the plan's 2 sessions would start in the past/) }]);
+    const plan = (await api.http().post('/api/v1/plans').send({ ...request, override: HISTORY }).expect(201)).body;
     expect((await api.http().get(`/api/v1/sessions?planId=${plan.id}`).expect(200)).body.total).toBe(2);
     await api.http().delete(`/api/v1/plans/${plan.id}`).expect(204);
     await api.http().get(`/api/v1/plans/${plan.id}`).expect(404);

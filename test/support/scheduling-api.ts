@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { AccessClient, authed } from './access.js';
 import { createApiApp } from './test-app.js';
+import { trainingDays } from '@app/scheduling';
 
 /**
  * The real API listening on a loopback port, so many requests can run in parallel, an operator logged
@@ -88,8 +89,22 @@ export class SchedulingClient {
   }
 }
 
-/** 10:00-17:00 JST of a day, as ISO instants. */
+/**
+ * 10:00-17:00 JST of a training day (or of `days` consecutive ones), as ISO instants. Every suite
+ * picks the days of its hand-made sessions here: a day the calendar refuses (a weekend, a national
+ * holiday, 29 December - 3 January) fails at once, naming the day, instead of as a 400 later.
+ * A session meant to break the calendar uses jstPeriod.
+ */
 export function jstDay(date: string, days = 1): { startsAt: string; endsAt: string } {
+  const all = trainingDays(date, days);
+  if (all[0] !== date || all.length !== days || jstPeriod(date, days).endsAt.slice(0, 10) !== all[days - 1]) {
+    throw new Error(`jstDay: ${date} (${days} day(s)) is not a run of training days; the next ones are ${trainingDays(date, days + 2).join(', ')}`);
+  }
+  return jstPeriod(date, days);
+}
+
+/** 10:00-17:00 JST from a day over `days` calendar days, without any calendar check. */
+export function jstPeriod(date: string, days = 1): { startsAt: string; endsAt: string } {
   const start = new Date(`${date}T10:00:00+09:00`);
   const end = new Date(start.getTime() + (days - 1) * 86400_000 + 7 * 3600_000);
   return { startsAt: start.toISOString(), endsAt: end.toISOString() };

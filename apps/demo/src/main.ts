@@ -26,6 +26,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
 import { createThrowawayEnvironment, removeThrowawayEnvironment } from '@app/throwaway';
+import { trainingDays } from '@app/scheduling';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 const SPEED = 60;
@@ -338,14 +339,9 @@ class NodeShell {
 }
 
 function nextWeekdayInJst(): string {
-  // Course A runs July - February; a weekday a month ahead, moved into that window if needed.
-  const d = new Date(Date.now() + 30 * 86400_000);
-  const month = d.getUTCMonth() + 1;
-  if (month >= 3 && month <= 6) d.setUTCMonth(6, 15);
-  while ([0, 6].includes(d.getUTCDay()) || (d.getUTCMonth() === 0 && d.getUTCDate() <= 3) || (d.getUTCMonth() === 11 && d.getUTCDate() >= 29)) {
-    d.setUTCDate(d.getUTCDate() + 1);
-  }
-  return d.toISOString().slice(0, 10);
+  // Course A runs July - February: the first training day (a weekday, no national holiday, not the
+  // year-end break) a month ahead in those months, so the hand-made session obeys the calendar.
+  return trainingDays(new Date(Date.now() + 30 * 86400_000), 1, [7, 8, 9, 10, 11, 12, 1, 2])[0];
 }
 
 function printBoard(

@@ -1,3 +1,5 @@
+import { jstDate } from '@app/time';
+import type { CalendarRule } from './domain/calendar-rules.js';
 import { Injectable } from '@nestjs/common';
 import { AnnualPlanEntity, AuditTrail, CourseEntity, SessionEntity } from '@app/database';
 import { DataSource, In } from 'typeorm';
@@ -6,7 +8,7 @@ import { jstInstant } from './domain/fiscal-calendar.js';
 import { pageWindow, toPage } from './paging.js';
 import { SessionService } from './session.service.js';
 import type { AnnualPlanView, Page, PageRequest } from './views.js';
-import { PlanRefusedError, SchedulingNotFoundError, SchedulingRuleError } from './errors.js';
+import { CalendarRuleError, PlanRefusedError, SchedulingNotFoundError, SchedulingRuleError } from './errors.js';
 
 export interface AnnualPlanRequest {
   fiscalYear: number;
@@ -17,6 +19,8 @@ export interface AnnualPlanRequest {
   venueIds?: string[];
   /** Days without training, "YYYY-MM-DD" (e.g. national holidays). */
   blackoutDates?: string[];
+  /** A plan with sessions in the past is refused unless the operator overrides "past" (entering history). */
+  override?: { rules: CalendarRule[]; reason: string };
 }
 
 /**
@@ -106,6 +110,14 @@ export class AnnualPlanner {
         blackoutDates: request.blackoutDates,
       });
       if (!result.ok) throw new PlanRefusedError(result.failures);
+      const past = result.sessions.filter((s) => s.startsAt.getTime() < Date.now());
+      const historyOverride = past.length > 0 ? request.override : undefined;
+      if (past.length > 0 && !historyOverride?.rules.includes('past')) {
+        const first = jstDate(past[0].startsAt);
+        throw new CalendarRuleError([
+          { rule: 'past', date: first, message: `${past.length} of the plan's ${result.sessions.length} sessions would start in the past (the first on ${first}); only an override enters history` },
+        ]);
+      }
 
       const plan = await m.save(
         AnnualPlanEntity,
@@ -118,6 +130,12 @@ export class AnnualPlanner {
         { actor, action: 'plan.generate', subjectType: 'annual-plan', subjectId: plan.id, details: { fiscalYear: request.fiscalYear, sessions: result.sessions.length } },
         m,
       );
+      if (historyOverride) {
+        await this.audit.record(
+          { actor, action: 'plan.calendar-override', subjectType: 'annual-plan', subjectId: plan.id, details: { rules: ['past'], reason: historyOverride.reason, sessionsInThePast: past.length } },
+          m,
+        );
+      }
       return plan.id;
     });
     return this.get(id);

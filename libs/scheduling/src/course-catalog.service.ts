@@ -55,6 +55,13 @@ export class CourseCatalogService {
       if (course.placement === 'listed_prefectures' && input.prefectureCodes && input.prefectureCodes.length === 0) {
         throw new SchedulingRuleError(`${code} runs only in listed prefectures; the list cannot be empty`);
       }
+      if (input.instructorsPerSession !== undefined && (course.placement === 'online') !== (input.instructorsPerSession === 0)) {
+        throw new SchedulingRuleError(
+          course.placement === 'online'
+            ? `${code} is online and self-paced: its sessions need no instructor, so instructorsPerSession stays 0`
+            : `${code} is held in person: a session needs at least 1 instructor`,
+        );
+      }
       if (course.selfPaced && input.defaultTeamSize !== undefined && input.defaultTeamSize !== 1) {
         throw new SchedulingRuleError(`${code} is self-paced: one trainee per team`);
       }

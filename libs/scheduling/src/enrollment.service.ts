@@ -1,15 +1,15 @@
-import { withArticle } from '@app/errors';
 import { Injectable } from '@nestjs/common';
 import {
   AuditTrail,
   CourseEntity,
   EnrollmentEntity,
   OrganisationTypeEntity,
+  RegionEntity,
   SessionEntity,
   type EnrollmentStatus,
 } from '@app/database';
 import { DataSource, In, type EntityManager } from 'typeorm';
-import { promoteWaitlisted } from './enrollment-rules.js';
+import { eligibilityRefusal, promoteWaitlisted } from './enrollment-rules.js';
 import { pageWindow, toPage } from './paging.js';
 import { countEnrollments, loadEnrollments } from './session-queries.js';
 import { TeamFormationService } from './team-formation.service.js';
@@ -48,20 +48,26 @@ export class EnrollmentService {
       // need no lock do not lengthen the queue on a popular session.
       const unlocked = await m.findOne(SessionEntity, { where: { id: sessionId } });
       if (!unlocked) throw new SchedulingNotFoundError(`session ${sessionId} does not exist`);
+      // The trainee row is shared-locked until commit: an organisation change (which re-checks
+      // every open enrollment) waits for this enrollment, or this one reads the new organisation.
       const [trainee] = await m.query(
-        `SELECT t.id, t.name, o.id AS organisation_id, o.name AS organisation_name, o.type_code
-         FROM trainees t JOIN organisations o ON o.id = t.organisation_id WHERE t.id = $1`,
+        `SELECT t.id, t.name, o.id AS organisation_id, o.name AS organisation_name, o.type_code, ot.name AS type_name, r.id AS region_id, r.name AS region_name
+         FROM trainees t JOIN organisations o ON o.id = t.organisation_id JOIN organisation_types ot ON ot.code = o.type_code
+         LEFT JOIN prefectures p ON p.code = o.prefecture_code LEFT JOIN regions r ON r.id = p.region_id
+         WHERE t.id = $1 FOR SHARE OF t`,
         [traineeId],
       );
       if (!trainee) throw new SchedulingNotFoundError(`trainee ${traineeId} does not exist`);
       const course = await m.findOneByOrFail(CourseEntity, { code: unlocked.courseCode });
-      if (!course.admittedOrganisationTypes.includes(trainee.type_code)) {
-        const admitted = await m.find(OrganisationTypeEntity, { where: { code: In(course.admittedOrganisationTypes) }, order: { sortOrder: 'ASC' } });
-        const type = await m.findOneBy(OrganisationTypeEntity, { code: trainee.type_code });
-        throw new EnrollmentRefusedError(
-          `not eligible: ${course.code} admits ${admitted.map((t) => t.name.toLowerCase()).join(', ')} only; ${trainee.organisation_name} is ${withArticle(type?.name.toLowerCase() ?? trainee.type_code)}`,
-        );
-      }
+      const admitted = await m.find(OrganisationTypeEntity, { where: { code: In(course.admittedOrganisationTypes) }, order: { sortOrder: 'ASC' } });
+      const sessionRegion = unlocked.regionId ? await m.findOneBy(RegionEntity, { id: unlocked.regionId }) : null;
+      const refusal = eligibilityRefusal({
+        course,
+        session: { regionId: unlocked.regionId, regionName: sessionRegion?.name ?? null, otherRegion: unlocked.otherRegion },
+        organisation: { name: trainee.organisation_name, typeCode: trainee.type_code, typeName: trainee.type_name, regionId: trainee.region_id, regionName: trainee.region_name },
+        admittedNames: admitted.map((t) => t.name),
+      });
+      if (refusal) throw new EnrollmentRefusedError(`not eligible: ${refusal}`);
 
       // From here on the session row is locked until commit. Taking the lock and the next arrival
       // number is one statement; a refusal below rolls the number back with the transaction.
@@ -108,22 +114,8 @@ export class EnrollmentService {
         { actor, action: 'enrollment.create', subjectType: 'enrollment', subjectId: row.id, details: { sessionId, traineeId, status, arrival: session.arrival } },
         m,
       );
-      return {
-        id: row.id,
-        sessionId,
-        traineeId,
-        traineeName: trainee.name,
-        organisationId: trainee.organisation_id,
-        organisationName: trainee.organisation_name,
-        status,
-        arrival: session.arrival,
-        // The newcomer has the highest arrival number, so it is last in the waitlist.
-        waitlistPosition: status === 'waitlisted' ? state.waitlisted + 1 : null,
-        teamId,
-        confirmedAt: row.confirmed_at,
-        cancelledAt: null,
-        createdAt: row.created_at,
-      };
+      const [view] = await loadEnrollments(m, sessionId, { ids: [row.id] });
+      return { ...view, teamId: view.teamId ?? teamId };
     });
   }
 

@@ -1,6 +1,7 @@
 import type { SessionStatus } from '@app/database';
 import { ConflictError, InvalidInputError, NotFoundError } from '@app/errors';
 import type { PlanFailure } from './domain/annual-planner.js';
+import { describeBreach, type CalendarBreach } from './domain/calendar-rules.js';
 
 /** A session, course, venue, person, region, team, enrollment or plan the request names does not exist. */
 export class SchedulingNotFoundError extends NotFoundError {}
@@ -48,6 +49,23 @@ export class PlanRefusedError extends ConflictError {
     super(
       `the plan cannot be made: ${failures.map((f) => `${f.course}${f.month ? ` ${f.month}` : ''}: ${f.constraint}: ${f.message}`).join('; ')}`,
       { failures },
+    );
+  }
+}
+
+/**
+ * A session (or a plan) breaks calendar rules no override lifts: 400, each breach naming its rule
+ * and JST date (`breaches`), with the override that would lift them (`override.rules`).
+ */
+export class CalendarRuleError extends InvalidInputError {
+  constructor(readonly breaches: CalendarBreach[]) {
+    const rules = [...new Set(breaches.map((b) => b.rule))];
+    super(
+      `the calendar refuses this: ${breaches.map(describeBreach).join('; ')} (an operator may override ${rules.map((r) => `"${r}"`).join(', ')} with a reason)`,
+      (['startsAt', 'endsAt'] as const)
+        .map((field) => ({ field, messages: breaches.filter((b) => (b.rule === 'length') === (field === 'endsAt')).map(describeBreach) }))
+        .filter((f) => f.messages.length > 0),
+      { breaches, overridable: rules },
     );
   }
 }

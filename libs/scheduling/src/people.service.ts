@@ -3,7 +3,9 @@ import { AuditTrail, CourseEntity, InstructorEntity, OrganisationEntity, Trainee
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { pageWindow, SqlWhere, toPage } from './paging.js';
 import type { InstructorView, Page, PageRequest, TraineeView } from './views.js';
-import { SchedulingNotFoundError } from './errors.js';
+import { SchedulingNotFoundError, SchedulingRuleError } from './errors.js';
+import { eligibilityRefusal } from './enrollment-rules.js';
+import { jstLabel } from '@app/time';
 
 export interface TraineeInput {
   name: string;
@@ -67,12 +69,63 @@ export class PeopleService {
 
   async updateTrainee(id: string, input: Partial<TraineeInput>, actor: string): Promise<TraineeView> {
     await this.dataSource.transaction(async (m) => {
-      if (!(await m.exists(TraineeEntity, { where: { id } }))) throw new SchedulingNotFoundError(`trainee ${id} does not exist`);
+      const trainee = await m.findOne(TraineeEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!trainee) throw new SchedulingNotFoundError(`trainee ${id} does not exist`);
       if (input.organisationId) await this.requireOrganisation(m, input.organisationId);
+      if (input.organisationId && input.organisationId !== trainee.organisationId) await this.recheckEligibility(m, trainee, input.organisationId);
       await m.update(TraineeEntity, { id }, input);
       await this.audit.record({ actor, action: 'trainee.update', subjectType: 'trainee', subjectId: id, details: { fields: Object.keys(input) } }, m);
     });
     return this.getTrainee(id);
+  }
+
+  /**
+   * An organisation change re-checks every open enrollment (not cancelled, session not finished or
+   * cancelled) against the new organisation. One that would become ineligible refuses the change
+   * (409 naming each enrollment and why): the operator cancels those enrollments first (which
+   * promotes the waitlist) or keeps the organisation. Refusing, not flagging, keeps every
+   * confirmed enrollment eligible, so team formation and provisioning never meet one that is not.
+   * The trainee row is locked first; an enrollment in flight holds it shared (enroll), so none slips past.
+   */
+  private async recheckEligibility(m: EntityManager, trainee: TraineeEntity, organisationId: string): Promise<void> {
+    const [organisation] = await m.query(
+      `SELECT o.name, o.type_code, ot.name AS type_name, r.id AS region_id, r.name AS region_name
+       FROM organisations o JOIN organisation_types ot ON ot.code = o.type_code
+       LEFT JOIN prefectures p ON p.code = o.prefecture_code LEFT JOIN regions r ON r.id = p.region_id WHERE o.id = $1`,
+      [organisationId],
+    );
+    const open: Array<{
+      id: string; status: string; session_id: string; course_code: string; placement: string; admitted: string[];
+      starts_at: Date; region_id: string | null; region_name: string | null; other_region: 'warn' | 'refuse';
+    }> = await m.query(
+      `SELECT e.id, e.status, s.id AS session_id, s.course_code, c.placement, c.admitted_organisation_types AS admitted,
+              s.starts_at, s.region_id, r.name AS region_name, s.other_region
+       FROM enrollments e JOIN sessions s ON s.id = e.session_id JOIN courses c ON c.code = s.course_code LEFT JOIN regions r ON r.id = s.region_id
+       WHERE e.trainee_id = $1 AND e.status <> 'cancelled' AND s.status NOT IN ('finished', 'cancelled')
+       ORDER BY s.starts_at`,
+      [trainee.id],
+    );
+    const typeNames = new Map<string, string>((await m.query(`SELECT code, name FROM organisation_types ORDER BY sort_order`)).map((t: { code: string; name: string }) => [t.code, t.name]));
+    const refused = open
+      .map((e) => ({
+        enrollmentId: e.id,
+        sessionId: e.session_id,
+        status: e.status,
+        reason: eligibilityRefusal({
+          course: { code: e.course_code, placement: e.placement, admittedOrganisationTypes: e.admitted },
+          session: { regionId: e.region_id, regionName: e.region_name, otherRegion: e.other_region },
+          organisation: { name: organisation.name, typeCode: organisation.type_code, typeName: organisation.type_name, regionId: organisation.region_id, regionName: organisation.region_name },
+          admittedNames: e.admitted.map((code) => typeNames.get(code) ?? code),
+        }),
+        label: `${e.course_code} session ${e.session_id} (${jstLabel(e.starts_at)})`,
+      }))
+      .filter((e) => e.reason !== null);
+    if (refused.length > 0) {
+      throw new SchedulingRuleError(
+        `${trainee.name} cannot move to ${organisation.name}: ${refused.map((e) => `the ${e.status} enrollment in ${e.label} would not be eligible (${e.reason})`).join('; ')}; cancel ${refused.length === 1 ? 'that enrollment' : 'those enrollments'} first`,
+        { enrollments: refused.map(({ enrollmentId, sessionId, reason }) => ({ enrollmentId, sessionId, reason })) },
+      );
+    }
   }
 
   async listInstructors(filter: PageRequest & { course?: string; active?: boolean }): Promise<Page<InstructorView>> {

@@ -34,6 +34,8 @@ interface SessionRow {
   team_size: number;
   self_paced: boolean;
   plan_id: string | null;
+  calendar_override: SessionView['calendarOverride'];
+  other_region: SessionView['otherRegion'];
   created_at: Date;
   updated_at: Date;
 }
@@ -83,7 +85,7 @@ export async function loadSessions(
     `SELECT s.id, s.course_code, s.status, s.status_reason, s.fiscal_year, s.starts_at, s.ends_at, s.venue_id,
             v.name AS venue_name, v.city AS venue_city, v.seat_capacity, v.range_host_capacity,
             s.prefecture_code, p.name AS prefecture_name, r.id AS region_id, r.code AS region_code, r.name AS region_name,
-            s.seats, s.team_size, c.self_paced, s.plan_id, s.created_at, s.updated_at,
+            s.seats, s.team_size, c.self_paced, s.plan_id, s.calendar_override, s.other_region, s.created_at, s.updated_at,
             (SELECT count(*) FROM enrollments e WHERE e.session_id = s.id AND e.status = 'confirmed')::int AS confirmed,
             (SELECT count(*) FROM enrollments e WHERE e.session_id = s.id AND e.status = 'waitlisted')::int AS waitlisted
      ${SESSION_FROM} ${where.sql}
@@ -122,6 +124,8 @@ export async function loadSessions(
       selfPaced: r.self_paced,
       instructors: instructors.get(r.id) ?? [],
       planId: r.plan_id,
+      calendarOverride: r.calendar_override,
+      otherRegion: r.other_region,
       createdAt: r.created_at,
       updatedAt: r.updated_at,
     };
@@ -148,6 +152,8 @@ interface EnrollmentRow {
   confirmed_at: Date | null;
   cancelled_at: Date | null;
   created_at: Date;
+  trainee_region: string | null;
+  session_region: string | null;
 }
 
 /** Enrollments of a session in arrival order, each waitlisted one with its current position. */
@@ -165,12 +171,19 @@ export async function loadEnrollments(
   const rows: EnrollmentRow[] = await manager.query(
     `SELECT e.id, e.session_id, e.trainee_id, t.name AS trainee_name, o.id AS organisation_id, o.name AS organisation_name,
             e.status, e.arrival, e.confirmed_at, e.cancelled_at, e.created_at, tm.team_id,
+            CASE WHEN c.placement = 'per_region' AND s.region_id IS NOT NULL AND tr.id IS NOT NULL AND tr.id <> s.region_id THEN tr.name END AS trainee_region,
+            sr.name AS session_region,
             CASE WHEN e.status = 'waitlisted' THEN
               (SELECT count(*) FROM enrollments w WHERE w.session_id = e.session_id AND w.status = 'waitlisted' AND w.arrival <= e.arrival)::int
             END AS waitlist_position
      FROM enrollments e
      JOIN trainees t ON t.id = e.trainee_id
      JOIN organisations o ON o.id = t.organisation_id
+     JOIN sessions s ON s.id = e.session_id
+     JOIN courses c ON c.code = s.course_code
+     LEFT JOIN prefectures op ON op.code = o.prefecture_code
+     LEFT JOIN regions tr ON tr.id = op.region_id
+     LEFT JOIN regions sr ON sr.id = s.region_id
      LEFT JOIN team_members tm ON tm.enrollment_id = e.id
      ${where.sql}
      ORDER BY e.arrival ${limit}`,
@@ -190,6 +203,8 @@ export async function loadEnrollments(
     confirmedAt: r.confirmed_at,
     cancelledAt: r.cancelled_at,
     createdAt: r.created_at,
+    otherRegion: r.trainee_region,
+    warnings: r.trainee_region ? [`${r.trainee_name} comes from region ${r.trainee_region}; this session serves region ${r.session_region}`] : [],
   }));
 }
 

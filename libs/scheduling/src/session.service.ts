@@ -12,22 +12,31 @@ import {
   SessionInstructorEntity,
   TeamEntity,
   VenueEntity,
+  type CalendarOverrideRecord,
+  type OtherRegionPolicy,
   type SessionStatus,
 } from '@app/database';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { BookingGuard } from './booking-guard.js';
 import { promoteWaitlisted } from './enrollment-rules.js';
-import { courseWindowRefusal, fiscalYearOfInstant } from './domain/fiscal-calendar.js';
+import { calendarBreaches, type CalendarRule } from './domain/calendar-rules.js';
+import { fiscalYearOfInstant } from './domain/fiscal-calendar.js';
 import { SESSION_TRANSITIONS, transitionRefusal } from './domain/session-status.js';
 import { maxTeams } from './domain/team-formation.js';
 import { toPage } from './paging.js';
 import { countSessions, loadSession, loadSessions, sessionWhere } from './session-queries.js';
 import { TeamFormationService } from './team-formation.service.js';
 import type { Page, SessionFilter, SessionView } from './views.js';
-import { DoubleBookingError, InvalidScheduleError, SchedulingNotFoundError, SchedulingRuleError, SessionTransitionError } from './errors.js';
+import { CalendarRuleError, DoubleBookingError, InvalidScheduleError, SchedulingNotFoundError, SchedulingRuleError, SessionTransitionError } from './errors.js';
 
 /** PostgreSQL's exclusion_violation: the overlap constraints on sessions and session_instructors. */
 const EXCLUSION_VIOLATION = '23P01';
+
+/** An operator's override of named calendar rules, with the reason (kept on the session and audited). */
+export interface CalendarOverride {
+  rules: CalendarRule[];
+  reason: string;
+}
 
 export interface SessionInput {
   courseCode: string;
@@ -38,6 +47,9 @@ export interface SessionInput {
   seats?: number;
   teamSize?: number;
   instructorIds?: string[];
+  /** B-1: a trainee from another region is warned about (default) or refused. */
+  otherRegion?: OtherRegionPolicy;
+  override?: CalendarOverride;
 }
 
 export type SessionUpdate = Partial<Omit<SessionInput, 'courseCode'>>;
@@ -54,6 +66,7 @@ interface SessionValues {
   seats: number;
   teamSize: number;
   instructorIds: string[];
+  otherRegion?: OtherRegionPolicy;
 }
 
 /** Scheduling of sessions: create, change, move through the status machine, list and export. */
@@ -84,8 +97,11 @@ export class SessionService {
     const id = await this.dataSource
       .transaction(async (m) => {
         values = await this.resolve(m, input);
+        const override = await this.checkCalendar(m, input.courseCode, input.startsAt, input.endsAt, input.override, actor);
         const saved = await this.insert(m, values, null);
+        if (override) await m.update(SessionEntity, { id: saved }, { calendarOverride: override });
         await this.audit.record({ actor, action: 'session.create', subjectType: 'session', subjectId: saved, details: describe(values) }, m);
+        if (override) await this.recordOverride(m, saved, override);
         return saved;
       })
       .catch(async (error: unknown) => {
@@ -120,6 +136,35 @@ export class SessionService {
     return error;
   }
 
+  /**
+   * The planner's calendar on a hand-made session (calendar-rules.ts). Breaches the override does
+   * not name are refused (400, each with its rule and JST date); the ones it lifts are returned to
+   * be kept on the session, or null when no rule is broken.
+   */
+  private async checkCalendar(
+    m: EntityManager,
+    courseCode: string,
+    startsAt: Date,
+    endsAt: Date,
+    override: CalendarOverride | undefined,
+    actor: string,
+  ): Promise<CalendarOverrideRecord | null> {
+    const course = await m.findOneByOrFail(CourseEntity, { code: courseCode });
+    const breaches = calendarBreaches(course, startsAt, endsAt, new Date());
+    const lifted = new Set(override?.rules ?? []);
+    const refused = breaches.filter((b) => !lifted.has(b.rule));
+    if (refused.length > 0) throw new CalendarRuleError(refused);
+    if (breaches.length === 0 || !override) return null;
+    return { rules: [...new Set(breaches.map((b) => b.rule))], reason: override.reason, actor, at: new Date().toISOString(), breaches };
+  }
+
+  private async recordOverride(m: EntityManager, sessionId: string, override: CalendarOverrideRecord): Promise<void> {
+    await this.audit.record(
+      { actor: override.actor, action: 'session.calendar-override', subjectType: 'session', subjectId: sessionId, details: { rules: override.rules, reason: override.reason, breaches: override.breaches } },
+      m,
+    );
+  }
+
   /** Writes a validated session and its instructor bookings (used by the planner too). */
   async insert(m: EntityManager, v: SessionValues, planId: string | null): Promise<string> {
     const { instructorIds, ...columns } = v;
@@ -152,10 +197,16 @@ export class SessionService {
           seats: input.seats ?? session.seats,
           teamSize: input.teamSize ?? session.teamSize,
           instructorIds: input.instructorIds ?? current.map((c) => c.instructorId),
+          otherRegion: input.otherRegion ?? session.otherRegion,
         },
         id,
       );
       values = resolved;
+      // The calendar is checked again when the dates move (or an override is given); an untouched
+      // period keeps the override it was entered with.
+      const moved = resolved.startsAt.getTime() !== session.startsAt.getTime() || resolved.endsAt.getTime() !== session.endsAt.getTime();
+      const override =
+        moved || input.override ? await this.checkCalendar(m, session.courseCode, resolved.startsAt, resolved.endsAt, input.override, actor) : undefined;
       const [{ confirmed }] = await m.query(`SELECT count(*)::int AS confirmed FROM enrollments WHERE session_id = $1 AND status = 'confirmed'`, [id]);
       if (resolved.seats < confirmed) {
         throw new SchedulingRuleError(`${confirmed} trainees are already confirmed; seats cannot go below that (cancel enrollments first)`);
@@ -164,7 +215,7 @@ export class SessionService {
         throw new SchedulingRuleError('an open in-person session needs at least one instructor');
       }
       const { instructorIds, ...columns } = resolved;
-      await m.update(SessionEntity, { id }, columns);
+      await m.update(SessionEntity, { id }, override === undefined ? columns : { ...columns, calendarOverride: override });
       await m.delete(SessionInstructorEntity, { sessionId: id });
       if (instructorIds.length) {
         await m.insert(
@@ -179,6 +230,7 @@ export class SessionService {
         { actor, action: 'session.update', subjectType: 'session', subjectId: id, details: { ...describe(resolved), promoted: promoted.map((p) => p.id) } },
         m,
       );
+      if (override) await this.recordOverride(m, id, override);
     }).catch(async (error: unknown) => {
       throw await this.readableOverlap(error, values, id);
     });
@@ -212,8 +264,9 @@ export class SessionService {
 
   /** Preconditions of entering a status, beyond the state machine itself. */
   async guard(m: EntityManager, session: SessionEntity, course: CourseEntity, to: SessionStatus): Promise<void> {
-    if (to === 'open' && session.status === 'draft' && !course.selfPaced) {
-      if (!session.venueId) throw new SchedulingRuleError(`${course.code} is held in person: choose a venue before publishing`);
+    if (to === 'open' && session.status === 'draft') {
+      if (!session.venueId && course.placement !== 'online') throw new SchedulingRuleError(`${course.code} is held in person: choose a venue before publishing`);
+      // Every course, online included, follows its catalogue (ONLINE-A's says 0: instructors may watch, none is required).
       const instructors = await m.count(SessionInstructorEntity, { where: { sessionId: session.id } });
       if (instructors < course.instructorsPerSession) {
         throw new SchedulingRuleError(`${course.code} needs ${course.instructorsPerSession} instructor(s) before publishing; the session has ${instructors}`);
@@ -272,8 +325,6 @@ export class SessionService {
     if (!(input.endsAt > input.startsAt)) {
       throw new InvalidScheduleError('endsAt must be after startsAt', [{ field: 'endsAt', messages: ['endsAt must be after startsAt'] }]);
     }
-    const windowRefusal = courseWindowRefusal(course.code, course.months, input.startsAt, input.endsAt);
-    if (windowRefusal) throw new SchedulingRuleError(windowRefusal);
 
     let venue: VenueEntity | null = null;
     let regionId: string | null = null;
@@ -296,6 +347,9 @@ export class SessionService {
           throw new SchedulingRuleError(`${course.code} runs per region: venue ${venue.name} (${prefecture.name}) is not in region ${region.name}`);
         }
       }
+    }
+    if (input.otherRegion === 'refuse' && course.placement !== 'per_region') {
+      throw new SchedulingRuleError(`${course.code} is not held per region: otherRegion "refuse" applies to per-region courses (B-1) only`);
     }
     const teamSize = input.teamSize ?? course.defaultTeamSize;
     if (course.selfPaced && teamSize !== 1) throw new SchedulingRuleError(`${course.code} is self-paced: one trainee per team (teamSize 1)`);
@@ -342,6 +396,7 @@ export class SessionService {
       seats,
       teamSize,
       instructorIds,
+      otherRegion: input.otherRegion ?? 'warn',
     };
   }
 }

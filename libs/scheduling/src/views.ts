@@ -1,4 +1,4 @@
-import type { AnnualPlanStatus, CourseFormat, CoursePlacement, EnrollmentStatus, SessionStatus } from '@app/database';
+import type { AnnualPlanStatus, CalendarOverrideRecord, CourseFormat, CoursePlacement, EnrollmentStatus, OtherRegionPolicy, SessionStatus } from '@app/database';
 
 /** Plain read models the scheduling services return; the API maps them to its response DTOs. */
 
@@ -115,6 +115,10 @@ export interface SessionView {
   selfPaced: boolean;
   instructors: Array<{ id: string; name: string }>;
   planId: string | null;
+  /** The calendar rules an operator overrode (rules, reason, who, when, the refusals lifted), or null. */
+  calendarOverride: CalendarOverrideRecord | null;
+  /** Per-region (B-1) sessions: a trainee of another region is warned about or refused. */
+  otherRegion: OtherRegionPolicy;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -148,6 +152,10 @@ export interface EnrollmentView {
   confirmedAt: Date | null;
   cancelledAt: Date | null;
   createdAt: Date;
+  /** A per-region (B-1) session: the trainee's region when it is another one than the session serves, else null. */
+  otherRegion: string | null;
+  /** What the operator should know (a trainee from another region); never a refusal. */
+  warnings: string[];
 }
 
 export interface CancellationView {

@@ -1,3 +1,4 @@
+import { IsName } from '../common/is-name.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import type { AccessCodeSheet, ApiTokenView, IssuedCredential, Principal, TraineeProfile } from '@app/access';
@@ -81,7 +82,7 @@ export class MeDto {
 }
 
 export class CreateApiTokenDto {
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(100) name!: string;
+  @ApiProperty({ example: 'nightly export' }) @IsName(100) name!: string;
   @ApiProperty({ enum: ['read', 'full'], description: 'read: GET routes only' }) @IsIn(['read', 'full']) scope!: 'read' | 'full';
   @ApiProperty({ minimum: 1, maximum: 365 }) @IsInt() @Min(1) @Max(365) expiresInDays!: number;
 }
@@ -112,7 +113,7 @@ export class IssuedApiTokenDto extends ApiTokenDto {
 
 export class CreateUserDto {
   @ApiProperty() @IsEmail() @MaxLength(320) email!: string;
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(200) displayName!: string;
+  @ApiProperty({ example: 'Sato Hanako' }) @IsName(200) displayName!: string;
   @ApiProperty({ enum: ['operator', 'instructor'] }) @IsIn(['operator', 'instructor']) role!: 'operator' | 'instructor';
   @ApiPropertyOptional({ format: 'uuid', description: 'Instructors: the scheduling instructor (their session assignments decide what they see)' })
   @IsOptional()

@@ -61,5 +61,5 @@ export class UpdateCourseDto {
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(31) durationDays?: number;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(10000) defaultSeats?: number;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(20) defaultTeamSize?: number;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(10) instructorsPerSession?: number;
+  @ApiPropertyOptional({ description: '0 for online courses (ONLINE-A), at least 1 in person' }) @IsOptional() @IsInt() @Min(0) @Max(10) instructorsPerSession?: number;
 }

@@ -48,7 +48,9 @@ export class PeopleController {
   @ApiOperation({ summary: 'Change a trainee' })
   @Patch('trainees/:id')
   @ApiOkResponse({ type: TraineeDto })
-  @ApiConflictResponse({ description: 'The e-mail is taken' })
+  @ApiConflictResponse({
+    description: 'The e-mail is taken, or a new organisation would make an open enrollment ineligible (`enrollments`: each with the reason; cancel them first)',
+  })
   async updateTrainee(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateTraineeDto, @Actor() actor: string): Promise<TraineeDto> {
     return TraineeDto.from(await this.people.updateTrainee(id, body, actor));
   }

@@ -16,6 +16,7 @@ import {
 } from 'class-validator';
 import type { AnnualPlanView } from '@app/scheduling';
 import { PageMetaDto, PageQueryDto } from './paging.dto.js';
+import { CalendarOverrideDto } from './session.dto.js';
 
 export class CourseTargetDto {
   @ApiProperty({ example: 'A' }) @IsString() @IsNotEmpty() course!: string;
@@ -53,6 +54,12 @@ export class CreatePlanDto {
   @IsArray()
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { each: true, message: 'each blackout date must look like 2022-01-10' })
   blackoutDates?: string[];
+
+  @ApiPropertyOptional({ type: CalendarOverrideDto, description: 'A plan with sessions in the past needs `rules: ["past"]` and a reason (entering history; audited)' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CalendarOverrideDto)
+  override?: CalendarOverrideDto;
 }
 
 export class PlanDto {

@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  ArrayNotEmpty,
   ArrayUnique,
   IsArray,
   IsIn,
@@ -13,8 +15,9 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateNested,
 } from 'class-validator';
-import { SESSION_STATUSES, type EnrollmentView, type SessionView, type TeamView } from '@app/scheduling';
+import { CALENDAR_RULES, SESSION_STATUSES, type CalendarRule, type EnrollmentView, type SessionView, type TeamView } from '@app/scheduling';
 import type { SessionStatus } from '@app/database';
 import { jstWallTime } from '@app/time';
 import { ApiInstant, ApiInstantOptional, IsInstant } from '../common/is-instant.js';
@@ -44,6 +47,42 @@ export class PersonRefDto {
   @ApiProperty() name!: string;
 }
 
+export class CalendarBreachDto {
+  @ApiProperty({ enum: CALENDAR_RULES, example: 'holiday' }) rule!: CalendarRule;
+  @ApiProperty({ example: '2030-11-04', description: 'The JST day the rule is broken on' }) date!: string;
+  @ApiProperty({ example: '2030-11-04 is a national holiday (Substitute Holiday for Culture Day)' }) message!: string;
+}
+
+export class CalendarOverrideRecordDto {
+  @ApiProperty({ enum: CALENDAR_RULES, isArray: true, example: ['holiday'] }) rules!: CalendarRule[];
+  @ApiProperty({ example: 'regional cyber exercise agreed with the prefecture' }) reason!: string;
+  @ApiProperty({ example: 'operator:6f1c0e43-3f7e-4f43-9d4b-3b1a3f1f6f6e' }) actor!: string;
+  @ApiProperty({ format: 'date-time' }) at!: string;
+  @ApiProperty({ type: [CalendarBreachDto], description: 'The refusals the override lifted' }) breaches!: CalendarBreachDto[];
+}
+
+/** An operator's override of calendar rules on a hand-made session. */
+export class CalendarOverrideDto {
+  @ApiProperty({
+    enum: CALENDAR_RULES,
+    isArray: true,
+    example: ['past'],
+    description: 'The rules to lift, each by name (a refusal lists the ones the session breaks in `overridable`)',
+  })
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(CALENDAR_RULES.length)
+  @ArrayUnique()
+  @IsIn(CALENDAR_RULES, { each: true })
+  rules!: CalendarRule[];
+
+  @ApiProperty({ example: 'entering the FY2024 history', description: 'Why (kept on the session and in the audit trail)' })
+  @IsString()
+  @Matches(/\S/, { message: 'reason must not be blank' })
+  @MaxLength(500)
+  reason!: string;
+}
+
 export class SessionDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ example: 'A' }) courseCode!: string;
@@ -65,6 +104,10 @@ export class SessionDto {
   @ApiProperty({ description: 'Self-paced (ONLINE-A): one trainee per team, formed at enrollment' }) selfPaced!: boolean;
   @ApiProperty({ type: [PersonRefDto] }) instructors!: PersonRefDto[];
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) planId!: string | null;
+  @ApiProperty({ type: CalendarOverrideRecordDto, nullable: true, description: 'The calendar rules an operator overrode, or null' })
+  calendarOverride!: CalendarOverrideRecordDto | null;
+  @ApiProperty({ enum: ['warn', 'refuse'], description: 'B-1: a trainee of another region is warned about (enrollment `warnings`) or refused' })
+  otherRegion!: 'warn' | 'refuse';
   @ApiProperty() createdAt!: Date;
   @ApiProperty() updatedAt!: Date;
   static from(v: SessionView): SessionDto {
@@ -113,6 +156,15 @@ export class CreateSessionDto {
   @ApiPropertyOptional({ description: "Default: the course's, at most the venue's" }) @IsOptional() @IsInt() @Min(1) @Max(10000) seats?: number;
   @ApiPropertyOptional({ default: 4 }) @IsOptional() @IsInt() @Min(1) @Max(20) teamSize?: number;
   @ApiPropertyOptional({ type: [String], format: 'uuid' }) @IsOptional() @IsArray() @ArrayUnique() @IsUUID('all', { each: true }) instructorIds?: string[];
+  @ApiPropertyOptional({ type: CalendarOverrideDto, description: 'Lift named calendar rules with a reason (audited, shown on the session)' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CalendarOverrideDto)
+  override?: CalendarOverrideDto;
+  @ApiPropertyOptional({ enum: ['warn', 'refuse'], default: 'warn', description: 'B-1 only: refuse trainees of another region instead of warning' })
+  @IsOptional()
+  @IsIn(['warn', 'refuse'])
+  otherRegion?: 'warn' | 'refuse';
 }
 
 export class UpdateSessionDto {
@@ -123,6 +175,15 @@ export class UpdateSessionDto {
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(10000) seats?: number;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(20) teamSize?: number;
   @ApiPropertyOptional({ type: [String], format: 'uuid' }) @IsOptional() @IsArray() @ArrayUnique() @IsUUID('all', { each: true }) instructorIds?: string[];
+  @ApiPropertyOptional({ type: CalendarOverrideDto, description: 'Lift named calendar rules with a reason (audited, shown on the session)' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CalendarOverrideDto)
+  override?: CalendarOverrideDto;
+  @ApiPropertyOptional({ enum: ['warn', 'refuse'], default: 'warn', description: 'B-1 only: refuse trainees of another region instead of warning' })
+  @IsOptional()
+  @IsIn(['warn', 'refuse'])
+  otherRegion?: 'warn' | 'refuse';
 }
 
 export class TransitionDto {
@@ -144,6 +205,9 @@ export class EnrollmentDto {
   @ApiProperty({ nullable: true, type: Date }) confirmedAt!: Date | null;
   @ApiProperty({ nullable: true, type: Date }) cancelledAt!: Date | null;
   @ApiProperty() createdAt!: Date;
+  @ApiProperty({ nullable: true, type: String, example: 'Kanto', description: "B-1: the trainee's region when the session serves another one (a warning; a refusal only when the session's otherRegion is refuse)" })
+  otherRegion!: string | null;
+  @ApiProperty({ type: [String], example: ['Trainee 1 comes from region Kanto; this session serves region Tohoku'] }) warnings!: string[];
   static from(v: EnrollmentView): EnrollmentDto {
     return Object.assign(new EnrollmentDto(), v);
   }

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -55,6 +56,10 @@ export class SessionsController {
   @ApiOperation({ summary: 'Create a session by hand' })
   @Post()
   @ApiCreatedResponse({ type: SessionDto, description: 'A draft session' })
+  @ApiBadRequestResponse({
+    description:
+      'Invalid fields, or the calendar refuses the dates (weekday, holiday, year-end, length, fiscal-year, months, past): `breaches` names each rule and JST date, `overridable` the rules an `override` may lift',
+  })
   @ApiNotFoundResponse({ description: 'Unknown course, venue or instructor' })
   @ApiConflictResponse({ description: 'A rule is broken: months, place, seats, range-host capacity, double booking' })
   async create(@Body() body: CreateSessionDto, @Actor() actor: string): Promise<SessionDto> {
@@ -75,6 +80,7 @@ export class SessionsController {
   @ApiOperation({ summary: 'Change a session' })
   @Patch(':id')
   @ApiOkResponse({ type: SessionDto })
+  @ApiBadRequestResponse({ description: 'Invalid fields, or the calendar refuses the new dates (`breaches`, `overridable`; checked when the dates move)' })
   @ApiConflictResponse({ description: 'Not draft/open, or a rule is broken' })
   async update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateSessionDto, @Actor() actor: string): Promise<SessionDto> {
     const view = await this.sessions.update(

@@ -11,6 +11,7 @@ import { Access1764301400000 } from './1764301400000-access.js';
 import { SessionDay1764301500000 } from './1764301500000-session-day.js';
 import { RangeForeignKeys1764301600000 } from './1764301600000-range-foreign-keys.js';
 import { AccessChangeNotify1764301700000 } from './1764301700000-access-change-notify.js';
+import { SessionCalendarRules1764301800000 } from './1764301800000-session-calendar-rules.js';
 
 /** Migrations in order. Listed, not globbed, so ts-jest and the compiled build see the same set. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   SessionDay1764301500000,
   RangeForeignKeys1764301600000,
   AccessChangeNotify1764301700000,
+  SessionCalendarRules1764301800000,
 ];

@@ -4,6 +4,11 @@
  * Includes substitute holidays (振替休日) and citizens' holidays (国民の休日).
  */
 export function japaneseHolidays(year: number): Set<string> {
+  return new Set(namedHolidays(year).keys());
+}
+
+/** Every national holiday of a year ("YYYY-MM-DD") with its name. */
+function namedHolidays(year: number): Map<string, string> {
   const days = new Map<string, string>();
   const add = (month: number, day: number, name: string) => days.set(key(year, month, day), name);
   const nthMonday = (month: number, n: number) => {
@@ -34,19 +39,19 @@ export function japaneseHolidays(year: number): Set<string> {
   add(11, 3, 'Culture Day');
   add(11, 23, 'Labour Thanksgiving Day');
 
-  const holidays = new Set(days.keys());
+  const holidays = new Map(days);
   // A weekday between two holidays is a holiday too (happens in September).
-  for (const k of [...holidays]) {
+  for (const k of [...holidays.keys()]) {
     const next = addDayKey(k, 2);
     const between = addDayKey(k, 1);
-    if (holidays.has(next) && !holidays.has(between) && weekday(between) !== 0) holidays.add(between);
+    if (holidays.has(next) && !holidays.has(between) && weekday(between) !== 0) holidays.set(between, "Citizens' Holiday");
   }
   // A holiday on a Sunday moves to the next day that is not a holiday.
-  for (const k of [...holidays].sort()) {
+  for (const k of [...holidays.keys()].sort()) {
     if (weekday(k) !== 0) continue;
     let d = addDayKey(k, 1);
     while (holidays.has(d)) d = addDayKey(d, 1);
-    holidays.add(d);
+    holidays.set(d, `Substitute Holiday for ${holidays.get(k)}`);
   }
   return holidays;
 }
@@ -69,13 +74,18 @@ function weekday(k: string): number {
   return parse(k).getUTCDay();
 }
 
-const cache = new Map<number, Set<string>>();
+const cache = new Map<number, Map<string, string>>();
+
+/** The name of the national holiday on a JST day, or null. */
+export function japaneseHolidayName(year: number, month: number, day: number): string | null {
+  let names = cache.get(year);
+  if (!names) {
+    names = namedHolidays(year);
+    cache.set(year, names);
+  }
+  return names.get(key(year, month, day)) ?? null;
+}
 
 export function isJapaneseHoliday(year: number, month: number, day: number): boolean {
-  let set = cache.get(year);
-  if (!set) {
-    set = japaneseHolidays(year);
-    cache.set(year, set);
-  }
-  return set.has(key(year, month, day));
+  return japaneseHolidayName(year, month, day) !== null;
 }

@@ -9,6 +9,7 @@ export type CoursePlacement = 'any_prefecture' | 'per_region' | 'listed_prefectu
 
 @Entity({ name: 'courses' })
 @Check('courses_format_check', `"format" IN ('in_person', 'online')`)
+@Check('courses_online_instructors_check', `"placement" <> 'online' OR "instructors_per_session" = 0`)
 @Check('courses_placement_check', `"placement" IN ('any_prefecture', 'per_region', 'listed_prefectures', 'online')`)
 export class CourseEntity {
   /** A, B-1, B-2, C, ONLINE-A. */

@@ -16,7 +16,7 @@ import { VenueEntity } from './venue.entity.js';
 export type { AnnualPlanStatus } from './annual-plan.entity.js';
 export type { CourseFormat, CoursePlacement } from './course.entity.js';
 export type { EnrollmentStatus } from './enrollment.entity.js';
-export type { SessionStatus } from './session.entity.js';
+export type { CalendarOverrideRecord, OtherRegionPolicy, SessionStatus } from './session.entity.js';
 export {
   AnnualPlanEntity,
   CourseEntity,

@@ -15,6 +15,18 @@ import { PrefectureEntity } from './prefecture.entity.js';
 import { RegionEntity } from './region.entity.js';
 import { VenueEntity } from './venue.entity.js';
 
+/** A session's recorded calendar override (issue 13). */
+export interface CalendarOverrideRecord {
+  rules: string[];
+  reason: string;
+  actor: string;
+  at: string;
+  /** The refusals it lifted, each naming its rule and JST date. */
+  breaches: Array<{ rule: string; date: string; message: string }>;
+}
+
+export type OtherRegionPolicy = 'warn' | 'refuse';
+
 export type SessionStatus = 'draft' | 'open' | 'closed' | 'provisioning' | 'ready' | 'running' | 'finished' | 'cancelled';
 
 /**
@@ -28,6 +40,7 @@ export type SessionStatus = 'draft' | 'open' | 'closed' | 'provisioning' | 'read
 @Check('sessions_period_check', '"ends_at" > "starts_at"')
 @Check('sessions_seats_check', '"seats" > 0')
 @Check('sessions_team_size_check', '"team_size" BETWEEN 1 AND 20')
+@Check('sessions_other_region_check', `"other_region" IN ('warn', 'refuse')`)
 @Check(
   'sessions_status_check',
   `"status" IN ('draft', 'open', 'closed', 'provisioning', 'ready', 'running', 'finished', 'cancelled')`,
@@ -79,6 +92,14 @@ export class SessionEntity {
   /** Why the session was last moved (e.g. the cancellation reason). */
   @Column({ name: 'status_reason', type: 'text', nullable: true })
   statusReason!: string | null;
+
+  /** The calendar rules an operator overrode for this session, with the reason, who and when (null: none). */
+  @Column({ name: 'calendar_override', type: 'jsonb', nullable: true })
+  calendarOverride!: CalendarOverrideRecord | null;
+
+  /** A per-region (B-1) session: a trainee from another region is warned about ('warn') or refused ('refuse'). */
+  @Column({ name: 'other_region', type: 'text', default: 'warn' })
+  otherRegion!: OtherRegionPolicy;
 
   @Column({ name: 'plan_id', type: 'uuid', nullable: true })
   @ForeignKey(() => AnnualPlanEntity, { name: 'sessions_plan_fk', onDelete: 'SET NULL' })
