@@ -1,5 +1,5 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { JobDispatcher, QueueName } from '@app/queue';
 import { JobTelemetry } from '@app/telemetry';
@@ -10,6 +10,7 @@ import type { Job } from 'bullmq';
 @Injectable()
 abstract class DispatchingProcessor extends WorkerHost implements OnApplicationBootstrap {
   protected abstract readonly queue: QueueName;
+  private readonly logger = new Logger('Worker');
 
   constructor(
     private readonly dispatcher: JobDispatcher,
@@ -21,6 +22,10 @@ abstract class DispatchingProcessor extends WorkerHost implements OnApplicationB
 
   onApplicationBootstrap(): void {
     this.worker.concurrency = this.config.WORKER_CONCURRENCY;
+    // BullMQ reports a lost job lock ("Missing lock for job …", a job that outlived its lock on a
+    // loaded host) or a dropped Redis connection as an 'error' event; unheard, Node turns it into an
+    // uncaught exception that kills the whole worker. The job itself is retried or taken over as stalled.
+    this.worker.on('error', (err: Error) => this.logger.warn(`${this.queue} worker: ${err.message}`));
   }
 
   async process(job: Job): Promise<unknown> {
