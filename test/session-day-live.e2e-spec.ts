@@ -1,7 +1,7 @@
 import { operatorToken } from './support/access.js';
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { AppConfig } from '@app/config';
-import { TraineeStream, type TraineeEvent } from '@app/session-day';
+import { SessionLifecycle, TraineeStream, type TraineeEvent } from '@app/session-day';
 import { DataSource } from 'typeorm';
 import type { Subscription } from 'rxjs';
 import { removeLabelledObjects } from './support/docker-cleanup.js';
@@ -138,6 +138,33 @@ describe('session day, live: messages and injects reach the right team only; an 
     expect(streams[t2.id]!.some((e) => e.type === 'attack-step')).toBe(false);
   }, 60000);
 
+  it('a one-off step is checked as a template step, runs once for its team only, and that stream shows its title', async () => {
+    const [t1, t2] = teams as [{ id: string; name: string }, { id: string; name: string }];
+    const bad = await client.http().post(`/api/v1/sessions/${sessionId}/one-off-injects`)
+      .send({ step: { id: 'exploit', node: 'web', argv: ['rm', '-rf', '/run/www'], title: { ja: '改ざん' }, offsetSeconds: 5 } })
+      .expect(400);
+    expect((bad.body.errors as Array<{ field: string }>).map((e) => e.field).sort()).toEqual(['step.argv[0]', 'step.id', 'step.node', 'step.offsetSeconds', 'step.title.en']);
+    expect(bad.body.errors.find((e: { field: string }) => e.field === 'step.id').messages).toEqual(['duplicate attack step "exploit"']);
+    await client.http().post(`/api/v1/sessions/${sessionId}/one-off-injects`).send({ step: { id: 'x', node: 'attacker', argv: ['recon', '${nope}'], title: { ja: 'x', en: 'x' } } }).expect(400);
+
+    const injectId = '7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f';
+    const step = { id: 'extra-recon', node: 'attacker', argv: ['recon', 'www', '80'], title: { ja: '追加の偵察', en: 'Extra reconnaissance' } };
+    const sent = await client.http().post(`/api/v1/sessions/${sessionId}/one-off-injects`).send({ step, teamId: t2.id, injectId }).expect(202);
+    expect(sent.body).toEqual({ injectId, stepId: 'extra-recon', rangeIds: [rangeOf[t2.id]] });
+    await client.http().post(`/api/v1/sessions/${sessionId}/one-off-injects`).send({ step, teamId: t2.id, injectId }).expect(202);
+
+    await waitFor('the one-off step on team 2', async () => streams[t2.id]!.some((e) => e.type === 'attack-step' && (e.data.title as { en: string }).en === step.title.en), 30000, 200);
+    await sleep(1500);
+    const runs: Array<{ range_id: string; status: string }> = await db.query(`SELECT range_id, status FROM attack_runs WHERE step_id = 'extra-recon'`);
+    expect(runs).toEqual([{ range_id: rangeOf[t2.id], status: 'executed' }]);
+    const extraOn = (teamId: string) => streams[teamId]!.filter((e) => e.type === 'attack-step' && (e.data.title as { en: string }).en === step.title.en);
+    expect(extraOn(t2.id).map((e) => e.data.title)).toEqual([step.title]);
+    expect(extraOn(t1.id)).toEqual([]);
+    const timeline2 = (await client.http().get(`/api/v1/ranges/${rangeOf[t2.id]}/timeline`).expect(200)).body as Array<{ kind: string; ref: string; summary: string }>;
+    expect(timeline2.filter((e) => e.summary.includes('one-off inject'))).toHaveLength(1);
+    expect(timeline2.some((e) => e.kind === 'attack-step' && e.ref === 'extra-recon')).toBe(true);
+  }, 60000);
+
   it('pauses one team alone, resets one team only with its name, and finishing stops every clock and archives', async () => {
     const [t1, t2] = teams as [{ id: string; name: string }, { id: string; name: string }];
     const paused = await client.http().post(`/api/v1/sessions/${sessionId}/teams/${t1.id}/clock`).send({ action: 'pause' }).expect(200);
@@ -154,12 +181,32 @@ describe('session day, live: messages and injects reach the right team only; an 
     const timeline2 = (await client.http().get(`/api/v1/ranges/${rangeOf[t2.id]}/timeline`).expect(200)).body as Array<{ summary: string }>;
     expect(timeline2.map((e) => e.summary)).toContain(`${actorName}: range reset to T0 (confirmed)`);
 
+    // Team 1 gets 10 more minutes: its stream and timeline say so, team 2's do not.
+    await client.http().post(`/api/v1/sessions/${sessionId}/teams/${t1.id}/extend`).send({ minutes: 0 }).expect(400);
+    const extended = await client.http().post(`/api/v1/sessions/${sessionId}/teams/${t1.id}/extend`).send({ minutes: 10 }).expect(200);
+    const sessionEndsAt = new Date(extended.body.sessionEndsAt).getTime();
+    expect(extended.body).toMatchObject({ teamId: t1.id, rangeId: rangeOf[t1.id], minutes: 10, extraMinutes: 10, endsAt: new Date(sessionEndsAt + 600_000).toISOString() });
+    await waitFor('team 1 sees its extra time', async () => streams[t1.id]!.some((e) => e.type === 'extension'), 10000, 100);
+    expect(streams[t1.id]!.find((e) => e.type === 'extension')!.data).toEqual({ minutes: 10, extraMinutes: 10, endsAt: extended.body.endsAt });
+    expect(streams[t2.id]!.some((e) => e.type === 'extension')).toBe(false);
+    const timeline1 = (await client.http().get(`/api/v1/ranges/${rangeOf[t1.id]}/timeline`).expect(200)).body as Array<{ summary: string }>;
+    expect(timeline1.some((e) => e.summary.includes(`extra time: 10 min (10 in all); the team's clock ends at ${extended.body.endsAt}`))).toBe(true);
+    expect((await client.http().get(`/api/v1/sessions/${sessionId}/day`).expect(200)).body.extendedTeams).toEqual([{ teamId: t1.id, extraMinutes: 10, endsAt: extended.body.endsAt }]);
+
+    // The day as it is one second after the session's end: team 2's clock stops, team 1 (extended) keeps its own, the session runs on.
+    const lifecycle = api.get(SessionLifecycle);
+    const steps = await lifecycle.sync(sessionId, () => new Date(sessionEndsAt + 1000));
+    expect(steps).toEqual([{ kind: 'end-team-clocks', rangeIds: [rangeOf[t2.id]], why: 'their time ended; other teams were given extra time' }]);
+    const atEnd: Array<{ range_id: string | null; state: string }> = await db.query(`SELECT range_id, state FROM scenario_clocks WHERE session_id = $1`, [sessionId]);
+    expect(Object.fromEntries(atEnd.map((c) => [c.range_id ?? 'session', c.state]))).toEqual({ session: 'running', [rangeOf[t1.id]!]: 'paused', [rangeOf[t2.id]!]: 'stopped' });
+    expect((await client.http().get(`/api/v1/sessions/${sessionId}/day`).expect(200)).body.status).toBe('running');
+    await waitFor('team 2 sees its own clock stopped', async () => streams[t2.id]!.some((e) => e.type === 'clock' && e.data.scope === 'team' && e.data.state === 'stopped'), 10000, 100);
+    expect(await lifecycle.sync(sessionId, () => new Date(sessionEndsAt + 5 * 60_000))).toEqual([]);
+
     await client.transition(sessionId, 'finished');
-    const clocks: Array<{ range_id: string | null; state: string }> = await db.query(`SELECT range_id, state FROM scenario_clocks WHERE session_id = $1 ORDER BY range_id NULLS FIRST`, [sessionId]);
-    expect(clocks).toEqual([
-      { range_id: null, state: 'stopped' },
-      { range_id: rangeOf[t1.id], state: 'stopped' },
-    ]);
+    const clocks: Array<{ range_id: string | null; state: string }> = await db.query(`SELECT range_id, state FROM scenario_clocks WHERE session_id = $1`, [sessionId]);
+    expect(Object.fromEntries(clocks.map((c) => [c.range_id ?? 'session', c.state]))).toEqual({ session: 'stopped', [rangeOf[t1.id]!]: 'stopped', [rangeOf[t2.id]!]: 'stopped' });
+    await client.http().post(`/api/v1/sessions/${sessionId}/teams/${t1.id}/extend`).send({ minutes: 5 }).expect(409);
     const archive = (await client.http().get(`/api/v1/sessions/${sessionId}/archive`).expect(200)).body;
     const team1 = archive.export.teams.find((t: { teamId: string }) => t.teamId === t1.id);
     expect(team1.timeline.some((e: { kind: string; ref: string }) => e.kind === 'attack-step' && e.ref === 'exploit')).toBe(true);

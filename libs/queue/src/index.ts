@@ -3,6 +3,7 @@ export type {
   EnsureRangeImagesJobData,
   EvaluateRangeJobData,
   InjectAttackStepJobData,
+  OneOffAttackStepData,
   JobContract,
   JobDataOf,
   RangeJobData,

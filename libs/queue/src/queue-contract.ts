@@ -102,6 +102,19 @@ export interface InjectAttackStepJobData {
   rangeId: string;
   stepId: string;
   actor: string;
+  /** A one-off step (not one of the template's), checked against the template and rendered for this range; absent: the template's step stepId. */
+  oneOff?: OneOffAttackStepData;
+}
+
+/** An instructor's one-off attack step, as the template language gives a step (defaults applied, ${...} substituted). */
+export interface OneOffAttackStepData {
+  id: string;
+  node: string;
+  argv: string[];
+  title: { ja: string; en: string };
+  stage?: string;
+  precondition?: { node: string; argv: string[]; expectExitCode: number };
+  timeoutSeconds: number;
 }
 
 /** Which queue each job runs on and the type of its payload. */

@@ -81,23 +81,26 @@ export class AttackStepRunner {
    * An instructor's inject: the step runs now, whatever the clock says, at the scenario time its range has
    * reached. A step runs once per range (attack_runs is unique by range and step): an inject of a step that
    * already ran, or the step's own scheduled run after an inject, records nothing.
+   * A one-off step (checked against the template and rendered for the range by the caller) runs the same
+   * way, once per range under its own id, but blocking it earns no credit: an instructor may give it to one
+   * team only, and scores stay comparable between teams.
    */
-  async inject(rangeId: string, stepId: string): Promise<AttackRunOutcome> {
+  async inject(rangeId: string, stepId: string, oneOff?: AttackStep): Promise<AttackRunOutcome> {
     const range = await this.dataSource.manager.findOne(RangeEntity, { where: { id: rangeId } });
     if (!range) return { skipped: 'unknown-step' };
     const clock =
       (await this.dataSource.manager.findOne(ScenarioClockEntity, { where: { rangeId } })) ??
       (await this.dataSource.manager.findOne(ScenarioClockEntity, { where: { sessionId: range.sessionId, rangeId: IsNull() } }));
-    return this.runOnce(rangeId, stepId, clock);
+    return this.runOnce(rangeId, stepId, clock, oneOff);
   }
 
-  private async runOnce(rangeId: string, stepId: string, clock: ScenarioClockEntity | null): Promise<AttackRunOutcome> {
+  private async runOnce(rangeId: string, stepId: string, clock: ScenarioClockEntity | null, oneOff?: AttackStep): Promise<AttackRunOutcome> {
     if (await this.dataSource.manager.exists(AttackRunEntity, { where: { rangeId, stepId } })) {
       return { skipped: 'already-ran' };
     }
     const { range, scenario } = await this.scenarios.get(rangeId);
-    const step = scenario.attack.find((s) => s.id === stepId);
-    if (!step) return { skipped: 'unknown-step' };
+    const step = oneOff ?? scenario.attack.find((s) => s.id === stepId);
+    if (!step || step.id !== stepId) return { skipped: 'unknown-step' };
 
     const ranAt = new Date();
     const scenarioMs = clock ? Math.round(scenarioNowMs(clock, ranAt)) : 0;
@@ -114,7 +117,7 @@ export class AttackStepRunner {
         .execute();
       if (insert.raw.length === 0) return null;
       const credit: ScoreEventEntity | null =
-        status === 'blocked' ? await this.ledger.creditBlockedStep(manager, range, { stepId: step.id, at: ranAt, scenarioMs }) : null;
+        status === 'blocked' && !oneOff ? await this.ledger.creditBlockedStep(manager, range, { stepId: step.id, at: ranAt, scenarioMs }) : null;
       return { credit };
     });
     if (!written) return { skipped: 'already-ran' };
@@ -125,7 +128,7 @@ export class AttackStepRunner {
       teamId: range.teamId,
       type: 'attack-step',
       at: ranAt.toISOString(),
-      data: { stepId: step.id, status, title: step.title, scenarioMs },
+      data: { stepId: step.id, status, title: step.title, scenarioMs, ...(oneOff ? { oneOff: true } : {}) },
     });
     if (written.credit) await this.ledger.announce(range, 'step-blocked', { stepId: step.id, points: written.credit.points });
     for (const listener of this.listeners) {

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { type InjectAttackStepJobData, JobHandler, JobName, JobQueue, type ReconcileScenarioJobData, type RunAttackStepJobData } from '@app/queue';
+import type { AttackStep } from '@app/templates';
 import { AttackStepRunner } from './attack-step.runner.js';
 import { ScenarioClockService } from './scenario-clock.service.js';
 
@@ -37,7 +38,7 @@ export class ScenarioJobs implements OnApplicationBootstrap {
   }
 
   @JobHandler(JobName.InjectAttackStep)
-  injectAttackStep({ rangeId, stepId }: InjectAttackStepJobData) {
-    return this.runner.inject(rangeId, stepId);
+  injectAttackStep({ rangeId, stepId, oneOff }: InjectAttackStepJobData) {
+    return this.runner.inject(rangeId, stepId, oneOff as AttackStep | undefined);
   }
 }

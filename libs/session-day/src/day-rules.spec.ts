@@ -78,4 +78,23 @@ describe('nextDayStep: the session life cycle', () => {
     expect(nextDayStep(facts({ status: 'cancelled', ranges: set({ setStatus: 'ready', active: 0 }) }), at(0), timing)).toMatchObject({ kind: 'teardown' });
     expect(nextDayStep(facts({ status: 'cancelled' }), at(0), timing)).toEqual({ kind: 'none' });
   });
+
+  it('with a team given extra time: past the session end the other teams’ clocks stop, and it finishes at the last team’s end', () => {
+    const r = facts({ status: 'running', clock: 'running', ranges: set({ setStatus: 'ready', active: 0 }) });
+    const teamEnds = [
+      { rangeId: 'r1', endsAt: new Date(end.getTime() + 10 * 60_000), clock: null },
+      { rangeId: 'r2', endsAt: end, clock: null },
+    ];
+    const after = (ms: number) => new Date(end.getTime() + ms);
+    expect(nextDayStep({ ...r, teamEnds }, after(-1), timing)).toEqual({ kind: 'none' });
+    expect(nextDayStep({ ...r, teamEnds }, after(0), timing)).toMatchObject({ kind: 'end-team-clocks', rangeIds: ['r2'] });
+    // Once r2's own clock is stopped nothing is due until r1's end.
+    const stopped = [teamEnds[0]!, { ...teamEnds[1]!, clock: 'stopped' as const }];
+    expect(nextDayStep({ ...r, teamEnds: stopped }, after(5 * 60_000), timing)).toEqual({ kind: 'none' });
+    expect(nextDayStep({ ...r, teamEnds: stopped }, after(10 * 60_000), timing)).toEqual({ kind: 'finish', why: 'the last extended team reached its end' });
+    // Stopping the session clock by hand still ends everything at once.
+    expect(nextDayStep({ ...r, clock: 'stopped', teamEnds }, after(-60_000), timing)).toMatchObject({ kind: 'finish' });
+    // No extension: the session's end finishes it, as before.
+    expect(nextDayStep(r, after(0), timing)).toEqual({ kind: 'finish', why: 'the session reached its end' });
+  });
 });

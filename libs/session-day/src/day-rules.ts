@@ -22,6 +22,18 @@ export interface SessionFacts {
   archivedAt: Date | null;
   waiting: boolean;
   hold: boolean;
+  /**
+   * Each live range's end (the session's end plus its team's extension) and
+   * the state of its own clock (null: it follows the session's). Absent: no
+   * team was given extra time.
+   */
+  teamEnds?: TeamEnd[];
+}
+
+export interface TeamEnd {
+  rangeId: string;
+  endsAt: Date;
+  clock: ClockState | null;
 }
 
 export interface DayTiming {
@@ -36,6 +48,7 @@ export type DayStep =
   | { kind: 'move'; to: SessionStatus; reason: string }
   | { kind: 'start-clock' }
   | { kind: 'finish'; why: string }
+  | { kind: 'end-team-clocks'; rangeIds: string[]; why: string }
   | { kind: 'teardown'; why: string };
 
 const NONE: DayStep = { kind: 'none' };
@@ -46,7 +59,9 @@ const NONE: DayStep = { kind: 'none' };
  * running when the scenario clock starts -> finished when it ends (archived).
  * A failed provisioning goes back to closed with the reasons; a retried range
  * brings it back to provisioning. Cancelled and finished sessions lose their
- * ranges (finished ones after the grace, unless held).
+ * ranges (finished ones after the grace, unless held). A team given extra
+ * time keeps running past the session's end: the other teams' clocks stop at
+ * the end, and the session finishes when the last extended team's time ends.
  */
 export function nextDayStep(f: SessionFacts, now: Date, timing: DayTiming): DayStep {
   const t = now.getTime();
@@ -74,10 +89,20 @@ export function nextDayStep(f: SessionFacts, now: Date, timing: DayTiming): DayS
       }
       if (t >= f.startsAt.getTime()) return { kind: 'start-clock' };
       return NONE;
-    case 'running':
+    case 'running': {
       if (f.clock === 'stopped') return { kind: 'finish', why: 'the scenario clock was stopped' };
-      if (t >= f.endsAt.getTime()) return { kind: 'finish', why: 'the session reached its end' };
+      const ends = f.teamEnds ?? [];
+      const lastEnd = Math.max(f.endsAt.getTime(), ...ends.map((e) => e.endsAt.getTime()));
+      if (t >= lastEnd) {
+        return { kind: 'finish', why: lastEnd > f.endsAt.getTime() ? 'the last extended team reached its end' : 'the session reached its end' };
+      }
+      // Past the session's end with a team given extra time: the others' clocks stop at their own end.
+      if (t >= f.endsAt.getTime()) {
+        const over = ends.filter((e) => t >= e.endsAt.getTime() && e.clock !== 'stopped').map((e) => e.rangeId);
+        if (over.length) return { kind: 'end-team-clocks', rangeIds: over, why: 'their time ended; other teams were given extra time' };
+      }
       return NONE;
+    }
     case 'finished':
       if (!f.archivedAt) return { kind: 'finish', why: 'end-of-session work resumed' };
       if (r && r.live > 0 && !f.hold && t >= f.archivedAt.getTime() + timing.graceMs) {

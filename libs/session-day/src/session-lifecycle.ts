@@ -8,14 +8,15 @@ import {
   SessionEntity,
   SessionRangeSetEntity,
   type SessionStatus,
+  SessionTeamExtensionEntity,
   TeamEntity,
 } from '@app/database';
 import { JobName, JobQueue } from '@app/queue';
 import { RangeService, RangeStatusError, type SessionRangesView } from '@app/ranges';
 import { ClockTransitionError, ScenarioClockService } from '@app/scenario';
 import { SESSION_TRANSITIONS, SessionService, SessionTransitionError, transitionRefusal, type SessionView } from '@app/scheduling';
-import { DataSource, IsNull, Not } from 'typeorm';
-import { nextDayStep, type DayStep, type SessionFacts } from './day-rules.js';
+import { DataSource, In, IsNull, Not } from 'typeorm';
+import { nextDayStep, type DayStep, type SessionFacts, type TeamEnd } from './day-rules.js';
 import { InvalidSessionDayRequestError, SessionDayNotFoundError } from './errors.js';
 import { HostCapacity } from './host-capacity.js';
 import { SessionArchiver, SYSTEM_ACTOR } from './session-archiver.js';
@@ -53,6 +54,8 @@ export interface SessionDayView {
   archivedAt: Date | null;
   /** When the ranges go (the grace after the end), unless held. */
   teardownAt: Date | null;
+  /** Teams given extra time: their clock ends this much after the session's end. */
+  extendedTeams: Array<{ teamId: string; extraMinutes: number; endsAt: Date }>;
 }
 
 export interface TransitionOutcome {
@@ -262,6 +265,7 @@ export class SessionLifecycle implements OnModuleInit {
     ]);
     const failed = live.filter((r) => r.status === 'failed' || r.status === 'degraded');
     return {
+      teamEnds: await this.teamEnds(sessionId, session.endsAt, live),
       status: session.status,
       startsAt: session.startsAt,
       endsAt: session.endsAt,
@@ -280,6 +284,22 @@ export class SessionLifecycle implements OnModuleInit {
       waiting: !!day?.waitingSince,
       hold: day?.holdRanges ?? false,
     };
+  }
+
+  /**
+   * Each live range's end and own clock, when any team of the session was given extra time
+   * (InstructorControls.extendTeam); undefined otherwise, so an ordinary day costs one query.
+   */
+  private async teamEnds(sessionId: string, endsAt: Date, live: Array<Pick<RangeEntity, 'id' | 'teamId'>>): Promise<TeamEnd[] | undefined> {
+    const m = this.dataSource.manager;
+    const extensions = await m.find(SessionTeamExtensionEntity, { where: { sessionId } });
+    if (extensions.length === 0 || live.length === 0) return undefined;
+    const own = await m.find(ScenarioClockEntity, { where: { sessionId, rangeId: In(live.map((r) => r.id)) }, select: { id: true, rangeId: true, state: true } });
+    return live.map((r) => ({
+      rangeId: r.id,
+      endsAt: new Date(endsAt.getTime() + (extensions.find((e) => e.teamId === r.teamId)?.extraSeconds ?? 0) * 1000),
+      clock: own.find((c) => c.rangeId === r.id)?.state ?? null,
+    }));
   }
 
   /** Moves one session along its day as far as it can go now; safe to run again at any time. */
@@ -316,6 +336,15 @@ export class SessionLifecycle implements OnModuleInit {
           return true;
         case 'finish':
           await this.archiver.finish(sessionId, SYSTEM_ACTOR, step.why);
+          return true;
+        case 'end-team-clocks':
+          // Each range gets its own clock (a copy of the session's) and it stops: that team's scores freeze.
+          for (const rangeId of step.rangeIds) {
+            await this.clocks.forkRangeClock(sessionId, rangeId);
+            await this.clocks.control({ sessionId, rangeId }, 'stop', { id: SYSTEM_ACTOR, role: 'operator' }).catch((err: unknown) => {
+              if (!(err instanceof ClockTransitionError)) throw err;
+            });
+          }
           return true;
         case 'teardown':
           await this.teardownRanges(sessionId);
@@ -363,11 +392,12 @@ export class SessionLifecycle implements OnModuleInit {
 
   async view(sessionId: string): Promise<SessionDayView> {
     const session = await this.sessions.get(sessionId);
-    const [day, set, ranges, archive] = await Promise.all([
+    const [day, set, ranges, archive, extensions] = await Promise.all([
       this.dataSource.manager.findOne(SessionDayEntity, { where: { sessionId } }),
       this.dataSource.manager.findOne(SessionRangeSetEntity, { where: { sessionId } }),
       this.dataSource.manager.find(RangeEntity, { where: { sessionId, status: Not('destroyed') }, select: { id: true, status: true } }),
       this.dataSource.manager.findOne(SessionArchiveEntity, { where: { sessionId }, select: { sessionId: true, finishedAt: true } }),
+      this.dataSource.manager.find(SessionTeamExtensionEntity, { where: { sessionId }, order: { teamId: 'ASC' } }),
     ]);
     const waitingPosition = day?.waitingSince ? 1 + (await this.waitingBefore(sessionId, day.waitingSince)) : null;
     const hold = day?.holdRanges ?? false;
@@ -383,6 +413,11 @@ export class SessionLifecycle implements OnModuleInit {
       holdRanges: hold,
       archivedAt: archive?.finishedAt ?? null,
       teardownAt: archive && !hold ? new Date(archive.finishedAt.getTime() + this.timing.graceMs) : null,
+      extendedTeams: extensions.map((e) => ({
+        teamId: e.teamId,
+        extraMinutes: e.extraSeconds / 60,
+        endsAt: new Date(session.endsAt.getTime() + e.extraSeconds * 1000),
+      })),
     };
   }
 

@@ -56,4 +56,10 @@ describe('traineeView: a trainee sees only their own team, and never an answer o
       expect(traineeView(event({ type, teamId: 't1', data: { answer: 'secret' } }), scope, own)).toBeNull();
     }
   });
+
+  it('passes extra time given to their team (minutes and the new end), not another team’s', () => {
+    const extension = event({ type: 'extension', teamId: 't1', rangeId: 'r1', data: { minutes: 10, extraMinutes: 15, endsAt: at, actor: 'instructor:x' } });
+    expect(traineeView(extension, scope, own)).toEqual({ type: 'extension', at, data: { minutes: 10, extraMinutes: 15, endsAt: at } });
+    expect(traineeView({ ...extension, teamId: 't2' }, scope, own)).toBeNull();
+  });
 });

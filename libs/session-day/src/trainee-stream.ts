@@ -12,7 +12,7 @@ export interface TraineeScope {
 
 /** What a trainee's stream carries. Nothing else reaches it: no step output, no answers, no other team. */
 export interface TraineeEvent {
-  type: 'clock' | 'message' | 'objective-met' | 'attack-step';
+  type: 'clock' | 'message' | 'objective-met' | 'attack-step' | 'extension';
   at: string;
   data: Record<string, unknown>;
 }
@@ -22,7 +22,8 @@ const text = (value: unknown) => (typeof value === 'string' ? value : undefined)
 /**
  * The trainee's view of one live event, or null when it is not theirs to see:
  * the session clock and their range's own clock, messages to everyone or to
- * their team, their objectives met, their attack steps by title. Fields are
+ * their team, their objectives met, their attack steps by title, extra time
+ * given to their team. Fields are
  * copied one by one (an allowlist), so a new field on an event never leaks.
  */
 export function traineeView(event: LiveEvent, scope: TraineeScope, ownRanges: ReadonlySet<string>): TraineeEvent | null {
@@ -41,6 +42,9 @@ export function traineeView(event: LiveEvent, scope: TraineeScope, ownRanges: Re
     case 'answer':
       if (event.teamId !== scope.teamId || d.correct !== true) return null;
       return { type: 'objective-met', at: event.at, data: { objectiveId: text(d.objectiveId) } };
+    case 'extension':
+      if (event.teamId !== scope.teamId) return null;
+      return { type: 'extension', at: event.at, data: { minutes: d.minutes, extraMinutes: d.extraMinutes, endsAt: text(d.endsAt) } };
     case 'attack-step':
       if (event.teamId !== scope.teamId) return null;
       return { type: 'attack-step', at: event.at, data: { title: d.title, scenarioMs: d.scenarioMs } };

@@ -27,6 +27,7 @@ export { renderTemplate, dependencyOrder, type RenderInput } from './template-re
 export { checkTemplateSource, loadTemplateSource, templateHash, type CheckedTemplate } from './load-template.js';
 export { TemplateCatalog, TemplateCatalogError, type CatalogEntry, type CatalogReload } from './template-catalog.js';
 export { maxScore } from './max-score.js';
+export { checkOneOffStep, type OneOffStepCheck } from './one-off-step.js';
 export { templateOverview, type TemplateOverview } from './template-overview.js';
 export { SharedTemplateCatalog } from './shared-template-catalog.js';
 export { TemplatesModule } from './templates.module.js';

@@ -7,6 +7,7 @@ import type { RangeBlueprint, RangeTemplateSource, TemplateSummary } from './blu
 import { TemplateNotFoundError, type CatalogProblem } from './errors.js';
 import { checkTemplateSource, templateHash, type CheckedTemplate } from './load-template.js';
 import { formatIssue, omittedLine, type RangeTemplate } from './model.js';
+import { checkOneOffStep, type OneOffStepCheck } from './one-off-step.js';
 import { renderTemplate } from './template-renderer.js';
 import { MAX_TEMPLATE_BYTES } from './template-parser.js';
 
@@ -160,6 +161,11 @@ export class TemplateCatalog implements RangeTemplateSource, OnModuleInit {
   /** Validates a template without saving it (parse, shape, references), as the catalogue would. */
   check(source: string): CheckedTemplate {
     return checkTemplateSource(source, { builtinImages: this.builtinImages, subnetPrefix: this.subnetPrefix });
+  }
+
+  /** Checks a one-off attack step against a template of the catalogue, as that template's own steps are checked. */
+  checkStep(templateId: string, step: unknown): OneOffStepCheck {
+    return checkOneOffStep(this.get(templateId).source, step, { builtinImages: this.builtinImages, subnetPrefix: this.subnetPrefix });
   }
 
   list(): CatalogEntry[] {

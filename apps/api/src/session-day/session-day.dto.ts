@@ -3,6 +3,12 @@ import type { SessionArchiveView, SessionDayView } from '@app/session-day';
 import { IsBoolean, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { TEMPLATE_NAME } from '@app/templates';
 
+export class ExtendedTeamDto {
+  @ApiProperty({ format: 'uuid' }) teamId!: string;
+  @ApiProperty({ example: 15, description: 'Extra scenario time given to the team in all' }) extraMinutes!: number;
+  @ApiProperty({ format: 'date-time', description: "When the team's clock stops: the session's end plus its extra time" }) endsAt!: string;
+}
+
 export class SessionDayDto {
   @ApiProperty({ format: 'uuid' }) sessionId!: string;
   @ApiProperty() status!: string;
@@ -15,6 +21,7 @@ export class SessionDayDto {
   @ApiProperty() holdRanges!: boolean;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) archivedAt!: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'When the ranges are torn down (the grace after the end), unless held' }) teardownAt!: string | null;
+  @ApiProperty({ type: [ExtendedTeamDto], description: 'Teams given extra time (POST /sessions/{id}/teams/{teamId}/extend)' }) extendedTeams!: ExtendedTeamDto[];
 
   static from(v: SessionDayView): SessionDayDto {
     return {
@@ -22,6 +29,7 @@ export class SessionDayDto {
       provisionAt: v.provisionAt.toISOString(),
       archivedAt: v.archivedAt?.toISOString() ?? null,
       teardownAt: v.teardownAt?.toISOString() ?? null,
+      extendedTeams: v.extendedTeams.map((e) => ({ ...e, endsAt: e.endsAt.toISOString() })),
     };
   }
 }

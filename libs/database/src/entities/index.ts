@@ -15,6 +15,7 @@ import { ScoreEventEntity } from './score-event.entity.js';
 import { SessionRangeSetEntity } from './session-range-set.entity.js';
 import { SessionArchiveEntity } from './session-archive.entity.js';
 import { SessionDayEntity } from './session-day.entity.js';
+import { SessionTeamExtensionEntity } from './session-team-extension.entity.js';
 
 export { AuditEventEntity };
 export { CredentialEntity, TraineeAccessCodeEntity, UserEntity } from './access/index.js';
@@ -24,7 +25,7 @@ export { RANGE_EVENT_TERMINAL_COMMAND, RangeEventEntity } from './range-event.en
 export { RangeNodeEntity, type RangeNodeState } from './range-node.entity.js';
 export { RangeSubnetEntity } from './range-subnet.entity.js';
 export { SessionRangeSetEntity, type RangeSetStatus } from './session-range-set.entity.js';
-export { SessionArchiveEntity, SessionDayEntity };
+export { SessionArchiveEntity, SessionDayEntity, SessionTeamExtensionEntity };
 export {
   AttackRunEntity,
   CopyFlagEntity,
@@ -48,6 +49,6 @@ const SCORING_ENTITIES = [
 ];
 
 /** Every entity of the schema; domain libs add theirs here with a migration. */
-const SESSION_DAY_ENTITIES = [SessionDayEntity, SessionArchiveEntity];
+const SESSION_DAY_ENTITIES = [SessionDayEntity, SessionArchiveEntity, SessionTeamExtensionEntity];
 
 export const ENTITIES = [AuditEventEntity, ...SCHEDULING_ENTITIES, ...RANGE_ENTITIES, ...SCORING_ENTITIES, ...SESSION_DAY_ENTITIES, ...ACCESS_ENTITIES];

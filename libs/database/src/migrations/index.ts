@@ -12,6 +12,7 @@ import { SessionDay1764301500000 } from './1764301500000-session-day.js';
 import { RangeForeignKeys1764301600000 } from './1764301600000-range-foreign-keys.js';
 import { AccessChangeNotify1764301700000 } from './1764301700000-access-change-notify.js';
 import { SessionCalendarRules1764301800000 } from './1764301800000-session-calendar-rules.js';
+import { SessionTeamExtensions1764301900000 } from './1764301900000-session-team-extensions.js';
 
 /** Migrations in order. Listed, not globbed, so ts-jest and the compiled build see the same set. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   RangeForeignKeys1764301600000,
   AccessChangeNotify1764301700000,
   SessionCalendarRules1764301800000,
+  SessionTeamExtensions1764301900000,
 ];
