@@ -41,19 +41,32 @@ export function checkOneOffStep(templateSource: string, raw: unknown, options: V
     // A problem of the template itself would have kept it out of the catalogue; name it if it shows.
     else issues.push({ path: `template.${issue.path}`, message: issue.message });
   }
-  if (!validated.dto) return { issues };
-
+  // Of the template's kinds, checked on the raw step too, so every failing field is named at once.
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const first = (v: unknown) => (Array.isArray(v) ? str(v[0]) : undefined);
+  const own = steps.map((x) => (x && typeof x === 'object' ? (x as Record<string, unknown>) : {}));
+  const preconditionOf = (x: Record<string, unknown>) => (x.precondition && typeof x.precondition === 'object' ? (x.precondition as Record<string, unknown>) : null);
+  const nodes = new Set(own.flatMap((x) => [str(x.node), str(preconditionOf(x)?.node) ?? str(x.node)]).filter((v): v is string => !!v));
+  const commands = new Set(own.flatMap((x) => [first(x.argv), first(preconditionOf(x)?.argv)]).filter((v): v is string => !!v));
+  const listed = (set: Set<string>) => [...set].sort().join(', ');
+  const flagged = (path: string) => issues.some((i) => i.path === path);
+  const node = str(given.node);
+  if (node && !nodes.has(node) && !flagged('node')) issues.push({ path: 'node', message: `a one-off step runs where the template's steps run (${listed(nodes)}), not on "${node}"` });
+  const command = first(given.argv);
+  if (command && !commands.has(command) && !flagged('argv[0]')) {
+    issues.push({ path: 'argv[0]', message: `a one-off step uses a command of the template's steps (${listed(commands)}), not "${command}"` });
+  }
+  const precondition = preconditionOf(given);
+  if (precondition) {
+    const preNode = str(precondition.node);
+    if (preNode && !nodes.has(preNode) && !flagged('precondition.node')) issues.push({ path: 'precondition.node', message: `a precondition runs where the template's steps run (${listed(nodes)})` });
+    const preCommand = first(precondition.argv);
+    if (preCommand && !commands.has(preCommand) && !flagged('precondition.argv[0]')) {
+      issues.push({ path: 'precondition.argv[0]', message: `a precondition uses a command of the template's steps (${listed(commands)})` });
+    }
+  }
+  if (!validated.dto || issues.length) return { issues };
   const all = applyDefaults(validated.dto).attack.steps;
   const step = all[all.length - 1]!;
-  const own = all.slice(0, -1);
-  const nodes = new Set(own.flatMap((s) => [s.node, ...(s.precondition ? [s.precondition.node] : [])]));
-  const commands = new Set(own.flatMap((s) => [s.argv[0], ...(s.precondition ? [s.precondition.argv[0]] : [])]));
-  const kinds = (list: Set<string | undefined>) => [...list].filter(Boolean).sort().join(', ');
-  if (!nodes.has(step.node)) issues.push({ path: 'node', message: `a one-off step runs where the template's steps run (${kinds(nodes)}), not on "${step.node}"` });
-  if (!commands.has(step.argv[0])) issues.push({ path: 'argv[0]', message: `a one-off step uses a command of the template's steps (${kinds(commands)}), not "${step.argv[0]}"` });
-  if (step.precondition) {
-    if (!nodes.has(step.precondition.node)) issues.push({ path: 'precondition.node', message: `a precondition runs where the template's steps run (${kinds(nodes)})` });
-    if (!commands.has(step.precondition.argv[0])) issues.push({ path: 'precondition.argv[0]', message: `a precondition uses a command of the template's steps (${kinds(commands)})` });
-  }
-  return issues.length ? { issues } : { step, issues: [] };
+  return { step, issues: [] };
 }
