@@ -69,7 +69,7 @@ export class ResetTeamDto {
 
 /** The shape of a one-off step, for the document; the template language checks it (libs/templates checkOneOffStep). */
 export class OneOffStepDto {
-  @ApiProperty({ example: 'extra-exploit', description: "A new step id (not one of the template's)" }) id!: string;
+  @ApiProperty({ pattern: TEMPLATE_NAME.source, example: 'extra-exploit', description: "A new step id (not one of the template's)" }) id!: string;
   @ApiProperty({ example: 'attacker', description: "A node the template's steps run on" }) node!: string;
   @ApiProperty({ type: [String], example: ['exploit', 'http://www/cgi-bin/ping', 'host', 'cat /etc/passwd'], description: "argv; its command one the template's steps use; ${variables} are the range's" })
   argv!: string[];
