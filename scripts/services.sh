@@ -2,6 +2,7 @@
 # Readies this machine for the CYDER range backend. Idempotent: it prints what it found and what
 # it did, and when it cannot do a step it says exactly what you must do.
 #   - Docker engine (Debian's docker.io) and busybox-static, dockerd started in the background
+#   - Debian's chromium (and a CJK font) for the consoles' browser test
 #   - PostgreSQL and Redis started if they do not answer (installed with apt if missing)
 #   - the database role and database of DATABASE_URL
 set -euo pipefail
@@ -70,6 +71,16 @@ if [ -x "$BUSYBOX_PATH" ] && ! (command -v ldd >/dev/null && ldd "$BUSYBOX_PATH"
 else
   apt_install busybox-static
   say "busybox-static: installed"
+fi
+
+# --- chromium: the real browser of the consoles' e2e test (driven by playwright-core, nothing downloaded) --
+# fonts-noto-cjk: without a CJK font the Japanese console renders as empty boxes in screenshots.
+CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
+if [ -x "$CHROMIUM_PATH" ]; then
+  say "chromium: $CHROMIUM_PATH is there"
+else
+  apt_install chromium fonts-noto-cjk
+  say "chromium: installed"
 fi
 
 # --- PostgreSQL -----------------------------------------------------------------------------------

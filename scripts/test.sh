@@ -8,6 +8,7 @@ bash scripts/services.sh
 bash scripts/install.sh
 echo "[test] type check"
 npx tsc -p tsconfig.json --noEmit
+npx tsc -p web/tsconfig.json --noEmit
 echo "[test] images"
 npm run --silent images
 echo "[test] unit tests"

@@ -7,6 +7,7 @@ import { DockerModule } from '@app/docker';
 import { QueueModule } from '@app/queue';
 import { TelemetryModule } from '@app/telemetry';
 import { AuditApiModule } from './audit/audit-api.module.js';
+import { ConsoleModule } from './console/console.module.js';
 import { AccessApiModule } from './access/access-api.module.js';
 import { HealthModule } from './health/health.module.js';
 import { RangesApiModule } from './ranges/ranges-api.module.js';
@@ -37,6 +38,7 @@ import { TerminalApiModule } from './terminal/terminal-api.module.js';
     TerminalApiModule,
     AuditApiModule,
     SessionDayApiModule,
+    ConsoleModule,
   ],
   // One guard for every route: authentication, the route's roles, the caller's reach (libs/access).
   providers: [{ provide: APP_GUARD, useExisting: AccessGuard }],

@@ -13,6 +13,8 @@ import { buildApiDocument } from './openapi/api-document.js';
 import { VALIDATE_BODY_LIMIT_BYTES } from './templates/templates.dto.js';
 
 export const API_PREFIX = 'api/v1';
+/** The console pages and their bundle (apps/api/src/console), outside the API prefix. */
+const CONSOLE_PATHS = ['console', 'console/trainee', 'console/instructor', 'console/assets/:file'];
 
 /** Everything main.ts does to the app besides listening; e2e tests call it too. */
 export function configureApi(app: INestApplication): void {
@@ -38,8 +40,8 @@ export function configureApi(app: INestApplication): void {
   app.use(function jsonParser(req: express.Request, res: express.Response, next: express.NextFunction) {
     body(req, res, next);
   });
-  // /metrics stays where Prometheus scrapers look for it.
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics'] });
+  // /metrics stays where Prometheus scrapers look for it; the consoles are pages at /console/*.
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics', ...CONSOLE_PATHS] });
   // Plain WebSocket (xterm's attach addon speaks it). Terminal frames are raw bytes, not Nest's
   // {event, data} messages: the gateway reads the socket itself, so the adapter parses nothing.
   app.useWebSocketAdapter(new WsAdapter(app, { messageParser: () => undefined }));

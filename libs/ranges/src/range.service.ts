@@ -45,6 +45,8 @@ export interface TraineeRangeNodeView {
   role: string;
   addresses: Record<string, string>;
   health: string;
+  /** Whether the template gives trainees a shell on it (the console shows a terminal tab). */
+  shell: boolean;
 }
 
 /** A team's range as its trainees see it: no template, hash, subnets, containers, errors or hidden nodes. */
@@ -228,12 +230,14 @@ export class RangeService {
   async traineeView(rangeId: string): Promise<TraineeRangeView> {
     const range = await this.load(rangeId);
     const blueprint = range.blueprint as RangeBlueprint | null;
-    const visible = new Map((blueprint?.nodes ?? []).filter((n) => isVisibleToTrainees(n)).map((n) => [n.name, n.role]));
+    const visible = new Map((blueprint?.nodes ?? []).filter((n) => isVisibleToTrainees(n)).map((n) => [n.name, n]));
     const nodes = await this.dataSource.getRepository(RangeNodeEntity).find({ where: { rangeId }, order: { name: 'ASC' } });
     return {
       id: range.id,
       status: range.status,
-      nodes: nodes.filter((n) => visible.has(n.name)).map((n) => ({ name: n.name, role: visible.get(n.name)!, addresses: n.addresses, health: n.health })),
+      nodes: nodes
+        .filter((n) => visible.has(n.name))
+        .map((n) => ({ name: n.name, role: visible.get(n.name)!.role, addresses: n.addresses, health: n.health, shell: visible.get(n.name)!.shell === true })),
       readyAt: range.readyAt,
     };
   }

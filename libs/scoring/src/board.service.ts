@@ -45,6 +45,30 @@ export interface SessionBoard {
   teams: TeamBoardRow[];
 }
 
+/** What a team sees of its own standing: its score and the clock that drives its range. */
+export interface TeamStanding {
+  rangeId: string;
+  score: number;
+  pointsByPhase: Record<Phase, number>;
+  clock: { state: string; speed: number; scenarioMs: number } | null;
+}
+
+/** One incident report as its graders read it: the team's text, the IOC results and the grade. */
+export interface ReportView {
+  id: string;
+  rangeId: string;
+  objectiveId: string;
+  submittedBy: string;
+  submittedAt: Date;
+  content: Record<string, unknown>;
+  iocResults: Record<string, boolean>;
+  autoPoints: number;
+  rubricPoints: number | null;
+  rubric: Record<string, unknown> | null;
+  gradedBy: string | null;
+  gradedAt: Date | null;
+}
+
 export type TimelineKind = 'attack-step' | 'score' | 'note' | 'report' | 'command' | 'copy-flag';
 
 export interface TimelineEntry {
@@ -149,6 +173,45 @@ export class BoardService {
       };
     });
     return { sessionId, clock: clock ? this.clocks.view(clock) : null, teams };
+  }
+
+  /** One range's score and clock (the trainee console's header): rebuilt from the ledger like the board's. */
+  async teamStanding(rangeId: string): Promise<TeamStanding> {
+    const range = await this.dataSource.manager.findOne(RangeEntity, { where: { id: rangeId } });
+    if (!range) throw new ScoringNotFoundError(`range ${rangeId} does not exist`);
+    const [events, runs, clock] = await Promise.all([
+      this.dataSource.manager.find(ScoreEventEntity, { where: { rangeId }, order: { id: 'ASC' } }),
+      this.dataSource.manager.find(AttackRunEntity, { where: { rangeId }, order: { ranAt: 'ASC' } }),
+      this.clocks.clockOfRange(range),
+    ]);
+    const metrics = teamMetrics(events.map(toLedger), runs);
+    const view = clock ? this.clocks.view(clock) : null;
+    return {
+      rangeId,
+      score: metrics.score,
+      pointsByPhase: metrics.pointsByPhase,
+      clock: view ? { state: view.state, speed: view.speed, scenarioMs: view.scenarioMs } : null,
+    };
+  }
+
+  /** A submitted incident report with its IOC results and grade. */
+  async report(reportId: string): Promise<ReportView> {
+    const r = await this.dataSource.manager.findOne(IncidentReportEntity, { where: { id: reportId } });
+    if (!r) throw new ScoringNotFoundError(`report ${reportId} does not exist`);
+    return {
+      id: r.id,
+      rangeId: r.rangeId,
+      objectiveId: r.objectiveId,
+      submittedBy: r.submittedBy,
+      submittedAt: r.submittedAt,
+      content: r.content,
+      iocResults: r.iocResults,
+      autoPoints: r.autoPoints,
+      rubricPoints: r.rubricPoints,
+      rubric: r.rubric,
+      gradedBy: r.gradedBy,
+      gradedAt: r.gradedAt,
+    };
   }
 
   async timeline(rangeId: string): Promise<TimelineEntry[]> {

@@ -1,5 +1,5 @@
 export { CheckNowRateLimitedError, GradeForbiddenError, GradeRefusedError, InvalidReportError, ObjectiveRefusedError, ScoringNotFoundError } from './errors.js';
-export { BoardService, type CourseAggregate, type SessionBoard, type TeamBoardRow, type TimelineEntry } from './board.service.js';
+export { BoardService, type CourseAggregate, type ReportView, type SessionBoard, type TeamBoardRow, type TeamStanding, type TimelineEntry } from './board.service.js';
 export { EvaluationService, type CheckNowResult, type EvaluationSummary } from './evaluation.service.js';
 export { ScoringJobs } from './scoring.jobs.js';
 export { ObjectiveService, type AnswerResult, type ObjectiveState, type ReportInput, type ReportResult } from './objective.service.js';

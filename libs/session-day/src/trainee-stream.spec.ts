@@ -39,7 +39,8 @@ describe('traineeView: a trainee sees only their own team, and never an answer o
       at,
       data: { objectiveId: 'attacker-address' },
     });
-    expect(traineeView(event({ type: 'answer', teamId: 't1', data: { objectiveId: 'x', correct: false } }), scope, own)).toBeNull();
+    expect(traineeView(event({ type: 'answer', teamId: 't1', data: { objectiveId: 'x', correct: false, value: 'guess' } }), scope, own)).toEqual({ type: 'score', at, data: {} });
+    expect(traineeView(event({ type: 'answer', teamId: 't2', data: { objectiveId: 'x', correct: false } }), scope, own)).toBeNull();
     expect(traineeView(event({ type: 'objective-met', teamId: 't2', data: { objectiveId: 'x' } }), scope, own)).toBeNull();
   });
 
@@ -52,8 +53,13 @@ describe('traineeView: a trainee sees only their own team, and never an answer o
     });
     expect(traineeView(step, scope, own)).toEqual({ type: 'attack-step', at, data: { title: { en: 'Command injection', ja: 'コマンドインジェクション' }, scenarioMs: 240000 } });
     expect(traineeView({ ...step, teamId: 't2' }, scope, own)).toBeNull();
-    for (const type of ['hint', 'report', 'step-blocked', 'report-graded', 'range-degraded']) {
-      expect(traineeView(event({ type, teamId: 't1', data: { answer: 'secret' } }), scope, own)).toBeNull();
+    expect(traineeView(event({ type: 'range-degraded', teamId: 't1', data: { answer: 'secret' } }), scope, own)).toBeNull();
+  });
+
+  it('signals that their score moved (hints, reports, grades, blocked steps) with nothing in it; another team\'s moves not at all', () => {
+    for (const type of ['hint', 'report', 'step-blocked', 'report-graded']) {
+      expect(traineeView(event({ type, teamId: 't1', rangeId: 'r1', data: { answer: 'secret', points: 50, reportId: 'x' } }), scope, own)).toEqual({ type: 'score', at, data: {} });
+      expect(traineeView(event({ type, teamId: 't2', data: { points: 50 } }), scope, own)).toBeNull();
     }
   });
 

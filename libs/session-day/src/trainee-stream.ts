@@ -12,7 +12,7 @@ export interface TraineeScope {
 
 /** What a trainee's stream carries. Nothing else reaches it: no step output, no answers, no other team. */
 export interface TraineeEvent {
-  type: 'clock' | 'message' | 'objective-met' | 'attack-step' | 'extension';
+  type: 'clock' | 'message' | 'objective-met' | 'attack-step' | 'extension' | 'score';
   at: string;
   data: Record<string, unknown>;
 }
@@ -40,11 +40,19 @@ export function traineeView(event: LiveEvent, scope: TraineeScope, ownRanges: Re
       if (event.teamId !== scope.teamId) return null;
       return { type: 'objective-met', at: event.at, data: { objectiveId: text(d.objectiveId) } };
     case 'answer':
-      if (event.teamId !== scope.teamId || d.correct !== true) return null;
+      if (event.teamId !== scope.teamId) return null;
+      if (d.correct !== true) return { type: 'score', at: event.at, data: {} };
       return { type: 'objective-met', at: event.at, data: { objectiveId: text(d.objectiveId) } };
     case 'extension':
       if (event.teamId !== scope.teamId) return null;
       return { type: 'extension', at: event.at, data: { minutes: d.minutes, extraMinutes: d.extraMinutes, endsAt: text(d.endsAt) } };
+    // The team's score moved: a signal only (no points, ids or values); the console asks for its standing.
+    case 'hint':
+    case 'report':
+    case 'report-graded':
+    case 'step-blocked':
+      if (event.teamId !== scope.teamId) return null;
+      return { type: 'score', at: event.at, data: {} };
     case 'attack-step':
       if (event.teamId !== scope.teamId) return null;
       return { type: 'attack-step', at: event.at, data: { title: d.title, scenarioMs: d.scenarioMs } };

@@ -90,6 +90,7 @@ export class TraineeRangeNodeDto {
   @ApiProperty() role!: string;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: 'network -> address' }) addresses!: Record<string, string>;
   @ApiProperty() health!: string;
+  @ApiProperty({ description: 'Whether the template gives trainees a shell on the node (POST …/terminal-tickets opens one)' }) shell!: boolean;
 }
 
 /** A range as its own trainees see it: the nodes the template shows them, nothing that scores. */

@@ -1,12 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Sse, type MessageEvent } from '@nestjs/common';
-import { ApiForbiddenResponse, ApiOkResponse, ApiProduces, ApiQuery, ApiTags, ApiOperation, ApiConflictResponse } from '@nestjs/swagger';
+import { ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiQuery, ApiTags, ApiOperation, ApiConflictResponse } from '@nestjs/swagger';
 import { ApiJsonExampleResponse, ApiTextResponse, TEXT_EXAMPLES } from '../openapi/decorators.js';
 import { Actor, actorOf, CurrentPrincipal, type Principal, RequiresRole, Resources, Role } from '@app/access';
 import { CsvDownload } from '@app/csv';
 import { LiveEvents } from '@app/queue';
 import { BoardService, CopyDetector, ObjectiveService } from '@app/scoring';
 import { map, type Observable } from 'rxjs';
-import { CopyFlagDto, GradeReportDto, GradeResultDto, NoteDto, SessionBoardDto, TimelineEntryDto } from './scoring.dto.js';
+import { CopyFlagDto, GradeReportDto, GradeResultDto, NoteDto, ReportDto, SessionBoardDto, TimelineEntryDto } from './scoring.dto.js';
 
 /** What instructors watch and do: the board, timelines, the live stream, grading, notes, exports. */
 @ApiTags('instructor')
@@ -61,6 +61,15 @@ export class InstructorController {
   async note(@Param('rangeId', ParseUUIDPipe) rangeId: string, @Body() body: NoteDto, @Actor() actor: string): Promise<TimelineEntryDto> {
     const note = await this.board.addNote(rangeId, actor, body.text);
     return TimelineEntryDto.from({ at: note.at, scenarioMs: null, kind: 'note', type: 'note', ref: note.id, phase: null, points: 0, summary: `${note.author}: ${note.text}` });
+  }
+
+  @Get('reports/:reportId')
+  @Resources({ report: 'reportId' })
+  @ApiOperation({ summary: 'One incident report as submitted, with its IOC results and grade (to grade it)' })
+  @ApiOkResponse({ type: ReportDto })
+  @ApiNotFoundResponse({ description: 'Unknown report' })
+  async report(@Param('reportId', ParseUUIDPipe) reportId: string): Promise<ReportDto> {
+    return ReportDto.from(await this.board.report(reportId));
   }
 
   @ApiOperation({ summary: 'Grade an incident report' })

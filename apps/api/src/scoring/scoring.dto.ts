@@ -14,7 +14,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import type { AnswerResult, CheckNowResult, CopyFlagView, ObjectiveState, ReportResult, SessionBoard, TimelineEntry } from '@app/scoring';
+import type { AnswerResult, CheckNowResult, CopyFlagView, ObjectiveState, ReportResult, ReportView, SessionBoard, TeamStanding, TimelineEntry } from '@app/scoring';
 import { TEMPLATE_NAME } from '@app/templates';
 
 export class AnswerDto {
@@ -265,5 +265,44 @@ export class CopyFlagDto {
 
   static from(f: CopyFlagView): CopyFlagDto {
     return Object.assign(new CopyFlagDto(), { ...f, at: f.at.toISOString() });
+  }
+}
+
+export class StandingClockDto {
+  @ApiProperty({ enum: ['idle', 'running', 'paused', 'stopped'], example: 'running' }) state!: string;
+  @ApiProperty({ example: 1 }) speed!: number;
+  @ApiProperty({ example: 754000, description: 'Scenario time reached, in milliseconds' }) scenarioMs!: number;
+}
+
+/** The team's own score and the clock of its range (the trainee console's header). */
+export class TeamStandingDto {
+  @ApiProperty({ format: 'uuid' }) rangeId!: string;
+  @ApiProperty({ example: 140 }) score!: number;
+  @ApiProperty({ description: 'Points by phase (detect, analyze, contain, eradicate, recover, report)', example: { detect: 100, analyze: 40, contain: 0, eradicate: 0, recover: 0, report: 0 } })
+  pointsByPhase!: Record<string, number>;
+  @ApiProperty({ type: StandingClockDto, nullable: true, description: 'null until the scenario clock was first started' }) clock!: StandingClockDto | null;
+
+  static from(s: TeamStanding): TeamStandingDto {
+    return Object.assign(new TeamStandingDto(), s);
+  }
+}
+
+/** A submitted incident report for its graders. */
+export class ReportDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) rangeId!: string;
+  @ApiProperty({ example: 'incident-report' }) objectiveId!: string;
+  @ApiProperty({ example: 'trainee:6f1c0c44-8a4f-4d0e-9a0b-3f7f1a2b9c11' }) submittedBy!: string;
+  @ApiProperty({ format: 'date-time' }) submittedAt!: string;
+  @ApiProperty({ description: 'The report as submitted: timeline, impact, iocs, actions, recommendations, selfAnalysis' }) content!: Record<string, unknown>;
+  @ApiProperty({ description: 'IOC id -> matched' }) iocResults!: Record<string, boolean>;
+  @ApiProperty() autoPoints!: number;
+  @ApiProperty({ nullable: true, type: Number }) rubricPoints!: number | null;
+  @ApiProperty({ nullable: true, type: Object }) rubric!: Record<string, unknown> | null;
+  @ApiProperty({ nullable: true, type: String }) gradedBy!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) gradedAt!: string | null;
+
+  static from(r: ReportView): ReportDto {
+    return Object.assign(new ReportDto(), { ...r, submittedAt: r.submittedAt.toISOString(), gradedAt: r.gradedAt?.toISOString() ?? null });
   }
 }

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
 import { Actor, RequiresRole, Resources, Role, TeamRateLimit } from '@app/access';
-import { EvaluationService, ObjectiveService } from '@app/scoring';
+import { BoardService, EvaluationService, ObjectiveService } from '@app/scoring';
 import { TEMPLATE_NAME } from '@app/templates';
-import { AnswerDto, AnswerResultDto, CheckNowDto, HintDto, IncidentReportDto, ObjectiveStateDto, ReportResultDto } from './scoring.dto.js';
+import { AnswerDto, AnswerResultDto, CheckNowDto, HintDto, IncidentReportDto, ObjectiveStateDto, ReportResultDto, TeamStandingDto } from './scoring.dto.js';
 
 /** An objective id of a template (not a uuid). */
 const ObjectiveParam = ApiParam({ name: 'objectiveId', description: "The objective's id in the range's template", schema: { type: 'string', pattern: TEMPLATE_NAME.source, example: 'attacker-address' } });
@@ -18,7 +18,15 @@ export class TraineeController {
   constructor(
     private readonly objectives: ObjectiveService,
     private readonly evaluation: EvaluationService,
+    private readonly board: BoardService,
   ) {}
+
+  @Get('standing')
+  @ApiOperation({ summary: "The team's score and its range's scenario clock (the trainee console refreshes it on every stream event)" })
+  @ApiOkResponse({ type: TeamStandingDto })
+  async standing(@Param('rangeId', ParseUUIDPipe) rangeId: string): Promise<TeamStandingDto> {
+    return TeamStandingDto.from(await this.board.teamStanding(rangeId));
+  }
 
   @ApiOperation({ summary: "List my team's objectives" })
   @Get('objectives')
