@@ -23,12 +23,13 @@ describe('the trainee and instructor consoles in a real browser (chromium + play
   let rangeId: string;
   let code: string;
   let instructor: Awaited<ReturnType<AccessClient['instructor']>>;
-  /** What each page logged: a CSP refusal or a script error shows up here. */
+  /** What each page logged or was refused: a CSP refusal, a script error or a failed call shows up here. */
   const problems: string[] = [];
 
   const watchProblems = (page: Page, name: string) => {
     page.on('console', (msg) => msg.type() === 'error' && problems.push(`${name} console: ${msg.text()}`));
     page.on('pageerror', (err) => problems.push(`${name} error: ${err.message}`));
+    page.on('response', (res) => res.status() >= 400 && problems.push(`${name} ${res.request().method()} ${res.url()}: ${res.status()}`));
   };
   /** The visible text of an xterm screen (the DOM renderer's rows). */
   const screenText = (page: Page, scope: string) => page.locator(`${scope} .xterm-rows`).innerText();
@@ -126,6 +127,10 @@ describe('the trainee and instructor consoles in a real browser (chromium + play
     await board.click('button.clock-action[data-action="start"]');
     await waitFor('the trainee clock runs', async () => /進行中/.test(await page.locator('#clock-state').innerText()), 15000, 100);
     await waitFor('the board clock runs', async () => /進行中/.test(await board.locator('#clock-state').innerText()), 15000, 100);
+    // A message from the instructor reaches the trainee's console.
+    await board.fill('#message-text', '昼休みは12時からです');
+    await board.click('#message-form button[type=submit]');
+    await waitFor('the message shown to the trainee', async () => (await page.locator('#messages li.message').allInnerTexts()).some((m) => m.includes('昼休みは12時からです')), 15000, 100);
 
     await page.click('button.open-terminal[data-node="web"]');
     const terminal = page.locator('#terminals .terminal[data-node="web"]');

@@ -59,7 +59,8 @@ const state = {
   stream: null as { stop: () => void } | null,
   /** Answers typed but not sent survive a re-render (the stream re-renders the objectives). */
   drafts: new Map<string, string>(),
-  feedback: new Map<string, { ok: boolean; text: string }>(),
+  /** The last answer's outcome per objective: a text key (shown in the current language) and a detail. */
+  feedback: new Map<string, { ok: boolean; key: TextKey | null; detail: string }>(),
 };
 
 function errorText(err: unknown): string {
@@ -250,7 +251,7 @@ function renderObjective(o: Objective): HTMLElement {
   }
   if (o.kind === 'check') item.append(h('p', { className: 'check' }, o.check?.holds ? t('check.holds') : t('check.notHolds')));
   if (o.kind === 'report' && o.reportSubmitted) item.append(h('p', {}, t('report.submitted')));
-  if (feedback) item.append(h('p', { className: feedback.ok ? 'ok' : 'error', role: 'status' }, feedback.text));
+  if (feedback) item.append(h('p', { className: feedback.ok ? 'ok' : 'error', role: 'status' }, feedback.key ? `${t(feedback.key)} ` : '', feedback.detail));
   if (o.hintsTaken.length) item.append(h('ol', { className: 'hints' }, ...o.hintsTaken.map((hint) => h('li', {}, localized(hint.text), ` (−${hint.cost})`))));
   if (o.hintsLeft > 0 && !o.met) item.append(h('button', { type: 'button', className: 'hint', onclick: () => void takeHint(o) }, `${t('hint.take')} (${t('hint.cost')} ${o.nextHintCost ?? 0})`));
   return item;
@@ -262,10 +263,10 @@ async function submitAnswer(event: Event, o: Objective, input: HTMLInputElement)
   event.preventDefault();
   try {
     const result = await api<{ correct: boolean; pointsAwarded: number; attemptsLeft: number }>('POST', `/ranges/${state.rangeId}/objectives/${o.id}/answers`, { value: input.value });
-    state.feedback.set(o.id, { ok: result.correct, text: `${result.correct ? t('answer.correct') : t('answer.wrong')} (${result.pointsAwarded >= 0 ? '+' : ''}${result.pointsAwarded})` });
+    state.feedback.set(o.id, { ok: result.correct, key: result.correct ? 'answer.correct' : 'answer.wrong', detail: `(${result.pointsAwarded >= 0 ? '+' : ''}${result.pointsAwarded})` });
     if (result.correct) state.drafts.delete(o.id);
   } catch (err) {
-    state.feedback.set(o.id, { ok: false, text: errorText(err) });
+    state.feedback.set(o.id, { ok: false, key: null, detail: errorText(err) });
   }
   await Promise.all([loadObjectives(), loadStanding()]);
 }
@@ -274,7 +275,7 @@ async function takeHint(o: Objective): Promise<void> {
   try {
     await api('POST', `/ranges/${state.rangeId}/objectives/${o.id}/hints`);
   } catch (err) {
-    state.feedback.set(o.id, { ok: false, text: errorText(err) });
+    state.feedback.set(o.id, { ok: false, key: null, detail: errorText(err) });
   }
   await Promise.all([loadObjectives(), loadStanding()]);
 }
@@ -299,7 +300,7 @@ async function checkNow(): Promise<void> {
 
 function addTimelineRow(): void {
   byId('report-timeline').append(
-    h('div', { className: 'row timeline-row' }, h('input', { name: 'at', placeholder: t('report.at'), maxlength: 100 }), h('input', { name: 'event', placeholder: t('report.event'), maxlength: 2000 })),
+    h('div', { className: 'row timeline-row' }, h('input', { name: 'at', placeholder: t('report.at'), 'data-i18n-placeholder': 'report.at', maxlength: 100 }), h('input', { name: 'event', placeholder: t('report.event'), 'data-i18n-placeholder': 'report.event', maxlength: 2000 })),
   );
 }
 
@@ -308,9 +309,9 @@ function addSelfRow(): void {
     h(
       'div',
       { className: 'row self-row' },
-      h('input', { name: 'item', placeholder: t('report.item'), maxlength: 500 }),
-      h('select', { name: 'cause' }, h('option', { value: 'plan' }, t('report.cause.plan')), h('option', { value: 'do' }, t('report.cause.do'))),
-      h('input', { name: 'note', placeholder: t('report.note'), maxlength: 2000 }),
+      h('input', { name: 'item', placeholder: t('report.item'), 'data-i18n-placeholder': 'report.item', maxlength: 500 }),
+      h('select', { name: 'cause' }, h('option', { value: 'plan', 'data-i18n': 'report.cause.plan' }, t('report.cause.plan')), h('option', { value: 'do', 'data-i18n': 'report.cause.do' }, t('report.cause.do'))),
+      h('input', { name: 'note', placeholder: t('report.note'), 'data-i18n-placeholder': 'report.note', maxlength: 2000 }),
     ),
   );
 }
