@@ -291,15 +291,26 @@ export class TeamStandingDto {
 export class ReportDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) rangeId!: string;
-  @ApiProperty({ example: 'incident-report' }) objectiveId!: string;
+  @ApiProperty({ pattern: TEMPLATE_NAME.source, example: 'incident-report' }) objectiveId!: string;
   @ApiProperty({ example: 'trainee:6f1c0c44-8a4f-4d0e-9a0b-3f7f1a2b9c11' }) submittedBy!: string;
   @ApiProperty({ format: 'date-time' }) submittedAt!: string;
-  @ApiProperty({ description: 'The report as submitted: timeline, impact, iocs, actions, recommendations, selfAnalysis' }) content!: Record<string, unknown>;
+  @ApiProperty({
+    description: 'The report as submitted: timeline, impact, iocs, actions, recommendations, selfAnalysis',
+    example: {
+      timeline: [{ at: '10:42', event: 'web server ran id from the ping page' }],
+      impact: 'The web server ran commands for an outside address',
+      iocs: ['10.210.0.5'],
+      actions: ['stopped the implant'],
+      recommendations: ['validate the ping form input'],
+      selfAnalysis: [{ item: 'log review', cause: 'plan' }],
+    },
+  })
+  content!: Record<string, unknown>;
   @ApiProperty({ description: 'IOC id -> matched' }) iocResults!: Record<string, boolean>;
   @ApiProperty() autoPoints!: number;
   @ApiProperty({ nullable: true, type: Number }) rubricPoints!: number | null;
   @ApiProperty({ nullable: true, type: Object }) rubric!: Record<string, unknown> | null;
-  @ApiProperty({ nullable: true, type: String }) gradedBy!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'instructor:3b0f6a52-0d0c-4f0e-8d4e-6a1f9b2c7d10' }) gradedBy!: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) gradedAt!: string | null;
 
   static from(r: ReportView): ReportDto {
