@@ -158,11 +158,22 @@ describe('the trainee and instructor consoles in a real browser (chromium + play
     await waitFor('the board shows the new score', async () => (await teamRow.locator('td.score').innerText()) === '100', 15000, 100);
     expect(await teamRow.locator('td.progress').innerText()).toMatch(/検知 1\/1/); // detect: 1 of 1 met
 
-    // Per team: the timeline holds the command typed; watching the terminal shows its scroll-back.
+    // Per team: the timeline holds the command typed; watching the terminal shows the team's output live.
     await teamRow.locator('button').click();
     await waitFor('the command in the timeline', async () => (await board.locator('#timeline li.command').allInnerTexts()).some((t) => t.includes('hostname')), 15000, 200);
     await board.click('button.watch-node[data-node="web"]');
-    await waitFor('the watcher sees the output', async () => (await screenText(board, '#watch')).includes('hostname'), 15000, 100);
+    // The watch is ready (the notice names the shell's user and the mode) or was refused (the notice says why).
+    const notice = await waitFor('the watch ready', async () => {
+      const text = await board.locator('#watch-notice').innerText();
+      if (/エラー|Error/.test(text)) throw new Error(`watching refused: ${text}`);
+      return text.includes('(watch)') && text;
+    }, 20000, 100);
+    expect(notice).toContain('@web');
+    // Live: what the team types next reaches the watcher.
+    await terminal.click();
+    await page.keyboard.type('echo watched-$((6*7))');
+    await page.keyboard.press('Enter');
+    await waitFor('the watcher sees the live output', async () => (await screenText(board, '#watch')).includes('watched-42'), 20000, 100);
     await board.screenshot({ path: path.join(ARTIFACTS, 'instructor-console.png'), fullPage: true });
 
     expect(problems).toEqual([]);
