@@ -51,6 +51,19 @@ describe('the OpenAPI document', () => {
     expect(document.paths['/api/v1/ranges/{id}']!.get!.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'id', in: 'path', schema: expect.objectContaining({ format: 'uuid' }) })]));
   });
 
+  it('derives the error answers from the route: roles in the 403, Retry-After on 429 and 503, the first field in the 400 example', () => {
+    const note = document.paths['/api/v1/ranges/{rangeId}/notes']!.post!;
+    const responses = note.responses as Record<string, { description: string; headers?: Record<string, unknown>; content?: Record<string, { example?: { errors?: Array<{ field: string }> } }> }>;
+    expect(responses['403']!.description).toMatch(/^This route is for instructor \(operators may call every route\)/);
+    expect(Object.keys(responses['429']!.headers ?? {})).toEqual(['Retry-After']);
+    expect(Object.keys(responses['503']!.headers ?? {})).toEqual(['Retry-After']);
+    expect(responses['400']!.content!['application/json']!.example!.errors![0]!.field).toBe('text');
+    // Health is public: no 401, and its 503 keeps the health report.
+    const health = document.paths['/api/v1/health']!.get!.responses as Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
+    expect(health['401']).toBeUndefined();
+    expect(health['503']!.content!['application/json']!.schema!.$ref).not.toMatch(/ErrorBody$/);
+  });
+
   it('names every gap of an undocumented route', () => {
     const bare = {
       openapi: '3.0.0',

@@ -106,7 +106,14 @@ export function completeApiDocument(document: OpenAPIObject, routes: ReadonlyMap
     const takesInput = (operation.parameters ?? []).length > 0 || operation.requestBody !== undefined;
     for (const status of derivedErrorStatuses(method, operation, facts)) {
       if (operation.responses[String(status)]) continue;
-      const description = !takesInput && status === 400 ? NO_INPUT_400 : operation.requestBody === undefined && status === 413 ? NO_BODY_413 : '';
+      const description =
+        !takesInput && status === 400
+          ? NO_INPUT_400
+          : operation.requestBody === undefined && status === 413
+            ? NO_BODY_413
+            : status === 403 && facts
+              ? `This route is for ${facts.roles.join(', ')} (operators may call every route); also a read-only API token on a write, or a one-time password not changed yet`
+              : '';
       operation.responses[String(status)] = { description };
     }
     for (const [status, response] of Object.entries(operation.responses)) {
