@@ -1,48 +1,19 @@
-import { AppConfig, loadConfig } from '@app/config';
-import { DockerEngine, RangeImageBuilder } from '@app/docker';
-import { TemplateCatalog, type RangeBlueprint } from '@app/templates';
-import { BlueprintRunner } from './support/blueprint-runner.js';
-import { removeLabelledObjects } from './support/docker-cleanup.js';
-import { freeSubnets } from './support/free-subnets.js';
+import { AttackStepRunner } from '@app/scenario';
+import { EvaluationService } from '@app/scoring';
+import type { Objective, RangeBlueprint } from '@app/templates';
+import { DataSource } from 'typeorm';
+import { type RangeBody, RangeTestApp } from './support/range-app.js';
+import { DEFENCES } from './support/scripted-defence.js';
 
 /**
- * Each shipped template, rendered and run on the real engine: every attack
- * step works against an undefended range, the contain/eradicate probes see
- * the damage, a scripted defence (what trainees are expected to do) makes
- * every check objective hold, and the attack is then blocked.
+ * Each shipped template on the real engine, all through production code: the range provisioned by
+ * the API, the worker's job and the RangeProvisioner; every attack step tried by the scenario's
+ * AttackStepRunner (precondition, confirmation, step); every check objective's probe taken by the
+ * scoring's EvaluationService. Every step works against an undefended range, the contain/eradicate
+ * probes see the damage, a scripted defence (what trainees are expected to do) makes every check
+ * objective hold, and the guarded steps are then blocked. No clock runs: the steps are tried in order.
  */
-type Defence = (v: Record<string, string>) => Array<[node: string, argv: string[]]>;
-
-// Replaces the CGI's eval by a strict check of the address: the fix trainees are expected to make.
-const PATCH_CGI = ['sh', '-c', `sed -i 's/^eval .*/case "$host" in *[!0-9.]*) echo rejected ;; *) ping -c 1 -W 1 "$host" ;; esac/' /run/app/ping.sh`];
-
-// pkill runs on its own (not inside sh -c), or the shell holding the pattern would be killed too.
-const DEFENCES: Record<string, Defence> = {
-  'course-a': (v) => [
-    ['web', PATCH_CGI],
-    ['web', ['crontab', '-r']],
-    ['web', ['pkill', '-f', v.implant_name!]],
-    ['web', ['sh', '-c', 'rm -rf /tmp/.cache && cp /srv/www/index.html /run/www/index.html']],
-  ],
-  'course-b': (v) => [
-    ['pc01', ['crontab', '-r']],
-    ['pc01', ['pkill', '-f', v.implant_name!]],
-    ['pc01', ['rm', '-rf', '/tmp/.cache']],
-    ['fileserver', ['sh', '-c', `sed -i 's/:${v.admin_password}$/:Rotated-2026-x9/' /run/httpd.conf && kill -HUP $(pidof httpd)`]],
-  ],
-  'course-c': (v) => [
-    ['web', PATCH_CGI],
-    ['web', ['crontab', '-r']],
-    ['web', ['pkill', '-f', v.implant_name!]],
-    ['web', ['rm', '-rf', '/tmp/.font-unix']],
-    ['web', ['sh', '-c', 'setsid /usr/local/bin/log-ship >/dev/null 2>&1 &']],
-  ],
-  'online-a': () => [
-    ['web', PATCH_CGI],
-    ['web', ['crontab', '-r']],
-    ['web', ['cp', '/srv/www/index.html', '/run/www/index.html']],
-  ],
-};
+const SHIPPED = Object.keys(DEFENCES);
 
 /** What trainees must be able to find, per template: node, command, and the variable its output shows. */
 const EVIDENCE: Record<string, Array<[node: string, argv: string[], variable: string]>> = {
@@ -64,75 +35,80 @@ const EVIDENCE: Record<string, Array<[node: string, argv: string[], variable: st
   ],
 };
 
-describe('Shipped templates played on the real engine', () => {
-  let config: AppConfig;
-  let engine: DockerEngine;
-  let builder: RangeImageBuilder;
-  let catalog: TemplateCatalog;
+describe('Shipped templates played on the real engine by the production provisioner, attack runner and probes', () => {
+  let app: RangeTestApp;
+  let db: DataSource;
+  let steps: AttackStepRunner;
+  let evaluation: EvaluationService;
+  // Every template's range is asked for at once (the engine builds them side by side); each test waits for its own.
+  const provisioned: Record<string, Promise<RangeBody>> = {};
 
   beforeAll(async () => {
-    config = loadConfig();
-    engine = DockerEngine.fromConfig(config);
-    await engine.connectOrFail();
-    builder = new RangeImageBuilder(engine, config);
-    await builder.ensureAll();
-    catalog = new TemplateCatalog(config);
-    catalog.reload();
+    app = await RangeTestApp.start();
+    db = app.worker.get(DataSource);
+    steps = app.worker.get(AttackStepRunner);
+    evaluation = app.worker.get(EvaluationService);
+    for (const id of SHIPPED) {
+      provisioned[id] = app.provision(id, 240000);
+      provisioned[id].catch(() => undefined); // awaited (and reported) by the template's own test
+    }
   });
 
   afterAll(async () => {
-    await removeLabelledObjects(config);
-    engine.close();
+    await app?.close();
   });
 
-  it.each(Object.keys(DEFENCES))('%s: the attack works, leaves evidence, and the expected defence meets every check', async (id) => {
-    const summary = await catalog.describe(id);
-    const free = await freeSubnets(engine, summary.networks.length);
-    const subnets = Object.fromEntries(summary.networks.map((n, k) => [n, free[k]!]));
-    const blueprint: RangeBlueprint = await catalog.render(id, subnets, `e2e-${id}`);
-    const runner = new BlueprintRunner(engine, config, blueprint);
-    try {
-      await runner.provision(builder);
-      const { attack, objectives } = blueprint.scenario!;
+  it.each(SHIPPED)('%s: the attack works, leaves evidence, and the expected defence meets every check', async (id) => {
+    const range = await provisioned[id]!;
+    const [{ blueprint }]: Array<{ blueprint: RangeBlueprint }> = await db.query(`SELECT blueprint FROM ranges WHERE id = $1`, [range.id]);
+    const { attack, objectives } = blueprint.scenario!;
+    const v = blueprint.variables;
+    const holds = async (checks: Objective[]) =>
+      (await evaluation.probe(range.id, checks)).map((verdict, i) => ({ objective: checks[i]!.id, holds: verdict.holds, detail: verdict.detail }));
 
-      const runs = [];
-      for (const step of attack) runs.push(await runner.runStep(step));
-      expect(runs.map(({ id: stepId, outcome, exitCode }) => ({ stepId, outcome, exitCode }))).toEqual(
-        attack.map((s) => ({ stepId: s.id, outcome: 'ran', exitCode: 0 })),
-      );
-
-      // Log lines travel through the shipper asynchronously; give them a moment to arrive.
-      for (const [node, argv, variable] of EVIDENCE[id]!) {
-        let output = '';
-        for (let attempt = 0; attempt < 20 && !output.includes(blueprint.variables[variable]!); attempt++) {
-          if (attempt) await new Promise((r) => setTimeout(r, 250));
-          output = (await runner.exec(node, argv)).stdout;
-        }
-        expect({ node, variable, found: output.includes(blueprint.variables[variable]!) }).toEqual({ node, variable, found: true });
-      }
-
-      const checks = objectives.filter((o) => o.kind === 'check');
-      // What the attack damaged: contain/eradicate checks, and any check tied to a step that ran.
-      const damaged = checks.filter((o) => o.phase === 'contain' || o.phase === 'eradicate' || o.after !== undefined);
-      expect(damaged.length).toBeGreaterThan(0);
-      for (const objective of damaged) {
-        expect({ objective: objective.id, holds: await runner.checkHolds(objective) }).toEqual({ objective: objective.id, holds: false });
-      }
-
-      for (const [node, argv] of DEFENCES[id]!(blueprint.variables)) {
-        const result = await runner.exec(node, argv);
-        expect({ node, argv, exitCode: result.exitCode }).toEqual({ node, argv, exitCode: 0 });
-      }
-      for (const objective of checks) {
-        expect({ objective: objective.id, holds: await runner.checkHolds(objective) }).toEqual({ objective: objective.id, holds: true });
-      }
-
-      // Steps guarded by a precondition are now blocked: the trainees stopped them.
-      const guarded = attack.filter((s) => s.precondition);
-      expect(guarded.length).toBeGreaterThan(0);
-      for (const step of guarded) expect((await runner.runStep(step)).outcome).toBe('blocked');
-    } finally {
-      await removeLabelledObjects(config);
+    const runs = [];
+    for (const step of attack) {
+      const { status, result } = await steps.attempt(range.id, step);
+      runs.push({ stepId: step.id, status, exitCode: result.exitCode });
     }
-  });
+    expect(runs).toEqual(attack.map((s) => ({ stepId: s.id, status: 'executed', exitCode: 0 })));
+
+    // Log lines travel through the shipper asynchronously; give them a moment to arrive.
+    for (const [node, argv, variable] of EVIDENCE[id]!) {
+      let output = '';
+      for (let attempt = 0; attempt < 20 && !output.includes(v[variable]!); attempt++) {
+        if (attempt) await new Promise((r) => setTimeout(r, 250));
+        output = (await app.exec(range, node, argv)).stdout;
+      }
+      expect({ node, variable, found: output.includes(v[variable]!) }).toEqual({ node, variable, found: true });
+    }
+
+    const checks = objectives.filter((o) => o.kind === 'check');
+    // What the attack damaged: contain/eradicate checks, and any check tied to a step that ran.
+    const damaged = checks.filter((o) => o.phase === 'contain' || o.phase === 'eradicate' || o.after !== undefined);
+    expect(damaged.length).toBeGreaterThan(0);
+    expect((await holds(damaged)).filter((c) => c.holds)).toEqual([]);
+
+    for (const [node, argv] of DEFENCES[id]!(v)) {
+      const result = await app.exec(range, node, argv);
+      expect({ node, argv, exitCode: result.exitCode }).toEqual({ node, argv, exitCode: 0 });
+    }
+    expect((await holds(checks)).filter((c) => !c.holds)).toEqual([]);
+
+    // Steps guarded by a precondition are now blocked: the trainees stopped them. A command line that merely names
+    // the range's things (a trainee reading the implant, the scorer's own probe) runs meanwhile and fools no guard.
+    const guarded = attack.filter((s) => s.precondition);
+    expect(guarded.length).toBeGreaterThan(0);
+    for (const node of new Set(guarded.map((s) => s.precondition!.node))) {
+      const decoy = await app.exec(range, node, ['sh', '-c', 'setsid sh -c "sleep 120; exit 0 # $*" </dev/null >/dev/null 2>&1 &', 'decoy', ...Object.values(v)]);
+      expect({ node, decoy: decoy.exitCode }).toEqual({ node, decoy: 0 });
+    }
+    const after = [];
+    for (const step of guarded) {
+      const { status, result } = await steps.attempt(range.id, step);
+      after.push({ stepId: step.id, status, output: status === 'blocked' ? '' : `${result.stdout}${result.stderr}`.slice(0, 300) });
+    }
+    expect(after).toEqual(guarded.map((s) => ({ stepId: s.id, status: 'blocked', output: '' })));
+    await app.teardown(range);
+  }, 300000);
 });

@@ -59,9 +59,13 @@ export class EvaluationService {
   }
 
   /**
-   * Every pending objective's probe, one exec per node for all of that node's
-   * probes (HTTP probes run in their `from` node, the outside view, as always).
+   * What each check objective's probe sees in the range right now, without scoring anything (no
+   * hold, no clock, no ledger): the evaluation's own probing, for trying a template on a range.
    */
+  async probe(rangeId: string, objectives: Objective[]): Promise<ProbeVerdict[]> {
+    return (await this.probeAll(rangeId, objectives, [])).verdicts;
+  }
+
   /**
    * Every pending objective's probe and, when due, every node's readiness check: one exec per node
    * for all of it (HTTP probes run in their `from` node, the outside view, as always).
