@@ -66,15 +66,24 @@ export class RangeTestApp {
 
   /** One team's range of the template, ready (or an error with the range's failure reason). */
   async provision(templateId: string, timeoutMs = 180000): Promise<RangeBody> {
-    const { sessionId, teamIds } = await closedSessionWithTeams(() => this.http(), 1);
+    return (await this.provisionTeams(templateId, 1, timeoutMs))[0]!;
+  }
+
+  /** Ranges of the template for `teams` teams of one new session, provisioned at once, all ready (or an error). */
+  async provisionTeams(templateId: string, teams: number, timeoutMs = 180000): Promise<RangeBody[]> {
+    const { sessionId, teamIds } = await closedSessionWithTeams(() => this.http(), teams);
     const created = await this.http().post(`/api/v1/sessions/${sessionId}/ranges`).send({ templateId, teamIds }).expect(202);
-    const id = (created.body.ranges as RangeBody[])[0]!.id;
-    const range = await waitFor(`range ${id} of ${templateId} to be provisioned`, async () => {
-      const r = await this.range(id);
-      return r.status === 'ready' || r.status === 'failed' ? r : undefined;
-    }, timeoutMs);
-    if (range.status !== 'ready') throw new Error(`range of ${templateId} failed: ${range.failureReason}`);
-    return range;
+    const ids = (created.body.ranges as RangeBody[]).map((r) => r.id);
+    return Promise.all(
+      ids.map(async (id) => {
+        const range = await waitFor(`range ${id} of ${templateId} to be provisioned`, async () => {
+          const r = await this.range(id);
+          return r.status === 'ready' || r.status === 'failed' ? r : undefined;
+        }, timeoutMs);
+        if (range.status !== 'ready') throw new Error(`range of ${templateId} failed: ${range.failureReason}`);
+        return range;
+      }),
+    );
   }
 
   /** Tears the range down through the API and waits until it is destroyed. */

@@ -1,19 +1,22 @@
 /**
  * What trainees are expected to do inside their nodes, per shipped template: the commands a team
  * types in its terminals to contain, eradicate and recover (given the range's variables, as the
- * team would have found them). pkill runs on its own (not inside sh -c), or the shell holding the
- * pattern would be killed too.
+ * team would have found them). A command naming a step may be typed as soon as that step has run
+ * (it blocks no later step: a time bonus asks for it early); the others once the attack is over.
  */
-export type Defence = (v: Record<string, string>) => Array<[node: string, argv: string[]]>;
+export type Defence = (v: Record<string, string>) => Array<[node: string, argv: string[], afterStep?: string]>;
 
 // Replaces the CGI's eval by a strict check of the address: the fix trainees are expected to make.
 const PATCH_CGI = ['sh', '-c', `sed -i 's/^eval .*/case "$host" in *[!0-9.]*) echo rejected ;; *) ping -c 1 -W 1 "$host" ;; esac/' /run/app/ping.sh`];
 
 export const DEFENCES: Record<string, Defence> = {
   'course-a': (v) => [
+    // Within the contain objective's time bonus; cron (every minute, from the persistence step) may
+    // start it again, so it is stopped again with the rest.
+    ['web', ['pkill', '-f', v.implant_name!], 'implant'],
     ['web', PATCH_CGI],
     ['web', ['crontab', '-r']],
-    ['web', ['pkill', '-f', v.implant_name!]],
+    ['web', ['sh', '-c', `pkill -f '${v.implant_name}' || true`]],
     ['web', ['sh', '-c', 'rm -rf /tmp/.cache && cp /srv/www/index.html /run/www/index.html']],
   ],
   'course-b': (v) => [
