@@ -77,7 +77,11 @@ export class RangeTestApp {
     return Promise.all(
       ids.map(async (id) => {
         const range = await waitFor(`range ${id} of ${templateId} to be provisioned`, async () => {
-          const r = await this.range(id);
+          // A 503 (PostgreSQL slow to hand out a connection on a loaded host) says to ask again: so do we.
+          const res = await this.http().get(`/api/v1/ranges/${id}`);
+          if (res.status === 503) return undefined;
+          expect(res.status).toBe(200);
+          const r = res.body as RangeBody;
           return r.status === 'ready' || r.status === 'failed' ? r : undefined;
         }, timeoutMs);
         if (range.status !== 'ready') throw new Error(`range of ${templateId} failed: ${range.failureReason}`);
