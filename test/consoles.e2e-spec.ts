@@ -120,6 +120,8 @@ describe('the trainee and instructor consoles in a real browser (chromium + play
     await page.click('#login-form button[type=submit]');
     await page.locator('#nodes tbody tr[data-node="web"]').waitFor();
     expect(await page.locator('#nodes tbody tr').count()).toBe(2);
+    // The range view, the standing (score, clock) and the objectives load side by side: wait for the clock.
+    await page.waitForFunction("!!document.querySelector('#clock-state')?.textContent?.trim()");
     expect(await page.locator('#score').innerText()).toBe('0');
     expect(await page.locator('#clock-state').innerText()).toMatch(/未開始/);
 

@@ -34,6 +34,17 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
 }
 
 /** One event: its SSE type and the JSON it carried (the trainee's TraineeEvent, the instructors' LiveEvent). */
+/** Ends the caller's session on the server (if it is still there) and starts the page afresh. */
+export async function logout(): Promise<void> {
+  try {
+    await api('POST', '/auth/logout');
+  } catch {
+    // Gone already: the page forgets it either way.
+  }
+  session.clear();
+  location.reload();
+}
+
 export interface StreamEvent {
   type: string;
   payload: { data?: Record<string, unknown>; teamId?: string; rangeId?: string; at?: string; [key: string]: unknown };

@@ -1,6 +1,6 @@
 import '@xterm/xterm/css/xterm.css';
 import './console.css';
-import { api, ApiError, openStream, session, type StreamEvent } from './api.js';
+import { api, ApiError, logout, openStream, session, type StreamEvent } from './api.js';
 import { byId, h, scenarioTime, show, wallTime } from './dom.js';
 import { lang, localized, onLanguageChange, setLanguage, t, translatePage, type TextKey } from './i18n.js';
 import { openTerminal, type OpenTerminal, type TerminalControl } from './terminal.js';
@@ -80,16 +80,6 @@ async function login(event: Event): Promise<void> {
   } catch (err) {
     byId('login-error').textContent = `${t('login.failed')}: ${err instanceof ApiError ? err.message : (err as Error).message}`;
   }
-}
-
-async function logout(): Promise<void> {
-  try {
-    await api('POST', '/auth/logout');
-  } catch {
-    // Gone already: the page forgets it either way.
-  }
-  session.clear();
-  location.reload();
 }
 
 // ---- loading -------------------------------------------------------------------------------------
