@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -20,7 +20,7 @@ import {
 import { CALENDAR_RULES, SESSION_STATUSES, type CalendarRule, type EnrollmentView, type SessionView, type TeamView } from '@app/scheduling';
 import type { SessionStatus } from '@app/database';
 import { jstWallTime } from '@app/time';
-import { ApiInstant, ApiInstantOptional, IsInstant } from '../common/is-instant.js';
+import { ApiInstant, IsInstant } from '../common/is-instant.js';
 import { PageMetaDto, PageQueryDto } from './paging.dto.js';
 
 export class SessionVenueDto {
@@ -167,24 +167,8 @@ export class CreateSessionDto {
   otherRegion?: 'warn' | 'refuse';
 }
 
-export class UpdateSessionDto {
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() venueId?: string;
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() regionId?: string;
-  @ApiInstantOptional('2030-11-20T10:00:00') @IsOptional() @IsInstant() startsAt?: string;
-  @ApiInstantOptional('2030-11-20T17:00:00') @IsOptional() @IsInstant() endsAt?: string;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(10000) seats?: number;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(20) teamSize?: number;
-  @ApiPropertyOptional({ type: [String], format: 'uuid' }) @IsOptional() @IsArray() @ArrayUnique() @IsUUID('all', { each: true }) instructorIds?: string[];
-  @ApiPropertyOptional({ type: CalendarOverrideDto, description: 'Lift named calendar rules with a reason (audited, shown on the session)' })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => CalendarOverrideDto)
-  override?: CalendarOverrideDto;
-  @ApiPropertyOptional({ enum: ['warn', 'refuse'], default: 'warn', description: 'B-1 only: refuse trainees of another region instead of warning' })
-  @IsOptional()
-  @IsIn(['warn', 'refuse'])
-  otherRegion?: 'warn' | 'refuse';
-}
+/** Everything of a new session but its course, each optional (the course never changes). */
+export class UpdateSessionDto extends PartialType(OmitType(CreateSessionDto, ['courseCode'] as const)) {}
 
 export class TransitionDto {
   @ApiProperty({ enum: SESSION_STATUSES, description: 'The status to move to' }) @IsIn(SESSION_STATUSES) status!: SessionStatus;
