@@ -2,22 +2,24 @@ import { operatorToken } from './support/access.js';
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { CONTAINER_RUNTIME, type ContainerRuntime, labelKeys } from '@app/docker';
-import { RANGE_TEMPLATE_SOURCE } from '@app/templates';
+import path from 'node:path';
 import { DataSource } from 'typeorm';
 import { removeLabelledObjects } from './support/docker-cleanup.js';
-import { FixtureTemplateSource, FixtureTemplatesModule } from './support/fixture-templates.js';
+import { ROOT } from './support/processes.js';
 import { jstDay, SchedulingClient } from './support/scheduling-api.js';
-import { createApiApp, createWorkerContext, type TestModuleOptions } from './support/test-app.js';
+import { createApiApp, createWorkerContext } from './support/test-app.js';
 import { waitFor } from './support/waiting.js';
 
-const fixture: TestModuleOptions = {
-  imports: [FixtureTemplatesModule],
-  override: (b) => b.overrideProvider(RANGE_TEMPLATE_SOURCE).useClass(FixtureTemplateSource),
-};
-
-/** Settings of this suite: a short day (lead, grace, tick) and a host that holds two teams' fixture ranges (3 containers each). */
+/**
+ * Settings of this suite: a short day (lead, grace, tick) and a host that holds two teams' ranges of its
+ * fixture (3 containers each). The fixture is YAML loaded by the production catalogue from a folder of
+ * this suite's own: no other suite makes ranges of a template this catalogue knows, so what they leave
+ * in the run's database takes none of the host's 6 containers.
+ */
 const SETTINGS = {
-  COURSE_TEMPLATES: 'A=fixture-two-net',
+  COURSE_TEMPLATES: 'A=session-day-three',
+  RANGE_TEMPLATES_DIR: path.join(ROOT, 'test', 'fixtures', 'session-day-templates'),
+  HOST_CAPACITY_CONTAINERS: '6',
   SESSION_LEAD_SECONDS: '4',
   SESSION_TEARDOWN_GRACE_SECONDS: '2',
   SESSION_TICK_INTERVAL_MS: '500',
@@ -50,14 +52,8 @@ describe('session day: one life cycle from closed to finished, pre-provisioning,
       saved[k] = process.env[k];
       process.env[k] = v;
     }
-    // Two teams of the fixture at once (3 containers each), beside whatever fixture ranges this run still has.
-    const probe = await createApiApp(fixture);
-    const [{ n }] = await probe.get(DataSource).query(`SELECT count(*)::int AS n FROM ranges WHERE status <> 'destroyed' AND template_id LIKE 'fixture-%'`);
-    await probe.close();
-    saved.HOST_CAPACITY_CONTAINERS = process.env.HOST_CAPACITY_CONTAINERS;
-    process.env.HOST_CAPACITY_CONTAINERS = String(6 + 3 * n);
-    worker = await createWorkerContext(fixture);
-    api = await createApiApp(fixture);
+    worker = await createWorkerContext();
+    api = await createApiApp();
     await api.listen(0, '127.0.0.1');
     const { port } = api.getHttpServer().address() as { port: number };
     client = new SchedulingClient(`http://127.0.0.1:${port}`, await operatorToken(api));
@@ -69,7 +65,7 @@ describe('session day: one life cycle from closed to finished, pre-provisioning,
 
   afterAll(async () => {
     if (db) {
-      const live: Array<{ id: string }> = await db.query(`SELECT id FROM ranges WHERE status <> 'destroyed' AND template_id = 'fixture-two-net'`);
+      const live: Array<{ id: string }> = await db.query(`SELECT id FROM ranges WHERE status <> 'destroyed' AND template_id = 'session-day-three'`);
       for (const { id } of live) await client.http().post(`/api/v1/ranges/${id}/teardown`);
     }
     await api?.close();
