@@ -1,5 +1,4 @@
-import { clockRefusal } from './clock-rules.js';
-import type { ClockAction } from './scenario-clock.service.js';
+import { clockRefusal, type ClockAction } from './clock-rules.js';
 
 const ACTIONS: ClockAction[] = ['start', 'pause', 'resume', 'stop', 'speed'];
 const selfPacedRange = { rangeClock: true, selfPaced: true };

@@ -1,4 +1,5 @@
-import type { ClockAction } from './scenario-clock.service.js';
+/** A change asked of a scenario clock. */
+export type ClockAction = 'start' | 'pause' | 'resume' | 'stop' | 'speed';
 
 /** The roles the clock rules know (the access layer's Role values). */
 export type ClockCallerRole = 'operator' | 'instructor' | 'trainee';

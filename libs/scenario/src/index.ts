@@ -1,12 +1,11 @@
 export * from './clock-math.js';
 export { ClockForbiddenError, ClockTransitionError, ScenarioNotFoundError } from './errors.js';
-export { clockRefusal, type ClockCaller, type ClockCallerRole, type ClockTarget } from './clock-rules.js';
+export { clockRefusal, type ClockAction, type ClockCaller, type ClockCallerRole, type ClockTarget } from './clock-rules.js';
 export { AttackStepRunner, type AttackRunOutcome, type DueAttackStep, type StepRunListener } from './attack-step.runner.js';
 export { RangeScenarios, trimOutput, type NodeCommand, type RangeScenario } from './range-scenarios.js';
 export {
   ACTIVE_RANGE_STATUSES,
   ScenarioClockService,
-  type ClockAction,
   type ClockChange,
   type ClockChangeListener,
   type ClockScope,

@@ -15,10 +15,8 @@ import {
   type ClockSnapshot,
   type ClockState,
 } from './clock-math.js';
-import { clockRefusal, type ClockCaller } from './clock-rules.js';
+import { clockRefusal, type ClockAction, type ClockCaller } from './clock-rules.js';
 import { ClockForbiddenError, ClockTransitionError, ScenarioNotFoundError } from './errors.js';
-
-export type ClockAction = 'start' | 'pause' | 'resume' | 'stop' | 'speed';
 
 export interface ClockScope {
   sessionId: string;
