@@ -10,6 +10,7 @@ import { AuditApiModule } from './audit/audit-api.module.js';
 import { ConsoleModule } from './console/console.module.js';
 import { AccessApiModule } from './access/access-api.module.js';
 import { HealthModule } from './health/health.module.js';
+import { HostsApiModule } from './hosts/hosts-api.module.js';
 import { RangesApiModule } from './ranges/ranges-api.module.js';
 import { ScenarioApiModule } from './scenario/scenario-api.module.js';
 import { SchedulingApiModule } from './scheduling/scheduling-api.module.js';
@@ -32,6 +33,7 @@ import { TerminalApiModule } from './terminal/terminal-api.module.js';
     SchedulingApiModule,
     TemplatesApiModule,
     RangesApiModule,
+    HostsApiModule,
     ScenarioApiModule,
     ScoringApiModule,
     TelemetryApiModule,

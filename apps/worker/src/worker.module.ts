@@ -4,7 +4,7 @@ import { ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { DockerModule } from '@app/docker';
 import { JobDispatcher, QueueModule } from '@app/queue';
-import { RangeImageJobs, RangeJobs, RangesModule } from '@app/ranges';
+import { RangeHostHeartbeat, RangeImageJobs, RangeJobs, RangesModule } from '@app/ranges';
 import { ScenarioJobs, ScenarioModule } from '@app/scenario';
 import { ScoringJobs, ScoringModule } from '@app/scoring';
 import { SessionDayJobs, SessionDayModule } from '@app/session-day';
@@ -13,6 +13,6 @@ import { PROCESSORS } from './processors.js';
 
 @Module({
   imports: [ConfigModule, DatabaseModule, QueueModule, DockerModule, DiscoveryModule, RangesModule, ScenarioModule, ScoringModule, SessionDayModule, TelemetryModule.forProcess('worker')],
-  providers: [JobDispatcher, RangeImageJobs, RangeJobs, ScenarioJobs, ScoringJobs, SessionDayJobs, ...PROCESSORS],
+  providers: [JobDispatcher, RangeHostHeartbeat, RangeImageJobs, RangeJobs, ScenarioJobs, ScoringJobs, SessionDayJobs, ...PROCESSORS],
 })
 export class WorkerModule {}

@@ -68,6 +68,26 @@ export class AppConfig {
   @Matches(/^[a-z0-9][a-z0-9-]{0,30}$/, { message: 'must be 1-31 lowercase letters, digits or -' })
   INSTANCE_NAME = 'dev';
 
+  /**
+   * The range host this worker serves (its engine is DOCKER_SOCKET): registered in range_hosts and
+   * the suffix of its own queues (ranges@<name>, ...). INSTANCE_NAME when empty.
+   */
+  @Matches(/^([a-z0-9][a-z0-9-]{0,62})?$/, { message: 'must be empty or 1-63 lowercase letters, digits or -' })
+  RANGE_HOST_NAME = '';
+
+  /** How often each worker says its range host is alive (and its engine answers). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(200)
+  RANGE_HOST_HEARTBEAT_MS = 10000;
+
+  /** A host whose heartbeat is this many periods late is marked down and its ready ranges degraded. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  RANGE_HOST_MISSED_HEARTBEATS = 3;
+
   /** Folder of the built-in range images; docker/images of this repository when empty (filled in by loadConfig). */
   @IsString()
   RANGE_IMAGES_DIR = '';
@@ -341,6 +361,11 @@ function describe(errors: ValidationError[], raw: Record<string, string>): strin
     const shown = e.property in raw ? JSON.stringify(raw[e.property]) : String(e.value);
     return `Invalid configuration: ${e.property}=${shown}: ${reasons}`;
   });
+}
+
+/** The name of the range host a worker of this configuration serves. */
+export function rangeHostName(config: Pick<AppConfig, 'RANGE_HOST_NAME' | 'INSTANCE_NAME'>): string {
+  return config.RANGE_HOST_NAME || config.INSTANCE_NAME;
 }
 
 /** Reads and validates the environment; throws with one line per broken variable. */

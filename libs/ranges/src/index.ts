@@ -30,3 +30,5 @@ export {
   type RangeIdentity,
 } from './naming.js';
 export { RangeHealth, UNHEALTHY_REASON_PREFIX, type NodeReadiness, type ReadinessCommand } from './range-health.js';
+export { RangeHosts, HOST_DOWN_REASON_PREFIX, type RangeHostRegistration, type RangeHostView } from './range-hosts.js';
+export { RangeHostHeartbeat } from './range-host-heartbeat.js';

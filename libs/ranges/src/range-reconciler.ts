@@ -1,11 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AppConfig } from '@app/config';
+import { AppConfig, rangeHostName } from '@app/config';
 import { RangeEntity, RangeNodeEntity, SessionRangeSetEntity } from '@app/database';
 import { APP_LABEL_VALUE, type ContainerRuntime, InjectRuntime } from '@app/docker';
 import { JobName, JobQueue } from '@app/queue';
 import type { RangeBlueprint } from '@app/templates';
-import { DataSource, In } from 'typeorm';
+import { DataSource, In, IsNull } from 'typeorm';
 import { RangeEventLog } from './range-event-log.js';
+import { HOST_DOWN_REASON_PREFIX } from './range-hosts.js';
 import { RANGE_NETWORK_KIND, RANGE_NODE_KIND } from './naming.js';
 import { RangeProvisioner } from './range-provisioner.js';
 
@@ -16,6 +17,8 @@ export interface ReconcileReport {
   networksRemoved: number;
   networksStuck: string[];
   degraded: string[];
+  /** Ranges degraded while their host was down whose nodes all run again: ready. */
+  recovered: string[];
   /** Pending ranges whose provision job was never enqueued (e.g. Redis was down right after the request). */
   requeued: string[];
   /** Ranges whose unfinished teardown was due again (failed with a network the engine kept). */
@@ -29,7 +32,9 @@ const PENDING_GRACE_MS = 60_000;
  * Compares our labelled containers and networks with PostgreSQL: objects of
  * no live range are removed once older than the grace period (a crash can
  * leave them; a range being created right now is younger than that), and a
- * ready range whose containers vanished is marked degraded.
+ * ready range whose containers vanished is marked degraded. Each worker
+ * reconciles its own host: its engine's objects and the ranges placed on it
+ * (an object of a range moved to another host is an orphan here).
  */
 @Injectable()
 export class RangeReconciler {
@@ -53,12 +58,14 @@ export class RangeReconciler {
     ]);
     const labelled = [...new Set([...containers, ...networks].map((o) => o.labels[keys.range] ?? '').filter((id) => UUID.test(id)))];
     const ranges = this.dataSource.getRepository(RangeEntity);
-    const known = labelled.length ? await ranges.find({ where: { id: In(labelled) }, select: { id: true, status: true } }) : [];
-    const live = new Set(known.filter((r) => r.status !== 'destroyed').map((r) => r.id));
+    const host = rangeHostName(this.config);
+    const known = labelled.length ? await ranges.find({ where: { id: In(labelled) }, select: { id: true, status: true, hostName: true } }) : [];
+    // A range of no host (made before hosts existed) is every worker's, as when there was one host.
+    const live = new Set(known.filter((r) => r.status !== 'destroyed' && (r.hostName === host || r.hostName === null)).map((r) => r.id));
     const cutoff = now.getTime() - this.config.RANGE_ORPHAN_GRACE_SECONDS * 1000;
     const isOrphan = (labels: Record<string, string>, createdAt: number) => !live.has(labels[keys.range] ?? '') && createdAt < cutoff;
 
-    const report: ReconcileReport = { containersRemoved: 0, networksRemoved: 0, networksStuck: [], degraded: [], requeued: [], teardownsRetried: [] };
+    const report: ReconcileReport = { containersRemoved: 0, networksRemoved: 0, networksStuck: [], degraded: [], recovered: [], requeued: [], teardownsRetried: [] };
     const orphanContainers = containers.filter((c) => isOrphan(c.labels, c.createdAt.getTime()));
     await Promise.all(orphanContainers.map((c) => this.engine.removeContainer(c.id)));
     report.containersRemoved = orphanContainers.length;
@@ -69,14 +76,36 @@ export class RangeReconciler {
       else report.networksRemoved++;
     }
 
+    const runningNodes = (rangeId: string) =>
+      new Set(containers.filter((c) => c.labels[keys.range] === rangeId && c.state === 'running').map((c) => c.labels[keys.node]));
+
+    // Ranges degraded while this host was down: ready again when every node runs, else degraded for what is missing.
+    const wasDown = await ranges
+      .createQueryBuilder('r')
+      .where(`r.status = 'degraded' AND r.host_name = :host AND r.failure_reason LIKE :prefix`, { host, prefix: `${HOST_DOWN_REASON_PREFIX}%` })
+      .getMany();
+    for (const range of wasDown) {
+      const blueprint = range.blueprint as unknown as RangeBlueprint | null;
+      const running = runningNodes(range.id);
+      const missing = (blueprint?.nodes ?? []).map((n) => n.name).filter((name) => !running.has(name));
+      const patch = missing.length ? { failureReason: `nodes not running: ${missing.join(', ')}` } : { status: 'ready' as const, failureReason: null };
+      const updated = await ranges.update({ id: range.id, status: 'degraded', failureReason: range.failureReason! }, patch);
+      if (!updated.affected) continue;
+      if (missing.length) {
+        await this.dataSource.getRepository(RangeNodeEntity).update({ rangeId: range.id, name: In(missing) }, { state: 'missing', health: 'unhealthy' });
+        await this.events.append(range.id, 'range.degraded', `its host is back; nodes not running: ${missing.join(', ')}`, { missing });
+      } else {
+        await this.events.append(range.id, 'range.recovered', 'its host is back and every node runs');
+        report.recovered.push(range.id);
+      }
+    }
+
     // Ready ranges whose nodes are no longer running.
-    const ready = await ranges.find({ where: { status: 'ready' } });
+    const ready = await ranges.find({ where: [{ status: 'ready', hostName: host }, { status: 'ready', hostName: IsNull() }] });
     for (const range of ready) {
       const blueprint = range.blueprint as unknown as RangeBlueprint | null;
       if (!blueprint) continue;
-      const running = new Set(
-        containers.filter((c) => c.labels[keys.range] === range.id && c.state === 'running').map((c) => c.labels[keys.node]),
-      );
+      const running = runningNodes(range.id);
       // A range that became ready after the listing above is judged next time.
       const readySince = range.readyAt?.getTime() ?? 0;
       const missing = blueprint.nodes.map((n) => n.name).filter((name) => !running.has(name));
@@ -87,20 +116,21 @@ export class RangeReconciler {
       await this.events.append(range.id, 'range.degraded', `nodes not running: ${missing.join(', ')}`, { missing });
       report.degraded.push(range.id);
     }
-    report.requeued = await this.requeueLostProvisioning(now);
-    report.teardownsRetried = await this.retryUnfinishedTeardowns(now);
-    await this.askHealthChecks(now);
+    report.requeued = await this.requeueLostProvisioning(now, host);
+    report.teardownsRetried = await this.retryUnfinishedTeardowns(now, host);
+    await this.askHealthChecks(now, host);
     if (
       report.containersRemoved ||
       report.networksRemoved ||
       report.networksStuck.length ||
       report.degraded.length ||
+      report.recovered.length ||
       report.requeued.length ||
       report.teardownsRetried.length
     ) {
       this.logger.warn(
         `reconcile: removed ${report.containersRemoved} orphan containers, ${report.networksRemoved} networks; ` +
-          `${report.networksStuck.length} networks stuck; ${report.degraded.length} ranges degraded; ${report.requeued.length} provision jobs re-enqueued; ` +
+          `${report.networksStuck.length} networks stuck; ${report.degraded.length} ranges degraded; ${report.recovered.length} recovered; ${report.requeued.length} provision jobs re-enqueued; ` +
           `${report.teardownsRetried.length} unfinished teardowns tried again`,
       );
     }
@@ -112,9 +142,9 @@ export class RangeReconciler {
    * the nodes' readiness checks when due, with whatever probes are pending), so a range whose clock
    * does not run (not started, paused) is checked too. One job per range per reconcile pass.
    */
-  private async askHealthChecks(now: Date): Promise<void> {
+  private async askHealthChecks(now: Date, host: string): Promise<void> {
     if (this.config.RANGE_HEALTH_INTERVAL_MS <= 0) return;
-    const live = await this.dataSource.getRepository(RangeEntity).find({ where: { status: In(['ready', 'degraded']) }, select: { id: true } });
+    const live = await this.dataSource.getRepository(RangeEntity).find({ where: [{ status: In(['ready', 'degraded']), hostName: host }, { status: In(['ready', 'degraded']), hostName: IsNull() }], select: { id: true } });
     const window = Math.floor(now.getTime() / Math.max(1000, this.config.RANGE_RECONCILE_INTERVAL_MS));
     for (const range of live) {
       await this.jobs.add(JobName.EvaluateRange, { v: 1, rangeId: range.id, trigger: 'health' }, { rangeId: range.id, window, cause: 'health' });
@@ -125,11 +155,12 @@ export class RangeReconciler {
    * A teardown that could not finish left its range `failed` with a due time (backing off with its
    * attempts): its job runs again (a failed teardown job is retried under the same id).
    */
-  private async retryUnfinishedTeardowns(now: Date): Promise<string[]> {
+  private async retryUnfinishedTeardowns(now: Date, host: string): Promise<string[]> {
     const due = await this.dataSource
       .getRepository(RangeEntity)
       .createQueryBuilder('r')
       .where(`r.status = 'failed'`)
+      .andWhere('(r.host_name = :host OR r.host_name IS NULL)', { host })
       .andWhere('r.next_teardown_at <= :now', { now })
       .getMany();
     const retried: string[] = [];
@@ -145,12 +176,13 @@ export class RangeReconciler {
     return retried;
   }
 
-  private async requeueLostProvisioning(now: Date): Promise<string[]> {
+  private async requeueLostProvisioning(now: Date, host: string): Promise<string[]> {
     const pending = await this.dataSource
       .getRepository(RangeEntity)
       .createQueryBuilder('r')
       .innerJoin(SessionRangeSetEntity, 's', 's.session_id = r.session_id')
       .where(`r.status = 'pending'`)
+      .andWhere('(r.host_name = :host OR r.host_name IS NULL)', { host })
       .andWhere('COALESCE(s.provision_at, r.created_at) < :cutoff', { cutoff: new Date(now.getTime() - PENDING_GRACE_MS) })
       .getMany();
     const requeued: string[] = [];

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AppConfig } from '@app/config';
+import { AppConfig, rangeHostName } from '@app/config';
 import { RangeEntity, RangeEventEntity, RangeNodeEntity, type RangeStatus, SessionRangeSetEntity } from '@app/database';
 import { joinFieldErrors, type FieldError } from '@app/errors';
 import { JobName, JobQueue } from '@app/queue';
@@ -16,6 +16,7 @@ import {
   RangeTargetNotFoundError,
 } from './errors.js';
 import { RangeEventLog } from './range-event-log.js';
+import { RangeHosts } from './range-hosts.js';
 import { RangeProvisioner } from './range-provisioner.js';
 
 export interface ProvisionSessionInput {
@@ -65,6 +66,8 @@ export interface RangeView {
   templateHash: string;
   status: RangeStatus;
   failureReason: string | null;
+  /** The range host that holds it (null: a range of a version before hosts). */
+  host: string | null;
   subnets: Record<string, string>;
   nodes: RangeNodeView[];
   createdAt: Date;
@@ -94,6 +97,7 @@ export class RangeService {
     private readonly provisioner: RangeProvisioner,
     private readonly sessionTeams: SessionTeamsReader,
     private readonly config: AppConfig,
+    private readonly hosts: RangeHosts,
   ) {}
 
   /** The teams formed for a scheduled session (libs/scheduling); 409 when none are formed yet. */
@@ -143,10 +147,13 @@ export class RangeService {
         throw new RangeSetConflictError(`team(s) ${taken.map((r) => r.teamId).join(', ')} already have a range in this session (${taken.map((r) => r.id).join(', ')})`);
       }
       await this.checkQuotas(manager, sessionId, teamCount, teamIds.length);
-      const rows = teamIds.map((teamId) =>
+      // Under the host quota lock taken above, so two requests do not both count the same free room.
+      const placement = await this.hosts.place(manager, teamIds.length, summary.footprint?.containers ?? 1);
+      const rows = teamIds.map((teamId, i) =>
         manager.create(RangeEntity, {
           sessionId,
           teamId,
+          hostName: placement[i]!,
           templateId: input.templateId,
           templateHash: summary.hash,
           status: 'pending' as const,
@@ -164,7 +171,13 @@ export class RangeService {
       set.readyAt = null;
       set = await manager.save(set);
       for (const r of saved) {
-        await this.events.append(r.id, 'range.created', `range for team ${r.teamId} from template ${r.templateId}`, { provisionAt, teardownAt: input.teardownAt ?? null }, manager);
+        await this.events.append(
+          r.id,
+          'range.created',
+          `range for team ${r.teamId} from template ${r.templateId} on host ${r.hostName}`,
+          { provisionAt, teardownAt: input.teardownAt ?? null, host: r.hostName },
+          manager,
+        );
       }
       return { ranges: saved, set };
     });
@@ -333,10 +346,13 @@ export class RangeService {
       [ids],
     )) as Array<{ range_id: string; network: string; cidr: string }>;
     const liveRanges = ranges.filter((r) => r.status !== 'destroyed' && r.status !== 'pending');
+    // This process's engine only knows the containers of its own host's ranges; the others show no live state.
+    const here = rangeHostName(this.config);
+    const askable = liveRanges.filter((r) => r.hostName === null || r.hostName === here);
     // Live container state from the engine, so a vanished node shows as missing even before the reconciler runs.
     const containers = new Map<string, { state: string }>();
     await Promise.all(
-      liveRanges.map(async (r) => {
+      askable.map(async (r) => {
         for (const c of await this.provisioner.containersOf(r.id).catch(() => [])) {
           containers.set(`${r.id}/${c.labels[this.provisioner.keys.node]}`, { state: c.state });
         }
@@ -350,12 +366,13 @@ export class RangeService {
       templateHash: r.templateHash,
       status: r.status,
       failureReason: r.failureReason,
+      host: r.hostName,
       subnets: Object.fromEntries(subnets.filter((s) => s.range_id === r.id).map((s) => [s.network, s.cidr])),
       nodes: nodes
         .filter((n) => n.rangeId === r.id)
         .map((n) => {
           const live = containers.get(`${r.id}/${n.name}`);
-          const container = liveRanges.includes(r) ? (live?.state ?? (n.containerId ? 'missing' : null)) : null;
+          const container = askable.includes(r) ? (live?.state ?? (n.containerId ? 'missing' : null)) : null;
           return { name: n.name, state: n.state, container, addresses: n.addresses, health: n.health, lastError: n.lastError };
         }),
       createdAt: r.createdAt,

@@ -67,6 +67,8 @@ export class RangeDto {
   @ApiProperty({ description: 'sha256 of the template source the range was built from' }) templateHash!: string;
   @ApiProperty({ enum: ['pending', 'provisioning', 'ready', 'failed', 'degraded', 'resetting', 'tearing_down', 'destroyed'] }) status!: string;
   @ApiProperty({ nullable: true, type: String }) failureReason!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'host-a', description: 'The range host that holds every container of the range (GET /hosts); null for a range made before hosts' })
+  host!: string | null;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: 'network -> allocated subnet' })
   subnets!: Record<string, string>;
   @ApiProperty({ type: [RangeNodeDto] }) nodes!: RangeNodeDto[];

@@ -6,6 +6,7 @@ import { IncidentReportEntity } from './incident-report.entity.js';
 import { InstructorNoteEntity } from './instructor-note.entity.js';
 import { ObjectiveCheckEntity } from './objective-check.entity.js';
 import { RangeEntity } from './range.entity.js';
+import { RangeHostEntity } from './range-host.entity.js';
 import { RangeEventEntity } from './range-event.entity.js';
 import { RangeNodeEntity } from './range-node.entity.js';
 import { RangeSubnetEntity } from './range-subnet.entity.js';
@@ -21,6 +22,7 @@ export { AuditEventEntity };
 export { CredentialEntity, TraineeAccessCodeEntity, UserEntity } from './access/index.js';
 export * from './scheduling/index.js';
 export { RANGE_STATUSES, RangeEntity, type RangeStatus } from './range.entity.js';
+export { RANGE_HOST_STATES, RangeHostEntity, type RangeHostState } from './range-host.entity.js';
 export { RANGE_EVENT_TERMINAL_COMMAND, RangeEventEntity } from './range-event.entity.js';
 export { RangeNodeEntity, type RangeNodeState } from './range-node.entity.js';
 export { RangeSubnetEntity } from './range-subnet.entity.js';
@@ -36,7 +38,7 @@ export {
   ScoreEventEntity,
 };
 
-const RANGE_ENTITIES = [RangeEntity, RangeNodeEntity, RangeEventEntity, RangeSubnetEntity, SessionRangeSetEntity];
+const RANGE_ENTITIES = [RangeEntity, RangeHostEntity, RangeNodeEntity, RangeEventEntity, RangeSubnetEntity, SessionRangeSetEntity];
 
 const SCORING_ENTITIES = [
   ScenarioClockEntity,

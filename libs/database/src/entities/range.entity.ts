@@ -19,6 +19,7 @@ export type RangeStatus = (typeof RANGE_STATUSES)[number];
 @Index('ranges_session_idx', ['sessionId'])
 @Index('ranges_active_team_uq', ['sessionId', 'teamId'], { unique: true, where: `status <> 'destroyed'` })
 @Index('ranges_team_idx', ['teamId'])
+@Index('ranges_host_idx', ['hostName'])
 // A range belongs to a scheduled session and to one of that session's teams.
 @ForeignKey(() => TeamEntity, ['sessionId', 'teamId'], ['sessionId', 'id'], { name: 'ranges_team_fk' })
 @Check('ranges_status_check', `status IN ('pending','provisioning','ready','failed','degraded','resetting','tearing_down','destroyed')`)
@@ -42,6 +43,13 @@ export class RangeEntity {
 
   @Column({ type: 'text', default: 'pending' })
   status!: RangeStatus;
+
+  /**
+   * The range host (range_hosts.name) that holds every container of the range, chosen when the range
+   * is requested (or moved by an operator). Null only for a range of a version before hosts.
+   */
+  @Column({ name: 'host_name', type: 'text', nullable: true })
+  hostName!: string | null;
 
   @Column({ name: 'failure_reason', type: 'text', nullable: true })
   failureReason!: string | null;

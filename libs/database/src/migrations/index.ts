@@ -13,6 +13,7 @@ import { RangeForeignKeys1764301600000 } from './1764301600000-range-foreign-key
 import { AccessChangeNotify1764301700000 } from './1764301700000-access-change-notify.js';
 import { SessionCalendarRules1764301800000 } from './1764301800000-session-calendar-rules.js';
 import { SessionTeamExtensions1764301900000 } from './1764301900000-session-team-extensions.js';
+import { RangeHosts1764302000000 } from './1764302000000-range-hosts.js';
 
 /** Migrations in order. Listed, not globbed, so ts-jest and the compiled build see the same set. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   AccessChangeNotify1764301700000,
   SessionCalendarRules1764301800000,
   SessionTeamExtensions1764301900000,
+  RangeHosts1764302000000,
 ];
