@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AccessClient, authed } from './support/access.js';
-import { jstDay, SchedulingClient } from './support/scheduling-api.js';
+import { jstDay, jstWallOf, SchedulingClient } from './support/scheduling-api.js';
 import { createApiApp } from './support/test-app.js';
 import { waitFor } from './support/waiting.js';
 
@@ -237,7 +237,8 @@ describe('access: identity and authorisation (real PostgreSQL and Redis)', () =>
     const hidden = blueprint.nodes.filter((n) => n.role === 'attacker' || n.role === 'c2').map((n) => n.name);
     expect(hidden.length).toBeGreaterThan(0);
     expect(range.body.nodes.map((n: { name: string }) => n.name)).not.toEqual(expect.arrayContaining([hidden[0]]));
-    expect(Object.keys(range.body).sort()).toEqual(['id', 'nodes', 'readyAt', 'status']);
+    expect(Object.keys(range.body).sort()).toEqual(['id', 'nodes', 'readyAt', 'readyAtJst', 'status']);
+    expect(range.body.readyAtJst).toBe(jstWallOf(range.body.readyAt));
     keep('objectives', await asTrainee(trainee1).get(`/api/v1/ranges/${team1.rangeId}/objectives`).expect(200));
     keep('wrong answer', await asTrainee(trainee1).post(`/api/v1/ranges/${team1.rangeId}/objectives/${OBJECTIVE}/answers`).send({ value: '192.0.2.1' }).expect(200));
     keep('hint', await asTrainee(trainee1).post(`/api/v1/ranges/${team1.rangeId}/objectives/${OBJECTIVE}/hints`).expect(200));

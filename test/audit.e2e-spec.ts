@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { jstDay, type SchedulingClient, startApi } from './support/scheduling-api.js';
+import { jstDay, jstWallOf, type SchedulingClient, startApi } from './support/scheduling-api.js';
 
 // The audit trail as operators read it over the API: newest first, paged, filtered.
 describe('audit trail API (GET /audit-events, real PostgreSQL)', () => {
@@ -30,6 +30,10 @@ describe('audit trail API (GET /audit-events, real PostgreSQL)', () => {
     expect(mine.items[0]).toMatchObject({ actor, subjectType: 'session', subjectId: session.id, details: { to: 'cancelled', reason: 'test' } });
     expect(mine.items[0].credentialId).toMatch(/^[0-9a-f-]{36}$/);
     expect(mine.items[0].address).toMatch(/127\.0\.0\.1$/);
+    // Beside each ISO instant, the same instant as a JST wall time.
+    expect(mine.items[0].at).toMatch(/Z$/);
+    expect(mine.items.map((e: { atJst: string }) => e.atJst)).toEqual(mine.items.map((e: { at: string }) => jstWallOf(e.at)));
+    expect(session).toMatchObject({ startsAtJst: '2030-11-19T10:00:00+09:00', endsAtJst: '2030-11-19T17:00:00+09:00', createdAtJst: jstWallOf(session.createdAt) });
 
     const transitions = (await api.http().get('/api/v1/audit-events').query({ actor, action: 'session.transition' }).expect(200)).body;
     expect(transitions.total).toBe(2);

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { loadConfig } from '@app/config';
 import { openDataSource } from '@app/database';
 import type { DataSource } from 'typeorm';
-import { jstDay, type SchedulingClient, startApi } from './support/scheduling-api.js';
+import { jstDay, jstWallOf, type SchedulingClient, startApi } from './support/scheduling-api.js';
 
 // Course catalogue, sessions, enrollment and teams over the HTTP API on the real PostgreSQL.
 // Every suite uses its own venues, instructors and trainees, in FY2030, so it meets nothing else.
@@ -117,6 +117,12 @@ describe('scheduling API (real PostgreSQL)', () => {
       const cancel = await api.http().delete(`/api/v1/sessions/${session.id}/enrollments/${leaving.id}`).expect(200);
       expect(cancel.body.cancelled).toMatchObject({ id: leaving.id, status: 'cancelled' });
       expect(cancel.body.promoted).toMatchObject({ id: waitlist[0].id, status: 'confirmed', waitlistPosition: null });
+      // Every instant comes with its JST wall time beside it, null beside null.
+      const { cancelled, promoted } = cancel.body;
+      expect(cancelled.cancelledAt).not.toBeNull();
+      expect(cancelled).toMatchObject({ cancelledAtJst: jstWallOf(cancelled.cancelledAt), confirmedAtJst: jstWallOf(cancelled.confirmedAt), createdAtJst: jstWallOf(cancelled.createdAt) });
+      expect(promoted).toMatchObject({ cancelledAt: null, cancelledAtJst: null, confirmedAtJst: jstWallOf(promoted.confirmedAt) });
+      expect(promoted.confirmedAtJst).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+09:00$/);
       const after = (await api.http().get(`/api/v1/sessions/${session.id}/enrollments?status=waitlisted`).expect(200)).body.items;
       expect(after.map((e: { id: string }) => e.id)).toEqual(waitlist.slice(1).map((e: { id: string }) => e.id));
       expect(after[0].waitlistPosition).toBe(1);
@@ -328,6 +334,9 @@ describe('scheduling API (real PostgreSQL)', () => {
       const a = await api.trainee(org.id);
       const b = await api.trainee(org.id);
       const ea = (await api.http().post(`/api/v1/sessions/${session.id}/enrollments`).send({ traineeId: a.id }).expect(201)).body;
+      expect(ea).toMatchObject({ confirmedAtJst: jstWallOf(ea.confirmedAt), cancelledAtJst: null });
+      const person = (await api.http().get(`/api/v1/trainees/${a.id}`).expect(200)).body;
+      expect(person).toMatchObject({ createdAtJst: jstWallOf(person.createdAt), updatedAtJst: jstWallOf(person.updatedAt) });
       await api.http().post(`/api/v1/sessions/${session.id}/enrollments`).send({ traineeId: b.id }).expect(201);
       const teams = (await api.http().get(`/api/v1/sessions/${session.id}/teams`).expect(200)).body;
       expect(teams.map((t: { members: Array<{ traineeId: string }> }) => t.members.map((m) => m.traineeId))).toEqual([[a.id], [b.id]]);

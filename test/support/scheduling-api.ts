@@ -90,6 +90,14 @@ export class SchedulingClient {
 }
 
 /**
+ * The JST wall time an answer should carry beside an ISO instant (`<field>Jst`), worked out here
+ * by plain arithmetic rather than by the API's own helper.
+ */
+export function jstWallOf(iso: string | null): string | null {
+  return iso === null ? null : `${new Date(Date.parse(iso) + 9 * 3600_000).toISOString().slice(0, 19)}+09:00`;
+}
+
+/**
  * 10:00-17:00 JST of a training day (or of `days` consecutive ones), as ISO instants. Every suite
  * picks the days of its hand-made sessions here: a day the calendar refuses (a weekend, a national
  * holiday, 29 December - 3 January) fails at once, naming the day, instead of as a 400 later.

@@ -3,6 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import type { AccessCodeSheet, ApiTokenView, IssuedCredential, Principal, TraineeProfile } from '@app/access';
 import type { UserEntity } from '@app/database';
+import { ApiInstantField, withJst } from '../common/jst-fields.js';
 
 export class LoginDto {
   @ApiProperty() @IsEmail() @MaxLength(320) email!: string;
@@ -43,18 +44,19 @@ export class PrincipalDto {
 export class SessionTokenDto {
   @ApiProperty({ description: 'Bearer token: send as Authorization: Bearer <token>. Shown once.' }) token!: string;
   @ApiProperty({ format: 'uuid' }) credentialId!: string;
-  @ApiProperty() expiresAt!: string;
+  @ApiInstantField() expiresAt!: string;
+  expiresAtJst!: string;
   @ApiPropertyOptional({ description: 'Sessions end after this many seconds without a request' }) idleSeconds?: number;
   @ApiPropertyOptional({ description: 'The one-time password must be changed before anything else' }) mustChangePassword?: boolean;
 
   static from(issued: IssuedCredential, mustChangePassword?: boolean): SessionTokenDto {
-    return {
+    return withJst(SessionTokenDto, {
       token: issued.token,
       credentialId: issued.credential.id,
       expiresAt: issued.credential.expiresAt.toISOString(),
       ...(issued.credential.idleSeconds !== null ? { idleSeconds: issued.credential.idleSeconds } : {}),
       ...(mustChangePassword !== undefined ? { mustChangePassword } : {}),
-    };
+    });
   }
 }
 
@@ -65,14 +67,16 @@ export class TraineeProfileDto {
   @ApiProperty() organisation!: string;
   @ApiProperty({ format: 'uuid' }) sessionId!: string;
   @ApiProperty() courseCode!: string;
-  @ApiProperty() startsAt!: string;
-  @ApiProperty() endsAt!: string;
+  @ApiInstantField() startsAt!: string;
+  startsAtJst!: string;
+  @ApiInstantField() endsAt!: string;
+  endsAtJst!: string;
   @ApiProperty({ format: 'uuid' }) teamId!: string;
   @ApiProperty() teamName!: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String, description: "The team's live range" }) rangeId!: string | null;
 
   static from(p: TraineeProfile): TraineeProfileDto {
-    return { ...p, startsAt: p.startsAt.toISOString(), endsAt: p.endsAt.toISOString() };
+    return withJst(TraineeProfileDto, { ...p, startsAt: p.startsAt.toISOString(), endsAt: p.endsAt.toISOString() });
   }
 }
 
@@ -91,19 +95,23 @@ export class ApiTokenDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ enum: ['read', 'full'] }) scope!: string;
-  @ApiProperty() createdAt!: string;
-  @ApiProperty() expiresAt!: string;
-  @ApiProperty() lastUsedAt!: string;
-  @ApiProperty({ nullable: true, type: String }) revokedAt!: string | null;
+  @ApiInstantField() createdAt!: string;
+  createdAtJst!: string;
+  @ApiInstantField() expiresAt!: string;
+  expiresAtJst!: string;
+  @ApiInstantField() lastUsedAt!: string;
+  lastUsedAtJst!: string;
+  @ApiInstantField({ nullable: true }) revokedAt!: string | null;
+  revokedAtJst!: string | null;
 
   static from(v: ApiTokenView): ApiTokenDto {
-    return {
+    return withJst(ApiTokenDto, {
       ...v,
       createdAt: v.createdAt.toISOString(),
       expiresAt: v.expiresAt.toISOString(),
       lastUsedAt: v.lastUsedAt.toISOString(),
       revokedAt: v.revokedAt?.toISOString() ?? null,
-    };
+    });
   }
 }
 
@@ -133,10 +141,11 @@ export class UserDto {
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) instructorId!: string | null;
   @ApiProperty() mustChangePassword!: boolean;
   @ApiProperty() disabled!: boolean;
-  @ApiProperty() createdAt!: string;
+  @ApiInstantField() createdAt!: string;
+  createdAtJst!: string;
 
   static from(u: UserEntity): UserDto {
-    return {
+    return withJst(UserDto, {
       id: u.id,
       email: u.email,
       displayName: u.displayName,
@@ -145,7 +154,7 @@ export class UserDto {
       mustChangePassword: u.mustChangePassword,
       disabled: u.disabled,
       createdAt: u.createdAt.toISOString(),
-    };
+    });
   }
 }
 
@@ -173,23 +182,26 @@ export class AccessCodeDto {
   @ApiProperty({ format: 'uuid' }) teamId!: string;
   @ApiProperty() teamName!: string;
   @ApiProperty({ description: 'Shown once' }) code!: string;
-  @ApiProperty() expiresAt!: string;
+  @ApiInstantField() expiresAt!: string;
+  expiresAtJst!: string;
 }
 
 export class AccessCodeSheetDto {
   @ApiProperty({ format: 'uuid' }) sessionId!: string;
   @ApiProperty() courseCode!: string;
   @ApiProperty() courseName!: string;
-  @ApiProperty() startsAt!: string;
-  @ApiProperty() endsAt!: string;
+  @ApiInstantField() startsAt!: string;
+  startsAtJst!: string;
+  @ApiInstantField() endsAt!: string;
+  endsAtJst!: string;
   @ApiProperty({ type: [AccessCodeDto] }) codes!: AccessCodeDto[];
 
   static from(s: AccessCodeSheet): AccessCodeSheetDto {
-    return {
+    return withJst(AccessCodeSheetDto, {
       ...s,
       startsAt: s.startsAt.toISOString(),
       endsAt: s.endsAt.toISOString(),
-      codes: s.codes.map((c) => ({ ...c, expiresAt: c.expiresAt.toISOString() })),
-    };
+      codes: s.codes.map((c) => withJst(AccessCodeDto, { ...c, expiresAt: c.expiresAt.toISOString() })),
+    });
   }
 }

@@ -3,6 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { AuditEventEntity, AuditPage } from '@app/database';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageMetaDto, PageQueryDto } from '../scheduling/paging.dto.js';
+import { ApiInstantField, withJst } from '../common/jst-fields.js';
 
 export class AuditQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Who acted, exactly as recorded (e.g. "operator:<id>", "system:scoring")' })
@@ -42,7 +43,8 @@ export class AuditQueryDto extends PageQueryDto {
 
 export class AuditEventDto {
   @ApiProperty({ pattern: '^[0-9]+$' }) id!: string;
-  @ApiProperty() at!: string;
+  @ApiInstantField() at!: string;
+  atJst!: string;
   @ApiProperty() actor!: string;
   @ApiProperty() action!: string;
   @ApiProperty() subjectType!: string;
@@ -56,7 +58,7 @@ export class AuditEventDto {
   static from(e: AuditEventEntity): AuditEventDto {
     // Credential and address are recorded by the access layer (its migration adds the columns).
     const who = e as AuditEventEntity & Partial<{ credentialId: string | null; address: string | null }>;
-    return Object.assign(new AuditEventDto(), {
+    return withJst(AuditEventDto, {
       id: e.id,
       at: e.at.toISOString(),
       actor: e.actor,

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ApiInstantField } from '../common/jst-fields.js';
 
 export class DependencyHealthDto {
   @ApiProperty({ enum: ['up', 'down'] })
@@ -29,8 +30,10 @@ export class HealthDto {
   @ApiProperty({ enum: ['ok', 'degraded'] })
   status!: 'ok' | 'degraded';
 
-  @ApiProperty()
+  @ApiInstantField()
   checkedAt!: string;
+
+  checkedAtJst!: string;
 
   @ApiProperty({ type: HealthDependenciesDto })
   dependencies!: HealthDependenciesDto;

@@ -3,6 +3,7 @@ import { AppConfig } from '@app/config';
 import { type ContainerRuntime, InjectRuntime } from '@app/docker';
 import { RedisClient } from '@app/queue';
 import { DataSource } from 'typeorm';
+import { jstWallTime } from '@app/time';
 import type { DependencyHealthDto, HealthDto } from './health.dto.js';
 
 /** Probes PostgreSQL, Redis and the Docker engine in parallel, each with a timeout. */
@@ -40,7 +41,8 @@ export class HealthService {
       this.probe('DOCKER_SOCKET', () => this.runtime.ping()),
     ]);
     const allUp = [database, redis, docker].every((d) => d.status === 'up');
-    return { status: allUp ? 'ok' : 'degraded', checkedAt: new Date().toISOString(), dependencies: { database, redis, docker } };
+    const checkedAt = new Date();
+    return { status: allUp ? 'ok' : 'degraded', checkedAt: checkedAt.toISOString(), checkedAtJst: jstWallTime(checkedAt), dependencies: { database, redis, docker } };
   }
 }
 

@@ -64,6 +64,54 @@ describe('the OpenAPI document', () => {
     expect(health['503']!.content!['application/json']!.schema!.$ref).not.toMatch(/ErrorBody$/);
   });
 
+  it('puts the JST wall time beside every instant of an answer, nullable alike', () => {
+    const schemas = document.components!.schemas as Record<string, { properties: Record<string, { format?: string; nullable?: boolean; example?: unknown }> }>;
+    const range = schemas['RangeDto']!.properties;
+    expect(range['readyAt']).toMatchObject({ format: 'date-time', nullable: true });
+    expect(range['readyAtJst']).toMatchObject({ type: 'string', nullable: true, example: '2030-11-19T09:45:00+09:00' });
+    expect(schemas['AuditEventDto']!.properties['atJst']).toMatchObject({ type: 'string', example: '2030-11-19T11:10:00+09:00' });
+    const bare = {
+      openapi: '3.0.0',
+      info: { title: 't', version: '1' },
+      components: {
+        schemas: {
+          ThingDto: {
+            type: 'object',
+            properties: {
+              createdAt: { type: 'string', format: 'date-time' },
+              seenAt: { type: 'string' },
+              closedAt: { type: 'string', format: 'date-time', nullable: true },
+              closedAtJst: { type: 'string' },
+              items: { type: 'array', items: { $ref: '#/components/schemas/PartDto' } },
+            },
+          },
+          PartDto: { type: 'object', properties: { at: { type: 'string', format: 'date-time' }, atJst: { type: 'string' } } },
+          // Input only: no JST sibling needed.
+          CreateThingDto: { type: 'object', properties: { startsAt: { type: 'string', format: 'date-time' } } },
+        },
+      },
+      paths: {
+        '/api/v1/things': {
+          post: {
+            summary: 's',
+            'x-roles': ['operator'],
+            requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/CreateThingDto' }, example: {} } } },
+            responses: {
+              '200': { description: 'ok', content: { 'application/json': { schema: { $ref: '#/components/schemas/ThingDto' }, example: {} } } },
+              '400': { description: 'bad', content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' }, example: {} } } },
+              '401': { description: 'who', content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' }, example: {} } } },
+            },
+          },
+        },
+      },
+    } as unknown as OpenAPIObject;
+    expect(documentGaps(bare)).toEqual([
+      'ThingDto.createdAt: an instant without createdAtJst, its JST wall time, beside it (document it with ApiInstantField)',
+      'ThingDto.seenAt: named like an instant but not format: date-time',
+      'ThingDto.closedAtJst: nullable false, closedAt nullable true',
+    ]);
+  });
+
   it('names every gap of an undocumented route', () => {
     const bare = {
       openapi: '3.0.0',

@@ -29,7 +29,7 @@ export const TEXT_EXAMPLES = {
   accessCodesCsv: `team,trainee,organisation,email,code,expires\r\nTeam 1,Sato Hanako,Miyagi Prefectural Office,sato.hanako@example.jp,K7QM-4XRT-9PWD,2030-11-19T08:00:00.000Z\r\n`,
   accessCodesText:
     'To: sato.hanako@example.jp\nSubject: CYDER ONLINE-A access code / アクセスコード\n\nSato Hanako 様\n\nOnline A (2030-11-19 10:00 JST - 2030-11-19 17:00 JST)\nTeam / チーム: Team 1\nAccess code / アクセスコード: K7QM-4XRT-9PWD\nValid until / 有効期限: 2030-11-19 17:00 JST\n',
-  instructorStream: `event: objective-met\ndata: {"sessionId":"${UUID_1}","teamId":"${UUID_2}","type":"objective-met","at":"2030-11-19T02:10:00.000Z","data":{"objectiveId":"attacker-address","points":100}}\n\n`,
-  traineeStream: `event: message\ndata: {"type":"message","at":"2030-11-19T02:30:00.000Z","data":{"text":"Look at the web server's logs","to":"team"}}\n\n`,
+  instructorStream: `event: objective-met\ndata: {"sessionId":"${UUID_1}","teamId":"${UUID_2}","type":"objective-met","at":"2030-11-19T02:10:00.000Z","atJst":"2030-11-19T11:10:00+09:00","data":{"objectiveId":"attacker-address","points":100}}\n\n`,
+  traineeStream: `event: message\ndata: {"type":"message","at":"2030-11-19T02:30:00.000Z","atJst":"2030-11-19T11:30:00+09:00","data":{"text":"Look at the web server's logs","to":"team"}}\n\n`,
   metrics: '# HELP cyder_ranges Ranges by status\n# TYPE cyder_ranges gauge\ncyder_ranges{status="ready"} 12\n',
 } as const;

@@ -26,6 +26,61 @@ function idFieldGaps(document: OpenAPIObject): string[] {
 
 const isRef = (value: unknown): value is ReferenceObject => typeof value === 'object' && value !== null && '$ref' in value;
 const ID_NAME = /^id$|Id$/;
+/** A field named like an instant: `at`, `createdAt`, `sessionEndsAt`. */
+const INSTANT_NAME = /^at$|At$/;
+
+/** Every schema a 2xx answer can carry, by name (components) or by where it is written inline. */
+function responseSchemas(document: OpenAPIObject): Array<{ name: string; schema: SchemaObject }> {
+  const components = (document.components?.schemas ?? {}) as Record<string, SchemaObject | ReferenceObject>;
+  const found: Array<{ name: string; schema: SchemaObject }> = [];
+  const seen = new Set<string>();
+  const walk = (schema: SchemaObject | ReferenceObject | undefined, name: string): void => {
+    if (!schema) return;
+    if (isRef(schema)) {
+      const target = schema.$ref.split('/').pop()!;
+      if (seen.has(target)) return;
+      seen.add(target);
+      walk(components[target], target);
+      return;
+    }
+    if (schema.properties) found.push({ name, schema });
+    for (const [field, property] of Object.entries(schema.properties ?? {})) walk(property, `${name}.${field}`);
+    if (schema.items) walk(schema.items, `${name}[]`);
+    if (typeof schema.additionalProperties === 'object') walk(schema.additionalProperties, `${name}{}`);
+    for (const part of [...(schema.allOf ?? []), ...(schema.oneOf ?? []), ...(schema.anyOf ?? [])]) walk(part, name);
+  };
+  for (const { method, path, operation } of operationsOf(document)) {
+    for (const [status, response] of Object.entries(operation.responses)) {
+      if (!response || isRef(response) || Number(status) >= 300) continue;
+      for (const [type, media] of Object.entries(response.content ?? {})) walk(media.schema, `${method.toUpperCase()} ${path} ${status} ${type}`);
+    }
+  }
+  return found;
+}
+
+/**
+ * Every instant an answer carries has its JST wall time beside it (issue 13): a `format: date-time`
+ * field `x` comes with a string `xJst`, nullable when `x` is; a field named like an instant is a date-time.
+ */
+function jstGaps(document: OpenAPIObject): string[] {
+  const gaps: string[] = [];
+  for (const { name, schema } of responseSchemas(document)) {
+    const properties = schema.properties ?? {};
+    for (const [field, property] of Object.entries(properties)) {
+      if (isRef(property)) continue;
+      const value = property.type === 'array' && property.items && !isRef(property.items) ? property.items : property;
+      if (value.format !== 'date-time') {
+        if (INSTANT_NAME.test(field) && value.type === 'string') gaps.push(`${name}.${field}: named like an instant but not format: date-time`);
+        continue;
+      }
+      const sibling = properties[`${field}Jst`];
+      if (!sibling || isRef(sibling)) gaps.push(`${name}.${field}: an instant without ${field}Jst, its JST wall time, beside it (document it with ApiInstantField)`);
+      else if (sibling.type !== property.type) gaps.push(`${name}.${field}Jst: not a ${property.type} like ${field}`);
+      else if (Boolean(sibling.nullable) !== Boolean(property.nullable)) gaps.push(`${name}.${field}Jst: nullable ${Boolean(sibling.nullable)}, ${field} nullable ${Boolean(property.nullable)}`);
+    }
+  }
+  return gaps;
+}
 
 function missingExample(where: string, media: MediaTypeObject, document: OpenAPIObject): string[] {
   if (media.example !== undefined || media.examples) return [];
@@ -43,11 +98,12 @@ function idParameterGaps(where: string, parameter: ParameterObject): string[] {
 
 /**
  * Everything a documented operation must have (issue 13), as one line per gap: a summary; x-roles
- * (or x-public); format uuid on ids (parameters and body fields); an example on every request and response body; every
+ * (or x-public); format uuid on ids (parameters and body fields); a JST wall time beside every instant of an
+ * answer; an example on every request and response body; every
  * error answer with the one ErrorBody schema; a 400 where there is input; a 401 behind the guard.
  */
 export function documentGaps(document: OpenAPIObject): string[] {
-  const gaps: string[] = idFieldGaps(document);
+  const gaps: string[] = [...idFieldGaps(document), ...jstGaps(document)];
   for (const { method, path, operation } of operationsOf(document)) {
     const at = `${method.toUpperCase()} ${path}`;
     const extended = operation as typeof operation & Record<string, unknown>;

@@ -5,6 +5,7 @@ import type { RangeView, SessionRangesView, TraineeRangeView } from '@app/ranges
 import type { RangeRequestOutcome } from '@app/session-day';
 import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
 import { TEMPLATE_NAME } from '@app/templates';
+import { ApiInstantField, withJst } from '../common/jst-fields.js';
 
 export class ProvisionSessionRangesDto {
   @ApiPropertyOptional({ pattern: TEMPLATE_NAME.source,
@@ -72,18 +73,21 @@ export class RangeDto {
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: 'network -> allocated subnet' })
   subnets!: Record<string, string>;
   @ApiProperty({ type: [RangeNodeDto] }) nodes!: RangeNodeDto[];
-  @ApiProperty() createdAt!: string;
-  @ApiProperty({ nullable: true, type: String }) readyAt!: string | null;
-  @ApiProperty({ nullable: true, type: String }) destroyedAt!: string | null;
+  @ApiInstantField() createdAt!: string;
+  createdAtJst!: string;
+  @ApiInstantField({ nullable: true }) readyAt!: string | null;
+  readyAtJst!: string | null;
+  @ApiInstantField({ nullable: true }) destroyedAt!: string | null;
+  destroyedAtJst!: string | null;
 
   static from(view: RangeView): RangeDto {
-    return {
+    return withJst(RangeDto, {
       ...view,
       nodes: view.nodes.map((n) => ({ ...n })),
       createdAt: view.createdAt.toISOString(),
       readyAt: view.readyAt?.toISOString() ?? null,
       destroyedAt: view.destroyedAt?.toISOString() ?? null,
-    };
+    });
   }
 }
 
@@ -100,10 +104,11 @@ export class TraineeRangeDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() status!: string;
   @ApiProperty({ type: [TraineeRangeNodeDto] }) nodes!: TraineeRangeNodeDto[];
-  @ApiProperty({ nullable: true, type: String }) readyAt!: string | null;
+  @ApiInstantField({ nullable: true }) readyAt!: string | null;
+  readyAtJst!: string | null;
 
   static from(view: TraineeRangeView): TraineeRangeDto {
-    return { id: view.id, status: view.status, nodes: view.nodes.map((n) => ({ ...n })), readyAt: view.readyAt?.toISOString() ?? null };
+    return withJst(TraineeRangeDto, { id: view.id, status: view.status, nodes: view.nodes.map((n) => ({ ...n })), readyAt: view.readyAt?.toISOString() ?? null });
   }
 }
 
@@ -111,20 +116,23 @@ export class SessionRangesDto {
   @ApiProperty({ format: 'uuid' }) sessionId!: string;
   @ApiProperty({ enum: ['scheduled', 'provisioning', 'ready', 'failed', 'tearing_down', 'destroyed'], description: 'ready when every range is' })
   status!: string;
-  @ApiProperty({ nullable: true, type: String }) provisionAt!: string | null;
-  @ApiProperty({ nullable: true, type: String }) teardownAt!: string | null;
-  @ApiProperty({ nullable: true, type: String }) readyAt!: string | null;
+  @ApiInstantField({ nullable: true }) provisionAt!: string | null;
+  provisionAtJst!: string | null;
+  @ApiInstantField({ nullable: true }) teardownAt!: string | null;
+  teardownAtJst!: string | null;
+  @ApiInstantField({ nullable: true }) readyAt!: string | null;
+  readyAtJst!: string | null;
   @ApiProperty({ type: [RangeDto] }) ranges!: RangeDto[];
 
   static from(view: SessionRangesView): SessionRangesDto {
-    return {
+    return withJst(SessionRangesDto, {
       sessionId: view.sessionId,
       status: view.status,
       provisionAt: view.provisionAt?.toISOString() ?? null,
       teardownAt: view.teardownAt?.toISOString() ?? null,
       readyAt: view.readyAt?.toISOString() ?? null,
       ranges: view.ranges.map((r) => RangeDto.from(r)),
-    };
+    });
   }
 }
 
@@ -134,20 +142,21 @@ export class RangeRequestDto extends SessionRangesDto {
 
   static fromOutcome(sessionId: string, outcome: RangeRequestOutcome): RangeRequestDto {
     if (!outcome.ranges) {
-      return { sessionId, status: 'waiting', provisionAt: null, teardownAt: null, readyAt: null, ranges: [], waitingPosition: outcome.waitingPosition };
+      return withJst(RangeRequestDto, { sessionId, status: 'waiting', provisionAt: null, teardownAt: null, readyAt: null, ranges: [], waitingPosition: outcome.waitingPosition });
     }
-    return { ...SessionRangesDto.from(outcome.ranges), waitingPosition: null };
+    return withJst(RangeRequestDto, { ...SessionRangesDto.from(outcome.ranges), waitingPosition: null });
   }
 }
 
 export class RangeEventDto {
   @ApiProperty({ pattern: '^[0-9]+$' }) id!: string;
-  @ApiProperty() at!: string;
+  @ApiInstantField() at!: string;
+  atJst!: string;
   @ApiProperty({ example: 'provision.ready' }) kind!: string;
   @ApiProperty() message!: string;
   @ApiProperty({ type: 'object', additionalProperties: true }) details!: Record<string, unknown>;
 
   static from(e: RangeEventEntity): RangeEventDto {
-    return { id: e.id, at: e.at.toISOString(), kind: e.kind, message: e.message, details: e.details };
+    return withJst(RangeEventDto, { id: e.id, at: e.at.toISOString(), kind: e.kind, message: e.message, details: e.details });
   }
 }

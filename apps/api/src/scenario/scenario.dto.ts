@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsNumber, IsOptional, Max, Min } from 'class-validator';
 import type { ClockView } from '@app/scenario';
+import { ApiInstantField, withJst } from '../common/jst-fields.js';
 
 export class ClockControlDto {
   @ApiProperty({ enum: ['start', 'pause', 'resume', 'stop', 'speed'] })
@@ -23,9 +24,11 @@ export class ClockDto {
   @ApiProperty() speed!: number;
   @ApiProperty({ description: 'Scenario time reached, in milliseconds' }) scenarioMs!: number;
   @ApiProperty() generation!: number;
+  @ApiInstantField({ description: 'When the clock last changed (state, speed or generation)' }) updatedAt!: Date;
+  updatedAtJst!: string;
 
   static from(view: ClockView): ClockDto {
-    return Object.assign(new ClockDto(), {
+    return withJst(ClockDto, {
       id: view.id,
       sessionId: view.sessionId,
       rangeId: view.rangeId,
@@ -33,6 +36,7 @@ export class ClockDto {
       speed: view.speed,
       scenarioMs: view.scenarioMs,
       generation: view.generation,
+      updatedAt: view.updatedAt,
     });
   }
 }

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMinSize, ArrayUnique, IsArray, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { CourseView } from '@app/scheduling';
 import { IsName } from '../common/is-name.js';
+import { ApiInstantField, withJst } from '../common/jst-fields.js';
 
 export class CourseDto {
   @ApiProperty({ example: 'B-1' }) code!: string;
@@ -19,9 +20,10 @@ export class CourseDto {
   @ApiProperty() defaultTeamSize!: number;
   @ApiProperty() instructorsPerSession!: number;
   @ApiProperty({ description: 'One trainee per team, teams formed on demand (ONLINE-A)' }) selfPaced!: boolean;
-  @ApiProperty() updatedAt!: Date;
+  @ApiInstantField() updatedAt!: Date;
+  updatedAtJst!: string;
   static from(v: CourseView): CourseDto {
-    return Object.assign(new CourseDto(), v);
+    return withJst(CourseDto, v);
   }
 }
 

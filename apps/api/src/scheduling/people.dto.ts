@@ -4,6 +4,7 @@ import { ArrayUnique, IsArray, IsBoolean, IsEmail, IsNotEmpty, IsOptional, IsStr
 import type { InstructorView, TraineeView } from '@app/scheduling';
 import { PageMetaDto, PageQueryDto } from './paging.dto.js';
 import { IsName } from '../common/is-name.js';
+import { ApiInstantField, withJst } from '../common/jst-fields.js';
 
 export class TraineeDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
@@ -12,10 +13,12 @@ export class TraineeDto {
   @ApiProperty({ format: 'uuid' }) organisationId!: string;
   @ApiProperty() organisationName!: string;
   @ApiProperty() organisationTypeCode!: string;
-  @ApiProperty() createdAt!: Date;
-  @ApiProperty() updatedAt!: Date;
+  @ApiInstantField() createdAt!: Date;
+  createdAtJst!: string;
+  @ApiInstantField() updatedAt!: Date;
+  updatedAtJst!: string;
   static from(v: TraineeView): TraineeDto {
-    return Object.assign(new TraineeDto(), v);
+    return withJst(TraineeDto, v);
   }
 }
 
@@ -43,10 +46,12 @@ export class InstructorDto {
   @ApiProperty() email!: string;
   @ApiProperty({ type: [String], description: 'Courses the instructor may teach' }) courseCodes!: string[];
   @ApiProperty() active!: boolean;
-  @ApiProperty() createdAt!: Date;
-  @ApiProperty() updatedAt!: Date;
+  @ApiInstantField() createdAt!: Date;
+  createdAtJst!: string;
+  @ApiInstantField() updatedAt!: Date;
+  updatedAtJst!: string;
   static from(v: InstructorView): InstructorDto {
-    return Object.assign(new InstructorDto(), v);
+    return withJst(InstructorDto, v);
   }
 }
 

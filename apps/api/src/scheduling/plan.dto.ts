@@ -17,6 +17,7 @@ import {
 import type { AnnualPlanView } from '@app/scheduling';
 import { PageMetaDto, PageQueryDto } from './paging.dto.js';
 import { CalendarOverrideDto } from './session.dto.js';
+import { ApiInstantField, withJst } from '../common/jst-fields.js';
 
 export class CourseTargetDto {
   @ApiProperty({ example: 'A' }) @IsString() @IsNotEmpty() course!: string;
@@ -70,10 +71,12 @@ export class PlanDto {
   @ApiProperty({ type: [String] }) warnings!: string[];
   @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, example: { A: 65, 'B-1': 21 } }) sessionsByCourse!: Record<string, number>;
   @ApiProperty() sessionCount!: number;
-  @ApiProperty() createdAt!: Date;
-  @ApiProperty({ nullable: true, type: Date }) publishedAt!: Date | null;
+  @ApiInstantField() createdAt!: Date;
+  createdAtJst!: string;
+  @ApiInstantField({ nullable: true, example: '2030-10-02T00:00:00.000Z' }) publishedAt!: Date | null;
+  publishedAtJst!: string | null;
   static from(v: AnnualPlanView): PlanDto {
-    return Object.assign(new PlanDto(), v);
+    return withJst(PlanDto, v);
   }
 }
 

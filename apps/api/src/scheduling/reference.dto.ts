@@ -15,6 +15,7 @@ import {
 import type { OrganisationTypeView, OrganisationView, PrefectureView, RegionView, VenueView } from '@app/scheduling';
 import { PageMetaDto, PageQueryDto } from './paging.dto.js';
 import { IsName } from '../common/is-name.js';
+import { ApiInstantField, withJst } from '../common/jst-fields.js';
 
 export class RegionDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
@@ -73,9 +74,10 @@ export class OrganisationDto {
   @ApiProperty() name!: string;
   @ApiProperty({ example: 'local_government' }) typeCode!: string;
   @ApiProperty({ nullable: true, type: Number }) prefectureCode!: number | null;
-  @ApiProperty() createdAt!: Date;
+  @ApiInstantField() createdAt!: Date;
+  createdAtJst!: string;
   static from(v: OrganisationView): OrganisationDto {
-    return Object.assign(new OrganisationDto(), v);
+    return withJst(OrganisationDto, v);
   }
 }
 
@@ -103,10 +105,12 @@ export class VenueDto {
   @ApiProperty() city!: string;
   @ApiProperty() seatCapacity!: number;
   @ApiProperty({ description: 'Team ranges its range host runs at once' }) rangeHostCapacity!: number;
-  @ApiProperty() createdAt!: Date;
-  @ApiProperty() updatedAt!: Date;
+  @ApiInstantField() createdAt!: Date;
+  createdAtJst!: string;
+  @ApiInstantField() updatedAt!: Date;
+  updatedAtJst!: string;
   static from(v: VenueView): VenueDto {
-    return Object.assign(new VenueDto(), v);
+    return withJst(VenueDto, v);
   }
 }
 

@@ -19,8 +19,8 @@ import {
 } from 'class-validator';
 import { CALENDAR_RULES, SESSION_STATUSES, type CalendarRule, type EnrollmentView, type SessionView, type TeamView } from '@app/scheduling';
 import type { SessionStatus } from '@app/database';
-import { jstWallTime } from '@app/time';
 import { ApiInstant, IsInstant } from '../common/is-instant.js';
+import { ApiInstantField, withJst } from '../common/jst-fields.js';
 import { PageMetaDto, PageQueryDto } from './paging.dto.js';
 
 export class SessionVenueDto {
@@ -57,7 +57,8 @@ export class CalendarOverrideRecordDto {
   @ApiProperty({ enum: CALENDAR_RULES, isArray: true, example: ['holiday'] }) rules!: CalendarRule[];
   @ApiProperty({ example: 'regional cyber exercise agreed with the prefecture' }) reason!: string;
   @ApiProperty({ example: 'operator:6f1c0e43-3f7e-4f43-9d4b-3b1a3f1f6f6e' }) actor!: string;
-  @ApiProperty({ format: 'date-time' }) at!: string;
+  @ApiInstantField({ description: 'When the override was made' }) at!: string;
+  atJst!: string;
   @ApiProperty({ type: [CalendarBreachDto], description: 'The refusals the override lifted' }) breaches!: CalendarBreachDto[];
 }
 
@@ -90,10 +91,10 @@ export class SessionDto {
   @ApiProperty({ nullable: true, type: String }) statusReason!: string | null;
   @ApiProperty({ example: 2021 }) fiscalYear!: number;
   @ApiProperty({ example: '2022-01', description: 'JST month of the start' }) month!: string;
-  @ApiProperty({ example: '2030-11-19T01:00:00.000Z' }) startsAt!: Date;
-  @ApiProperty({ example: '2030-11-19T08:00:00.000Z' }) endsAt!: Date;
-  @ApiProperty({ example: '2030-11-19T10:00:00+09:00', description: 'startsAt as a JST wall time' }) startsAtJst!: string;
-  @ApiProperty({ example: '2030-11-19T17:00:00+09:00', description: 'endsAt as a JST wall time' }) endsAtJst!: string;
+  @ApiInstantField({ example: '2030-11-19T01:00:00.000Z' }) startsAt!: Date;
+  startsAtJst!: string;
+  @ApiInstantField({ example: '2030-11-19T08:00:00.000Z' }) endsAt!: Date;
+  endsAtJst!: string;
   @ApiProperty({ type: SessionVenueDto, nullable: true }) venue!: SessionVenueDto | null;
   @ApiProperty({ type: SessionPrefectureDto, nullable: true }) prefecture!: SessionPrefectureDto | null;
   @ApiProperty({ type: SessionRegionDto, nullable: true }) region!: SessionRegionDto | null;
@@ -108,10 +109,12 @@ export class SessionDto {
   calendarOverride!: CalendarOverrideRecordDto | null;
   @ApiProperty({ enum: ['warn', 'refuse'], description: 'B-1: a trainee of another region is warned about (enrollment `warnings`) or refused' })
   otherRegion!: 'warn' | 'refuse';
-  @ApiProperty() createdAt!: Date;
-  @ApiProperty() updatedAt!: Date;
+  @ApiInstantField() createdAt!: Date;
+  createdAtJst!: string;
+  @ApiInstantField() updatedAt!: Date;
+  updatedAtJst!: string;
   static from(v: SessionView): SessionDto {
-    return Object.assign(new SessionDto(), v, { startsAtJst: jstWallTime(v.startsAt), endsAtJst: jstWallTime(v.endsAt) });
+    return withJst(SessionDto, { ...v, calendarOverride: v.calendarOverride ? withJst(CalendarOverrideRecordDto, v.calendarOverride) : null });
   }
 }
 
@@ -186,14 +189,17 @@ export class EnrollmentDto {
   @ApiProperty({ description: 'Arrival order in the session (1 = first)' }) arrival!: number;
   @ApiProperty({ nullable: true, type: Number, description: '1 = next to be confirmed' }) waitlistPosition!: number | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) teamId!: string | null;
-  @ApiProperty({ nullable: true, type: Date }) confirmedAt!: Date | null;
-  @ApiProperty({ nullable: true, type: Date }) cancelledAt!: Date | null;
-  @ApiProperty() createdAt!: Date;
+  @ApiInstantField({ nullable: true, example: '2030-10-01T00:00:00.000Z' }) confirmedAt!: Date | null;
+  confirmedAtJst!: string | null;
+  @ApiInstantField({ nullable: true, example: null }) cancelledAt!: Date | null;
+  cancelledAtJst!: string | null;
+  @ApiInstantField() createdAt!: Date;
+  createdAtJst!: string;
   @ApiProperty({ nullable: true, type: String, example: 'Kanto', description: "B-1: the trainee's region when the session serves another one (a warning; a refusal only when the session's otherRegion is refuse)" })
   otherRegion!: string | null;
   @ApiProperty({ type: [String], example: ['Trainee 1 comes from region Kanto; this session serves region Tohoku'] }) warnings!: string[];
   static from(v: EnrollmentView): EnrollmentDto {
-    return Object.assign(new EnrollmentDto(), v);
+    return withJst(EnrollmentDto, v);
   }
 }
 

@@ -6,6 +6,7 @@ import { CsvDownload } from '@app/csv';
 import { LiveEvents } from '@app/queue';
 import { BoardService, CopyDetector, ObjectiveService } from '@app/scoring';
 import { map, type Observable } from 'rxjs';
+import { eventWithJst } from '../common/jst-fields.js';
 import { CopyFlagDto, GradeReportDto, GradeResultDto, NoteDto, ReportDto, SessionBoardDto, TimelineEntryDto } from './scoring.dto.js';
 
 /** What instructors watch and do: the board, timelines, the live stream, grading, notes, exports. */
@@ -34,7 +35,7 @@ export class InstructorController {
   @ApiProduces('text/event-stream')
   @ApiTextResponse('text/event-stream', 'Server-Sent Events: attack steps, objectives met, answers, hints, reports, clock changes', TEXT_EXAMPLES.instructorStream)
   stream(@Param('sessionId', ParseUUIDPipe) sessionId: string): Observable<MessageEvent> {
-    return this.live.stream(sessionId).pipe(map((event) => ({ type: event.type, data: event })));
+    return this.live.stream(sessionId).pipe(map((event) => ({ type: event.type, data: eventWithJst(event) })));
   }
 
   @ApiOperation({ summary: 'List suspected copied answers' })
@@ -89,7 +90,7 @@ export class InstructorController {
   @Resources({ session: 'sessionId' })
   @ApiJsonExampleResponse('After-action review: every team timeline and score', {
     sessionId: '5f0c7a4e-3b1d-4c8e-9a2f-6d1e8b7c4a90',
-    teams: [{ teamId: '0b8e2d6c-71f4-4a3e-b5c9-2e6f1a7d8c34', teamName: 'Team 1', score: 350, timeline: [{ at: '2030-11-19T02:10:00.000Z', scenarioMs: 600000, type: 'answer', ref: 'attacker-address', phase: 'detect', points: 100, summary: 'attacker-address answered' }] }],
+    teams: [{ teamId: '0b8e2d6c-71f4-4a3e-b5c9-2e6f1a7d8c34', teamName: 'Team 1', score: 350, timeline: [{ at: '2030-11-19T02:10:00.000Z', atJst: '2030-11-19T11:10:00+09:00', scenarioMs: 600000, type: 'answer', ref: 'attacker-address', phase: 'detect', points: 100, summary: 'attacker-address answered' }] }],
   })
   async exportJson(@Param('sessionId', ParseUUIDPipe) sessionId: string) {
     const data = await this.board.exportSession(sessionId);

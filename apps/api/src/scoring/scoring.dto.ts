@@ -16,6 +16,8 @@ import {
 } from 'class-validator';
 import type { AnswerResult, CheckNowResult, CopyFlagView, ObjectiveState, ReportResult, ReportView, SessionBoard, TeamStanding, TimelineEntry } from '@app/scoring';
 import { TEMPLATE_NAME } from '@app/templates';
+import { ClockDto } from '../scenario/scenario.dto.js';
+import { ApiInstantField, withJst } from '../common/jst-fields.js';
 
 export class AnswerDto {
   @ApiProperty({ maxLength: 500 })
@@ -137,6 +139,17 @@ export class HintDto {
   @ApiProperty() cost!: number;
 }
 
+/** The latest probe of a check objective. */
+export class ObjectiveCheckDto {
+  @ApiProperty({ example: true, description: 'Whether the objective held at the last probe' }) holds!: boolean;
+  @ApiInstantField({ nullable: true, example: '2030-11-19T02:05:00.000Z', description: 'Since when it holds without a break; null when it does not' })
+  holdingSince!: Date | null;
+  holdingSinceJst!: string | null;
+  @ApiInstantField({ description: 'When the probe last ran' }) checkedAt!: Date;
+  checkedAtJst!: string;
+  @ApiProperty({ example: 60, description: 'How long (scenario seconds) it must hold to be met' }) holdSeconds!: number;
+}
+
 export class ObjectiveStateDto {
   @ApiProperty({ pattern: TEMPLATE_NAME.source }) id!: string;
   @ApiProperty({ enum: ['detect', 'analyze', 'contain', 'eradicate', 'recover', 'report'] }) phase!: string;
@@ -152,11 +165,11 @@ export class ObjectiveStateDto {
   @ApiProperty({ type: [HintDto] }) hintsTaken!: HintDto[];
   @ApiProperty() hintsLeft!: number;
   @ApiProperty({ nullable: true, type: Number }) nextHintCost!: number | null;
-  @ApiPropertyOptional({ description: 'Latest probe: holds, holdingSince, checkedAt, holdSeconds' }) check?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: ObjectiveCheckDto, description: 'Check objectives: the latest probe' }) check?: ObjectiveCheckDto;
   @ApiPropertyOptional() reportSubmitted?: boolean;
 
   static from(state: ObjectiveState): ObjectiveStateDto {
-    return Object.assign(new ObjectiveStateDto(), state);
+    return Object.assign(new ObjectiveStateDto(), state, state.check ? { check: withJst(ObjectiveCheckDto, state.check) } : {});
   }
 }
 
@@ -198,7 +211,8 @@ export class CheckNowDto {
 }
 
 export class TimelineEntryDto {
-  @ApiProperty() at!: string;
+  @ApiInstantField() at!: string;
+  atJst!: string;
   @ApiProperty({ nullable: true, type: Number }) scenarioMs!: number | null;
   @ApiProperty({ enum: ['attack-step', 'score', 'note', 'report', 'command', 'copy-flag'], description: 'command: a line entered in a terminal (ref: the node); copy-flag: copy suspected (ref: the flag)' }) kind!: string;
   @ApiProperty() type!: string;
@@ -208,7 +222,7 @@ export class TimelineEntryDto {
   @ApiProperty() summary!: string;
 
   static from(e: TimelineEntry): TimelineEntryDto {
-    return Object.assign(new TimelineEntryDto(), { ...e, at: e.at.toISOString() });
+    return withJst(TimelineEntryDto, { ...e, at: e.at.toISOString() });
   }
 }
 
@@ -217,6 +231,13 @@ export class PhaseProgressDto {
   @ApiProperty() met!: number;
   @ApiProperty() total!: number;
   @ApiProperty() points!: number;
+}
+
+export class LastEventDto {
+  @ApiInstantField() at!: Date;
+  atJst!: string;
+  @ApiProperty({ enum: ['score', 'attack-step'], example: 'score' }) kind!: string;
+  @ApiProperty({ example: 'answer attacker-address (100)' }) summary!: string;
 }
 
 export class TeamBoardDto {
@@ -232,16 +253,20 @@ export class TeamBoardDto {
   @ApiProperty({ type: [PhaseProgressDto] }) progress!: PhaseProgressDto[];
   @ApiProperty({ description: 'timeToDetectSeconds, timeToContainSeconds, timeToRecoverSeconds, pointsByPhase, ...' })
   metrics!: Record<string, unknown>;
-  @ApiProperty({ nullable: true, description: 'at, kind, summary' }) lastEvent!: Record<string, unknown> | null;
+  @ApiProperty({ type: LastEventDto, nullable: true, description: "The team's latest score or attack step" }) lastEvent!: LastEventDto | null;
 }
 
 export class SessionBoardDto {
   @ApiProperty({ format: 'uuid' }) sessionId!: string;
-  @ApiProperty({ nullable: true, type: Object }) clock!: Record<string, unknown> | null;
+  @ApiProperty({ type: ClockDto, nullable: true, description: "The session's scenario clock; null until it was first started" }) clock!: ClockDto | null;
   @ApiProperty({ type: [TeamBoardDto] }) teams!: TeamBoardDto[];
 
   static from(board: SessionBoard): SessionBoardDto {
-    return Object.assign(new SessionBoardDto(), board);
+    return Object.assign(new SessionBoardDto(), {
+      sessionId: board.sessionId,
+      clock: board.clock ? ClockDto.from(board.clock) : null,
+      teams: board.teams.map((t) => Object.assign(new TeamBoardDto(), t, { lastEvent: t.lastEvent ? withJst(LastEventDto, t.lastEvent) : null })),
+    });
   }
 }
 
@@ -260,11 +285,12 @@ export class CopyFlagDto {
   @ApiProperty({ type: CopyFlagTeamDto, description: 'The team whose answer the value is' }) owner!: CopyFlagTeamDto;
   @ApiProperty() submitted!: string;
   @ApiProperty() actor!: string;
-  @ApiProperty() at!: string;
+  @ApiInstantField() at!: string;
+  atJst!: string;
   @ApiProperty({ nullable: true, type: Number }) scenarioMs!: number | null;
 
   static from(f: CopyFlagView): CopyFlagDto {
-    return Object.assign(new CopyFlagDto(), { ...f, at: f.at.toISOString() });
+    return withJst(CopyFlagDto, { ...f, at: f.at.toISOString() });
   }
 }
 
@@ -293,7 +319,8 @@ export class ReportDto {
   @ApiProperty({ format: 'uuid' }) rangeId!: string;
   @ApiProperty({ pattern: TEMPLATE_NAME.source, example: 'incident-report' }) objectiveId!: string;
   @ApiProperty({ example: 'trainee:6f1c0c44-8a4f-4d0e-9a0b-3f7f1a2b9c11' }) submittedBy!: string;
-  @ApiProperty({ format: 'date-time' }) submittedAt!: string;
+  @ApiInstantField() submittedAt!: string;
+  submittedAtJst!: string;
   @ApiProperty({
     description: 'The report as submitted: timeline, impact, iocs, actions, recommendations, selfAnalysis',
     example: {
@@ -311,9 +338,10 @@ export class ReportDto {
   @ApiProperty({ nullable: true, type: Number }) rubricPoints!: number | null;
   @ApiProperty({ nullable: true, type: Object }) rubric!: Record<string, unknown> | null;
   @ApiProperty({ nullable: true, type: String, example: 'instructor:3b0f6a52-0d0c-4f0e-8d4e-6a1f9b2c7d10' }) gradedBy!: string | null;
-  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) gradedAt!: string | null;
+  @ApiInstantField({ nullable: true, example: '2030-11-19T07:30:00.000Z' }) gradedAt!: string | null;
+  gradedAtJst!: string | null;
 
   static from(r: ReportView): ReportDto {
-    return Object.assign(new ReportDto(), { ...r, submittedAt: r.submittedAt.toISOString(), gradedAt: r.gradedAt?.toISOString() ?? null });
+    return withJst(ReportDto, { ...r, submittedAt: r.submittedAt.toISOString(), gradedAt: r.gradedAt?.toISOString() ?? null });
   }
 }

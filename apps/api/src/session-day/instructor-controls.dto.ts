@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { MAX_TEAM_EXTENSION_MINUTES, type SentInject, type SentMessage, type TeamExtension } from '@app/session-day';
 import { IsDefined, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { TEMPLATE_NAME } from '@app/templates';
+import { ApiInstantField, withJst } from '../common/jst-fields.js';
 
 export class MessageDto {
   @ApiProperty({ maxLength: 2000, example: 'Lunch break at 12:00; the scenario keeps running.' })
@@ -17,11 +18,12 @@ export class MessageDto {
 }
 
 export class SentMessageDto {
-  @ApiProperty({ format: 'date-time' }) at!: string;
+  @ApiInstantField() at!: string;
+  atJst!: string;
   @ApiProperty({ format: 'uuid', type: [String], description: 'The teams it went to' }) teamIds!: string[];
 
   static from(v: SentMessage): SentMessageDto {
-    return { at: v.at.toISOString(), teamIds: v.teamIds };
+    return withJst(SentMessageDto, { at: v.at.toISOString(), teamIds: v.teamIds });
   }
 }
 
@@ -111,10 +113,12 @@ export class TeamExtensionDto {
   @ApiProperty({ format: 'uuid', example: 'a4c1e2d3-5b6f-4a7e-8c9d-0e1f2a3b4c5d', description: "The team's range" }) rangeId!: string;
   @ApiProperty({ example: 15, description: 'Given by this request' }) minutes!: number;
   @ApiProperty({ example: 25, description: 'Given to the team in all' }) extraMinutes!: number;
-  @ApiProperty({ format: 'date-time', example: '2031-01-14T08:25:00.000Z', description: "When the team's clock stops: the session's end plus its extra time" }) endsAt!: string;
-  @ApiProperty({ format: 'date-time', example: '2031-01-14T08:00:00.000Z', description: "The session's end: the other teams' clocks stop then" }) sessionEndsAt!: string;
+  @ApiInstantField({ example: '2031-01-14T08:25:00.000Z', description: "When the team's clock stops: the session's end plus its extra time" }) endsAt!: string;
+  endsAtJst!: string;
+  @ApiInstantField({ example: '2031-01-14T08:00:00.000Z', description: "The session's end: the other teams' clocks stop then" }) sessionEndsAt!: string;
+  sessionEndsAtJst!: string;
 
   static from(v: TeamExtension): TeamExtensionDto {
-    return { ...v, endsAt: v.endsAt.toISOString(), sessionEndsAt: v.sessionEndsAt.toISOString() };
+    return withJst(TeamExtensionDto, { ...v, endsAt: v.endsAt.toISOString(), sessionEndsAt: v.sessionEndsAt.toISOString() });
   }
 }

@@ -2,11 +2,13 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { SessionArchiveView, SessionDayView } from '@app/session-day';
 import { IsBoolean, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { TEMPLATE_NAME } from '@app/templates';
+import { ApiInstantField, withJst } from '../common/jst-fields.js';
 
 export class ExtendedTeamDto {
   @ApiProperty({ format: 'uuid' }) teamId!: string;
   @ApiProperty({ example: 15, description: 'Extra scenario time given to the team in all' }) extraMinutes!: number;
-  @ApiProperty({ format: 'date-time', description: "When the team's clock stops: the session's end plus its extra time" }) endsAt!: string;
+  @ApiInstantField({ description: "When the team's clock stops: the session's end plus its extra time" }) endsAt!: string;
+  endsAtJst!: string;
 }
 
 export class SessionDayDto {
@@ -14,23 +16,26 @@ export class SessionDayDto {
   @ApiProperty() status!: string;
   @ApiProperty({ nullable: true, type: String }) statusReason!: string | null;
   @ApiProperty({ pattern: TEMPLATE_NAME.source, nullable: true, type: String, description: "The session's range template (its override, else its course's)" }) templateId!: string | null;
-  @ApiProperty({ format: 'date-time', description: 'When the ranges are provisioned automatically (SESSION_LEAD_SECONDS before the start)' }) provisionAt!: string;
+  @ApiInstantField({ description: 'When the ranges are provisioned automatically (SESSION_LEAD_SECONDS before the start)' }) provisionAt!: string;
+  provisionAtJst!: string;
   @ApiProperty({ nullable: true, description: 'The range set: status, ranges ready and live' }) ranges!: { status: string; ready: number; total: number } | null;
   @ApiProperty({ nullable: true, type: Number, description: 'Place in the line of sessions waiting for host capacity (1 = next)' }) waitingPosition!: number | null;
   @ApiProperty({ nullable: true, type: String, description: 'Given at closing when the host cannot hold every overlapping session' }) capacityWarning!: string | null;
   @ApiProperty() holdRanges!: boolean;
-  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) archivedAt!: string | null;
-  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'When the ranges are torn down (the grace after the end), unless held' }) teardownAt!: string | null;
+  @ApiInstantField({ nullable: true, example: null }) archivedAt!: string | null;
+  archivedAtJst!: string | null;
+  @ApiInstantField({ nullable: true, description: 'When the ranges are torn down (the grace after the end), unless held' }) teardownAt!: string | null;
+  teardownAtJst!: string | null;
   @ApiProperty({ type: [ExtendedTeamDto], description: 'Teams given extra time (POST /sessions/{id}/teams/{teamId}/extend)' }) extendedTeams!: ExtendedTeamDto[];
 
   static from(v: SessionDayView): SessionDayDto {
-    return {
+    return withJst(SessionDayDto, {
       ...v,
       provisionAt: v.provisionAt.toISOString(),
       archivedAt: v.archivedAt?.toISOString() ?? null,
       teardownAt: v.teardownAt?.toISOString() ?? null,
-      extendedTeams: v.extendedTeams.map((e) => ({ ...e, endsAt: e.endsAt.toISOString() })),
-    };
+      extendedTeams: v.extendedTeams.map((e) => withJst(ExtendedTeamDto, { ...e, endsAt: e.endsAt.toISOString() })),
+    });
   }
 }
 
@@ -52,10 +57,11 @@ export class ConfigureSessionDayDto {
 
 export class SessionArchiveDto {
   @ApiProperty({ format: 'uuid' }) sessionId!: string;
-  @ApiProperty({ format: 'date-time' }) finishedAt!: string;
+  @ApiInstantField({ example: '2030-11-19T08:05:00.000Z' }) finishedAt!: string;
+  finishedAtJst!: string;
   @ApiProperty({ description: 'The after-action export frozen at the end: clock, every team with its score and timeline' }) export!: Record<string, unknown>;
 
   static from(v: SessionArchiveView): SessionArchiveDto {
-    return { sessionId: v.sessionId, finishedAt: v.finishedAt.toISOString(), export: v.exportJson };
+    return withJst(SessionArchiveDto, { sessionId: v.sessionId, finishedAt: v.finishedAt.toISOString(), export: v.exportJson });
   }
 }

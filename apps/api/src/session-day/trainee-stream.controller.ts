@@ -4,6 +4,7 @@ import { ApiTextResponse, TEXT_EXAMPLES } from '../openapi/decorators.js';
 import { CurrentPrincipal, type Principal, RequiresRole, Role } from '@app/access';
 import { SessionDayNotFoundError, TraineeStream } from '@app/session-day';
 import { map, type Observable } from 'rxjs';
+import { eventWithJst } from '../common/jst-fields.js';
 
 /** The trainee's live stream: their own team only (from the credential, never from the request). */
 @ApiTags('trainee')
@@ -20,6 +21,6 @@ export class TraineeStreamController {
   async events(@CurrentPrincipal() principal: Principal): Promise<Observable<MessageEvent>> {
     if (!principal.sessionId || !principal.teamId) throw new SessionDayNotFoundError('no team stream for this credential');
     const events = await this.stream.stream({ sessionId: principal.sessionId, teamId: principal.teamId });
-    return events.pipe(map((event) => ({ type: event.type, data: event })));
+    return events.pipe(map((event) => ({ type: event.type, data: eventWithJst(event) })));
   }
 }

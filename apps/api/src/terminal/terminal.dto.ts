@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
 import type { TerminalView, TicketView } from '@app/terminal';
+import { ApiInstantField, withJst } from '../common/jst-fields.js';
 
 export class NodeParamDto {
   @ApiProperty({ example: 'ws' })
@@ -26,13 +27,14 @@ export class TerminalTicketRequestDto {
 
 export class TerminalTicketDto {
   @ApiProperty() ticket!: string;
-  @ApiProperty() expiresAt!: Date;
+  @ApiInstantField() expiresAt!: Date;
+  expiresAtJst!: string;
   @ApiProperty({ enum: ['shell', 'watch'] }) mode!: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) terminalId!: string | null;
   @ApiProperty({ example: '/api/v1/terminal?ticket=…', description: 'Path of the WebSocket to open with it' }) path!: string;
 
   static from(t: TicketView): TerminalTicketDto {
-    return Object.assign(new TerminalTicketDto(), { ticket: t.ticket, expiresAt: t.expiresAt, mode: t.mode, terminalId: t.terminalId, path: `/api/v1/terminal?ticket=${t.ticket}` });
+    return withJst(TerminalTicketDto, { ticket: t.ticket, expiresAt: t.expiresAt, mode: t.mode, terminalId: t.terminalId, path: `/api/v1/terminal?ticket=${t.ticket}` });
   }
 }
 
@@ -50,14 +52,16 @@ export class TerminalDto {
   @ApiProperty() node!: string;
   @ApiProperty() shellUser!: string;
   @ApiProperty({ type: TerminalOwnerDto }) openedBy!: TerminalOwnerDto;
-  @ApiProperty() openedAt!: Date;
-  @ApiProperty() lastInputAt!: Date;
+  @ApiInstantField({ example: '2030-11-19T01:20:00.000Z' }) openedAt!: Date;
+  openedAtJst!: string;
+  @ApiInstantField({ example: '2030-11-19T01:24:00.000Z' }) lastInputAt!: Date;
+  lastInputAtJst!: string;
   @ApiProperty({ enum: ['starting', 'ready', 'closing', 'closed'] }) state!: string;
   @ApiProperty({ nullable: true, type: Number, description: "The shell's session id inside the node" }) sid!: number | null;
   @ApiProperty() watchers!: number;
   @ApiProperty({ nullable: true, type: String, description: 'The instructor holding the keyboard' }) heldBy!: string | null;
 
   static from(v: TerminalView): TerminalDto {
-    return Object.assign(new TerminalDto(), { ...v, openedBy: { ...v.openedBy } });
+    return withJst(TerminalDto, { ...v, openedBy: { ...v.openedBy } });
   }
 }
