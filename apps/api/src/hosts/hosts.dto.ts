@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { RangeHostView } from '@app/ranges';
+import { ApiInstantField, withJst } from '../common/jst-fields.js';
 
 /** One range host (a worker's Docker engine) as its heartbeats show it. */
 export class RangeHostDto {
@@ -15,16 +16,19 @@ export class RangeHostDto {
   ranges!: Record<string, number>;
   @ApiProperty({ example: 10000, description: 'Its heartbeat period (ms, RANGE_HOST_HEARTBEAT_MS of its worker)' }) heartbeatMs!: number;
   @ApiProperty({ example: 3, description: 'Heartbeats it may miss before it is down (RANGE_HOST_MISSED_HEARTBEATS)' }) missedHeartbeats!: number;
-  @ApiProperty({ example: '2030-11-19T02:10:00.000Z' }) lastHeartbeatAt!: string;
-  @ApiProperty({ example: '2030-11-19T00:05:00.000Z' }) stateChangedAt!: string;
-  @ApiProperty({ example: '2030-11-19T00:05:00.000Z' }) registeredAt!: string;
+  @ApiInstantField({ example: '2030-11-19T02:10:00.000Z' }) lastHeartbeatAt!: string;
+  lastHeartbeatAtJst!: string;
+  @ApiInstantField({ example: '2030-11-19T00:05:00.000Z' }) stateChangedAt!: string;
+  stateChangedAtJst!: string;
+  @ApiInstantField({ example: '2030-11-19T00:05:00.000Z' }) registeredAt!: string;
+  registeredAtJst!: string;
 
   static from(view: RangeHostView): RangeHostDto {
-    return {
+    return withJst(RangeHostDto, {
       ...view,
       lastHeartbeatAt: view.lastHeartbeatAt.toISOString(),
       stateChangedAt: view.stateChangedAt.toISOString(),
       registeredAt: view.registeredAt.toISOString(),
-    };
+    });
   }
 }
