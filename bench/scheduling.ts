@@ -16,6 +16,7 @@ import {
 } from '@app/scheduling';
 import { createThrowawayEnvironment, removeThrowawayEnvironment } from '@app/throwaway';
 import { DataSource } from 'typeorm';
+import { recordBenchResult } from './results.js';
 
 // Scheduling benchmark: FY2021 plan generation (target under 2 s) and enrollment throughput under
 // contention, each against a baseline measured in the same run on the same database.
@@ -150,6 +151,12 @@ async function main(): Promise<void> {
     const plan = byName.get('FY2021 plan, full use case (load + plan + write)')!;
     console.log(`\nFY2021 plan: ${plan.ms.toFixed(0)} ms (target < 2000 ms: ${plan.ms < 2000 ? 'met' : 'NOT met'})`);
     console.log(`contended session: ${confirmed} confirmed + ${waitlisted} waitlisted of ${n} requests for ${n / 2} seats`);
+    const oneSession = rows.find((r) => r.name.includes('concurrent enrollments, 1 course A session'))!;
+    const plainInserts = byName.get(oneSession.baseline!)!;
+    recordBenchResult('scheduling', `FY2021 plan, median of ${rounds}; ${n} concurrent enrollments`, [
+      { what: 'FY2021 plan, full use case (target < 2000 ms)', value: `${plan.ms.toFixed(0)} ms` },
+      { what: `${n} concurrent enrollments, one session`, value: `${oneSession.ms.toFixed(0)} ms`, against: `${plainInserts.ms.toFixed(0)} ms plain inserts` },
+    ]);
   } finally {
     await removeThrowawayEnvironment(environment);
   }

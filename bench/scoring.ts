@@ -24,6 +24,7 @@ import { createThrowawayEnvironment, removeThrowawayEnvironment } from '@app/thr
 import { DataSource } from 'typeorm';
 import { WorkerModule } from '../apps/worker/src/worker.module.js';
 import { benchSessionWithTeams } from './bench-session.js';
+import { recordBenchResult } from './results.js';
 
 const RANGES = Number(process.env.BENCH_RANGES || 30);
 const PASSES = 3;
@@ -160,6 +161,10 @@ async function main(): Promise<void> {
     console.log(
       `| checkNow(): rate limit, queue, worker, wait, objective states | ${ms(percentile(sortedNow, 50))} | ${ms(percentile(sortedNow, 95))} | ${ms(sortedNow.at(-1)!)} | ${(percentile(sortedNow, 95) / percentile(sortedDirect, 95)).toFixed(2)}x |`,
     );
+    recordBenchResult('scoring', `${RANGES} ranges x 6 checks; ${PASSES} passes; ${checkNow.length} check-now requests`, [
+      { what: `evaluation pass over ${RANGES} ranges x 6 checks, median (target <= 5 s)`, value: ms(median(passTimes)), against: `${ms(median(rawTimes))} one exec per probe` },
+      { what: 'check now p50 / p95 (target p95 <= 150 ms)', value: `${ms(percentile(sortedNow, 50))} / ${ms(percentile(sortedNow, 95))}`, against: `${ms(percentile(sortedDirect, 50))} / ${ms(percentile(sortedDirect, 95))} evaluate() directly` },
+    ]);
   } finally {
     await cleanupTasks();
   }

@@ -30,6 +30,7 @@ import { DataSource } from 'typeorm';
 import { ApiModule } from '../apps/api/src/api.module.js';
 import { configureApi } from '../apps/api/src/setup.js';
 import { WorkerModule } from '../apps/worker/src/worker.module.js';
+import { recordBenchResult } from './results.js';
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS || 5);
 const TEAMS = Number(process.env.BENCH_TEAMS || 10);
@@ -261,6 +262,12 @@ async function main(): Promise<void> {
     console.log(`| during the day (provisioning, running, finishing) | ${loaded.length} (+${boardFailures} failed) | ${fmt(percentile(sortedLoaded, 50))} | ${fmt(percentile(sortedLoaded, 95))} | ${fmt(sortedLoaded.at(-1) ?? NaN)} |`);
     console.log(`| quiet host at the end (baseline) | ${quiet.length} | ${fmt(percentile(sortedQuiet, 50))} | ${fmt(percentile(sortedQuiet, 95))} | ${fmt(sortedQuiet.at(-1) ?? NaN)} |`);
     console.log(`| ratio day / quiet (p50, p95) | | ${(percentile(sortedLoaded, 50) / percentile(sortedQuiet, 50)).toFixed(2)}x | ${(percentile(sortedLoaded, 95) / percentile(sortedQuiet, 95)).toFixed(2)}x | |`);
+    const worstStartToReady = Math.max(...rows.map((r) => r.startToReady));
+    recordBenchResult('session-day', `${SESSIONS} sessions x ${TEAMS} teams of course A, lead ${LEAD_SECONDS} s, stagger ${STAGGER_SECONDS} s`, [
+      { what: 'session start -> all teams ready, worst session (target 0 s)', value: secs(worstStartToReady) },
+      { what: 'peak containers / memory used (cgroups)', value: `${peakContainers} / ${memoryShown ? fmt(peakUsedMb, 'MB') : 'n/a'}`, against: `limits ${fmt(peakLimitMb, 'MB')}` },
+      { what: 'board p50 / p95 during the day', value: `${fmt(percentile(sortedLoaded, 50))} / ${fmt(percentile(sortedLoaded, 95))}`, against: `quiet ${fmt(percentile(sortedQuiet, 50))} / ${fmt(percentile(sortedQuiet, 95))}` },
+    ]);
 
     // Tear the day down through the life cycle, as the grace would.
     const lifecycle = worker.get(SessionLifecycle);
