@@ -2,12 +2,11 @@ import type { INestApplication } from '@nestjs/common';
 import { AppConfig, loadConfig } from '@app/config';
 import { APP_LABEL_VALUE, DockerEngine, labelKeys } from '@app/docker';
 import { DataSource } from 'typeorm';
-import { operatorToken } from './support/access.js';
 import { BuiltProcess } from './support/built-processes.js';
 import { removeLabelledObjects } from './support/docker-cleanup.js';
 import { FIXTURE_TEMPLATES_DIR } from './support/range-app.js';
-import { jstDay, SchedulingClient } from './support/scheduling-api.js';
-import { createApiApp } from './support/test-app.js';
+import { SchedulingClient, startApi } from './support/scheduling-api.js';
+import { useSettings } from './support/settings.js';
 import { waitFor } from './support/waiting.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -33,20 +32,14 @@ describe('session day: a worker killed during the automatic provisioning and dur
   let config: AppConfig;
   let engine: DockerEngine;
   const workers: BuiltProcess[] = [];
-  const saved: Record<string, string | undefined> = {};
+  let restoreSettings = () => {};
 
   beforeAll(async () => {
-    for (const [k, v] of Object.entries(SETTINGS)) {
-      saved[k] = process.env[k];
-      process.env[k] = v;
-    }
+    restoreSettings = useSettings(SETTINGS);
     config = loadConfig();
     engine = DockerEngine.fromConfig(config);
     // The API only: the worker processes started below do every job.
-    api = await createApiApp();
-    await api.listen(0, '127.0.0.1');
-    const { port } = api.getHttpServer().address() as { port: number };
-    client = new SchedulingClient(`http://127.0.0.1:${port}`, await operatorToken(api));
+    ({ app: api, api: client } = await startApi());
     db = api.get(DataSource);
   }, 60000);
 
@@ -55,10 +48,7 @@ describe('session day: a worker killed during the automatic provisioning and dur
     await api?.close();
     if (config) await removeLabelledObjects(config);
     engine?.close();
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
+    restoreSettings();
   });
 
   async function startWorker(): Promise<BuiltProcess> {
@@ -73,15 +63,7 @@ describe('session day: a worker killed during the automatic provisioning and dur
     const ours = { [keys.app]: APP_LABEL_VALUE, [keys.instance]: config.INSTANCE_NAME };
 
     // A course A session closed with two teams, its start 10 minutes away: inside the lead time, so the tick provisions it.
-    const instructor = await client.instructor();
-    const venue = await client.venue(14);
-    const session = await client.session({ courseCode: 'A', venueId: venue.id, seats: 6, teamSize: 3, instructorIds: [instructor.id], ...jstDay('2031-01-21') }, true);
-    const org = await client.organisation('local_government');
-    for (let i = 0; i < 6; i++) {
-      const trainee = await client.trainee(org.id);
-      await client.http().post(`/api/v1/sessions/${session.id}/enrollments`).send({ traineeId: trainee.id }).expect(201);
-    }
-    await client.transition(session.id, 'closed');
+    const session = await client.closedSession('2031-01-21', 14);
     const teams: Array<{ id: string }> = (await client.http().get(`/api/v1/sessions/${session.id}/teams`).expect(200)).body;
     expect(teams).toHaveLength(2);
     const moveTimes = (startInSeconds: number, endInSeconds: number) =>

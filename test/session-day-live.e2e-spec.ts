@@ -1,12 +1,12 @@
-import { operatorToken } from './support/access.js';
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { SessionLifecycle, TraineeStream, type TraineeEvent } from '@app/session-day';
 import { DataSource } from 'typeorm';
 import type { Subscription } from 'rxjs';
 import { removeLabelledObjects } from './support/docker-cleanup.js';
-import { jstDay, SchedulingClient } from './support/scheduling-api.js';
-import { createApiApp, createWorkerContext } from './support/test-app.js';
+import { SchedulingClient, startApi } from './support/scheduling-api.js';
+import { useSettings } from './support/settings.js';
+import { createWorkerContext } from './support/test-app.js';
 import { waitFor } from './support/waiting.js';
 
 const SETTINGS = { COURSE_TEMPLATES: 'A=online-a', SESSION_TICK_INTERVAL_MS: '500', RANGE_RECONCILE_INTERVAL_MS: '0' };
@@ -21,7 +21,7 @@ describe('session day, live: messages and injects reach the right team only; an 
   let actorName = '';
   let db: DataSource;
   let config: AppConfig;
-  const saved: Record<string, string | undefined> = {};
+  let restoreSettings = () => {};
   const subscriptions: Subscription[] = [];
   let sessionId: string;
   let teams: Array<{ id: string; name: string }>;
@@ -29,29 +29,15 @@ describe('session day, live: messages and injects reach the right team only; an 
   const streams: Record<string, TraineeEvent[]> = {};
 
   beforeAll(async () => {
-    for (const [k, v] of Object.entries(SETTINGS)) {
-      saved[k] = process.env[k];
-      process.env[k] = v;
-    }
+    restoreSettings = useSettings(SETTINGS);
     worker = await createWorkerContext();
-    api = await createApiApp();
-    await api.listen(0, '127.0.0.1');
-    const { port } = api.getHttpServer().address() as { port: number };
-    client = new SchedulingClient(`http://127.0.0.1:${port}`, await operatorToken(api));
-    actorName = `operator:${(await client.http().get('/api/v1/auth/me').expect(200)).body.principal.id}`;
+    const started = await startApi();
+    ({ app: api, api: client } = started);
+    actorName = `operator:${started.operatorId}`;
     db = api.get(DataSource);
     config = api.get(AppConfig);
 
-    const instructor = await client.instructor();
-    const venue = await client.venue(27);
-    const session = await client.session({ courseCode: 'A', venueId: venue.id, seats: 6, teamSize: 3, instructorIds: [instructor.id], ...jstDay('2031-01-14') }, true);
-    sessionId = session.id;
-    const org = await client.organisation('local_government');
-    for (let i = 0; i < 6; i++) {
-      const trainee = await client.trainee(org.id);
-      await client.http().post(`/api/v1/sessions/${sessionId}/enrollments`).send({ traineeId: trainee.id }).expect(201);
-    }
-    await client.transition(sessionId, 'closed');
+    sessionId = (await client.closedSession('2031-01-14', 27)).id;
     teams = (await client.http().get(`/api/v1/sessions/${sessionId}/teams`).expect(200)).body;
     await client.http().post(`/api/v1/sessions/${sessionId}/ranges`).send({}).expect(202);
     await waitFor('the session to be ready', async () => {
@@ -79,10 +65,7 @@ describe('session day, live: messages and injects reach the right team only; an 
     await api?.close();
     await worker?.close();
     if (config) await removeLabelledObjects(config);
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
+    restoreSettings();
   });
 
   it('starting the clock makes the session running; a message to one team and to all reach exactly those streams and timelines', async () => {

@@ -1,4 +1,3 @@
-import { operatorToken } from './support/access.js';
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { CONTAINER_RUNTIME, type ContainerRuntime, labelKeys } from '@app/docker';
@@ -6,8 +5,9 @@ import path from 'node:path';
 import { DataSource } from 'typeorm';
 import { removeLabelledObjects } from './support/docker-cleanup.js';
 import { ROOT } from './support/processes.js';
-import { jstDay, SchedulingClient } from './support/scheduling-api.js';
-import { createApiApp, createWorkerContext } from './support/test-app.js';
+import { SchedulingClient, startApi } from './support/scheduling-api.js';
+import { useSettings } from './support/settings.js';
+import { createWorkerContext } from './support/test-app.js';
 import { waitFor } from './support/waiting.js';
 
 /**
@@ -44,20 +44,15 @@ describe('session day: one life cycle from closed to finished, pre-provisioning,
   let db: DataSource;
   let engine: ContainerRuntime;
   let config: AppConfig;
-  const saved: Record<string, string | undefined> = {};
+  let restoreSettings = () => {};
   let day = 0;
 
   beforeAll(async () => {
-    for (const [k, v] of Object.entries(SETTINGS)) {
-      saved[k] = process.env[k];
-      process.env[k] = v;
-    }
+    restoreSettings = useSettings(SETTINGS);
     worker = await createWorkerContext();
-    api = await createApiApp();
-    await api.listen(0, '127.0.0.1');
-    const { port } = api.getHttpServer().address() as { port: number };
-    client = new SchedulingClient(`http://127.0.0.1:${port}`, await operatorToken(api));
-    actorName = `operator:${(await client.http().get('/api/v1/auth/me').expect(200)).body.principal.id}`;
+    const started = await startApi();
+    ({ app: api, api: client } = started);
+    actorName = `operator:${started.operatorId}`;
     db = api.get(DataSource);
     engine = worker.get(CONTAINER_RUNTIME);
     config = worker.get(AppConfig);
@@ -71,29 +66,15 @@ describe('session day: one life cycle from closed to finished, pre-provisioning,
     await api?.close();
     await worker?.close();
     if (config) await removeLabelledObjects(config);
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
+    restoreSettings();
   });
 
   /** A course A session closed with two teams of three (times as scheduled, far ahead). */
   async function closedSession(): Promise<{ id: string; warnings: string[] }> {
-    const instructor = await client.instructor();
-    const venue = await client.venue(13);
     day += 1;
-    const session = await client.session(
-      { courseCode: 'A', venueId: venue.id, seats: 6, teamSize: 3, instructorIds: [instructor.id], ...jstDay(`2030-12-${String(1 + day).padStart(2, '0')}`) },
-      true,
-    );
-    const org = await client.organisation('local_government');
-    for (let i = 0; i < 6; i++) {
-      const trainee = await client.trainee(org.id);
-      await client.http().post(`/api/v1/sessions/${session.id}/enrollments`).send({ traineeId: trainee.id }).expect(201);
-    }
-    const closed = await client.transition(session.id, 'closed');
+    const closed = await client.closedSession(`2030-12-${String(1 + day).padStart(2, '0')}`, 13);
     expect(closed.status).toBe('closed');
-    return { id: session.id, warnings: closed.warnings };
+    return closed;
   }
 
   /** Puts the session's start and end this many seconds from now (the scheduling rules hold them to office hours). */

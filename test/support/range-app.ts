@@ -7,6 +7,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { ROOT } from './processes.js';
 import { closedSessionWithTeams } from './scheduling-api.js';
+import { useSettings } from './settings.js';
 import { createApiApp, createWorkerContext } from './test-app.js';
 import { waitFor } from './waiting.js';
 
@@ -41,18 +42,17 @@ export class RangeTestApp {
     readonly config: AppConfig,
     readonly engine: DockerEngine,
     private readonly token: string,
-    private readonly savedEnv: Record<string, string | undefined>,
+    private readonly restoreSettings: () => void,
   ) {}
 
   static async start(env: Record<string, string> = {}): Promise<RangeTestApp> {
-    const savedEnv = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-    Object.assign(process.env, env);
+    const restoreSettings = useSettings(env);
     const config = loadConfig();
     const worker = await createWorkerContext();
     const api = await createApiApp();
     const engine = DockerEngine.fromConfig(config);
     const token = await operatorToken(api);
-    return new RangeTestApp(api, worker, config, engine, token, savedEnv);
+    return new RangeTestApp(api, worker, config, engine, token, restoreSettings);
   }
 
   /** Requests as this run's operator. */
@@ -116,10 +116,7 @@ export class RangeTestApp {
       await removeInstanceObjects(this.config);
     } finally {
       this.engine.close();
-      for (const [key, value] of Object.entries(this.savedEnv)) {
-        if (value === undefined) delete process.env[key];
-        else process.env[key] = value;
-      }
+      this.restoreSettings();
     }
   }
 }

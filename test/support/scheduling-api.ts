@@ -82,6 +82,27 @@ export class SchedulingClient {
     return this.transition(res.body.id, 'open');
   }
 
+  /**
+   * A session of a JST training day at a new venue of the prefecture, with an instructor, `teams` teams
+   * of `teamSize` trainees enrolled, and closed (which makes the teams): its id and the closing answer.
+   */
+  async closedSession(
+    date: string,
+    prefectureCode: number,
+    { courseCode = 'A', teams = 2, teamSize = 3 } = {},
+  ): Promise<{ id: string; status: string; warnings: string[] }> {
+    const instructor = await this.instructor();
+    const venue = await this.venue(prefectureCode);
+    const session = await this.session({ courseCode, venueId: venue.id, seats: teams * teamSize, teamSize, instructorIds: [instructor.id], ...jstDay(date) }, true);
+    const org = await this.organisation('local_government');
+    for (let i = 0; i < teams * teamSize; i++) {
+      const trainee = await this.trainee(org.id);
+      await this.http().post(`/api/v1/sessions/${session.id}/enrollments`).send({ traineeId: trainee.id }).expect(201);
+    }
+    const closed = await this.transition(session.id, 'closed');
+    return { id: session.id, status: closed.status, warnings: closed.warnings };
+  }
+
   async transition(id: string, status: string, expected = 200): Promise<any> {
     const res = await this.http().post(`/api/v1/sessions/${id}/transitions`).send({ status });
     if (res.status !== expected) throw new Error(`transition to ${status}: ${res.status} ${JSON.stringify(res.body)}`);
