@@ -19,19 +19,17 @@ import 'reflect-metadata';
 import type { CanActivate, ExecutionContext, INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
-import { AccessGuard, PRINCIPAL_PROPERTY, Role, UserDirectory, type Principal } from '@app/access';
+import { AccessGuard, PRINCIPAL_PROPERTY, Role, type Principal } from '@app/access';
 import { SharedTemplateCatalog } from '@app/templates';
 import { createThrowawayEnvironment, removeThrowawayEnvironment } from '@app/throwaway';
 import { DataSource } from 'typeorm';
 import { ApiModule } from '../apps/api/src/api.module.js';
 import { configureApi } from '../apps/api/src/setup.js';
+import { benchOperator, call, firstLogin, must, percentile } from './bench-kit.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 400);
 const runId = randomBytes(3).toString('hex');
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 /** The guard off: every request is the principal the bench names in x-bench-as. */
 class FixedPrincipalGuard implements CanActivate {
@@ -55,28 +53,6 @@ async function start(guardOff?: FixedPrincipalGuard): Promise<{ app: INestApplic
   return { app, base: `http://127.0.0.1:${port}/api/v1` };
 }
 
-async function call(base: string, method: string, route: string, headers: Record<string, string>, body?: unknown): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${base}${route}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : undefined };
-}
-
-async function must(base: string, method: string, route: string, headers: Record<string, string>, body?: unknown): Promise<any> {
-  const res = await call(base, method, route, headers, body);
-  if (res.status >= 300) throw new Error(`${method} ${route} -> ${res.status} ${JSON.stringify(res.json)}`);
-  return res.json;
-}
-
-async function firstLogin(base: string, email: string, oneTimePassword: string): Promise<string> {
-  const login = await must(base, 'POST', '/auth/login', {}, { email, password: oneTimePassword });
-  const changed = await must(base, 'POST', '/auth/password', { authorization: `Bearer ${login.token}` }, { currentPassword: oneTimePassword, newPassword: `bench-${runId}-passphrase` });
-  return changed.token as string;
-}
-
 async function main(): Promise<void> {
   // The bench's own database (migrated), Redis prefix and Docker label instance.
   const environment = await createThrowawayEnvironment('benchaccess', { runId });
@@ -94,13 +70,11 @@ async function main(): Promise<void> {
     const db = on.app.get(DataSource);
 
     // An operator, an instructor assigned to an Online A session, a trainee of its team, a course A range of that team.
-    const operatorEmail = `operator-${runId}@bench.example.org`;
-    const { oneTimePassword } = await on.app.get(UserDirectory).bootstrapOperator(operatorEmail, 'Bench operator');
-    const op = { authorization: `Bearer ${await firstLogin(on.base, operatorEmail, oneTimePassword)}` };
+    const op = await benchOperator(on.app, on.base, runId);
     const instructorEmail = `instructor-${runId}@bench.example.org`;
     const instructor = await must(on.base, 'POST', '/instructors', op, { name: 'Bench Instructor', email: instructorEmail, courseCodes: ['ONLINE-A'] });
     const account = await must(on.base, 'POST', '/users', op, { email: instructorEmail, displayName: 'Bench Instructor', role: 'instructor', instructorId: instructor.id });
-    const ins = { authorization: `Bearer ${await firstLogin(on.base, instructorEmail, account.oneTimePassword)}` };
+    const ins = await firstLogin(on.base, instructorEmail, account.oneTimePassword, runId);
     const year = new Date().getUTCFullYear() + 1;
     const session = await must(on.base, 'POST', '/sessions', op, {
       courseCode: 'ONLINE-A',

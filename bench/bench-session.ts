@@ -1,3 +1,4 @@
+import type { RangeService } from '@app/ranges';
 import type { DataSource } from 'typeorm';
 
 /**
@@ -16,4 +17,31 @@ export async function benchSessionWithTeams(db: DataSource, teams: number): Prom
     [sessionId, teams],
   )) as Array<{ id: string }>;
   return { sessionId, teamIds: rows.map((r) => r.id) };
+}
+
+/**
+ * Ranges of the template for a new bench session of `teams` teams, provisioned the production way
+ * (RangeService, the worker's jobs), waited for until every one is ready (any failed one fails the
+ * bench). Prints how long it took.
+ */
+export async function provisionBenchRanges(
+  db: DataSource,
+  ranges: RangeService,
+  templateId: string,
+  teams: number,
+): Promise<{ sessionId: string; teamIds: string[] }> {
+  const { sessionId, teamIds } = await benchSessionWithTeams(db, teams);
+  const started = performance.now();
+  await ranges.provisionSession(sessionId, { templateId, teamIds });
+  for (;;) {
+    const [{ ready, failed }] = await db.query(
+      `SELECT count(*) FILTER (WHERE status = 'ready')::int AS ready, count(*) FILTER (WHERE status = 'failed')::int AS failed FROM ranges WHERE session_id = $1`,
+      [sessionId],
+    );
+    if (failed) throw new Error(`${failed} range(s) failed to provision`);
+    if (ready === teams) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  console.log(`${teams} ranges ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return { sessionId, teamIds };
 }

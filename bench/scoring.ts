@@ -23,7 +23,8 @@ import type { RangeBlueprint } from '@app/templates';
 import { createThrowawayEnvironment, removeThrowawayEnvironment } from '@app/throwaway';
 import { DataSource } from 'typeorm';
 import { WorkerModule } from '../apps/worker/src/worker.module.js';
-import { benchSessionWithTeams } from './bench-session.js';
+import { percentile } from './bench-kit.js';
+import { provisionBenchRanges } from './bench-session.js';
 import { recordBenchResult } from './results.js';
 
 const RANGES = Number(process.env.BENCH_RANGES || 30);
@@ -46,9 +47,6 @@ async function inBatches<T, R>(items: T[], size: number, fn: (item: T) => Promis
   return out;
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 const ms = (n: number) => `${n.toFixed(0)} ms`;
 
 async function main(): Promise<void> {
@@ -73,19 +71,7 @@ async function main(): Promise<void> {
   };
   try {
     const db = app.get(DataSource);
-    const { sessionId, teamIds } = await benchSessionWithTeams(db, RANGES);
-    const started = performance.now();
-    await app.get(RangeService).provisionSession(sessionId, { templateId: 'scoring-bench', teamIds });
-    for (;;) {
-      const [{ ready, failed }] = await db.query(
-        `SELECT count(*) FILTER (WHERE status = 'ready')::int AS ready, count(*) FILTER (WHERE status = 'failed')::int AS failed FROM ranges WHERE session_id = $1`,
-        [sessionId],
-      );
-      if (failed) throw new Error(`${failed} range(s) failed to provision`);
-      if (ready === RANGES) break;
-      await sleep(250);
-    }
-    console.log(`${RANGES} ranges ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    const { sessionId, teamIds } = await provisionBenchRanges(db, app.get(RangeService), 'scoring-bench', RANGES);
     const ranges: Array<{ id: string; blueprint: RangeBlueprint }> = await db.query(`SELECT id, blueprint FROM ranges WHERE session_id = $1`, [sessionId]);
     await app.get(ScenarioClockService).control({ sessionId }, 'start', { id: 'bench', role: 'operator' }, 1);
     // Every check follows the step "mark" (offset 0): wait until it has run in every range.

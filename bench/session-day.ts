@@ -22,7 +22,6 @@ import { NestFactory } from '@nestjs/core';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '@app/config';
-import { UserDirectory } from '@app/access';
 import { CONTAINER_RUNTIME, type ContainerRuntime, labelKeys } from '@app/docker';
 import { SessionLifecycle } from '@app/session-day';
 import { createThrowawayEnvironment, removeThrowawayEnvironment } from '@app/throwaway';
@@ -30,6 +29,7 @@ import { DataSource } from 'typeorm';
 import { ApiModule } from '../apps/api/src/api.module.js';
 import { configureApi } from '../apps/api/src/setup.js';
 import { WorkerModule } from '../apps/worker/src/worker.module.js';
+import { benchOperator, call, must, percentile } from './bench-kit.js';
 import { recordBenchResult } from './results.js';
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS || 5);
@@ -42,24 +42,8 @@ const QUIET_ROUNDS = 20;
 const runId = randomBytes(3).toString('hex');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 const fmt = (n: number, unit = 'ms') => (Number.isFinite(n) ? `${n.toFixed(0)} ${unit}` : 'n/a');
 const secs = (n: number) => (Number.isFinite(n) ? `${n.toFixed(1)} s` : 'n/a');
-
-async function call(base: string, method: string, route: string, headers: Record<string, string>, body?: unknown): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${base}${route}`, { method, headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : undefined };
-}
-
-async function must(base: string, method: string, route: string, headers: Record<string, string>, body?: unknown): Promise<any> {
-  const res = await call(base, method, route, headers, body);
-  if (res.status >= 300) throw new Error(`${method} ${route} -> ${res.status} ${JSON.stringify(res.json)}`);
-  return res.json;
-}
 
 /** Memory a container uses now (its cgroup, v1 or v2), or null when the host does not show it. */
 function cgroupMemory(id: string): number | null {
@@ -108,11 +92,7 @@ async function main(): Promise<void> {
     const base = `http://127.0.0.1:${(api.getHttpServer().address() as { port: number }).port}/api/v1`;
     const db = api.get(DataSource);
 
-    const email = `operator-${runId}@bench.example.org`;
-    const { oneTimePassword } = await api.get(UserDirectory).bootstrapOperator(email, 'Bench operator');
-    const login = await must(base, 'POST', '/auth/login', {}, { email, password: oneTimePassword });
-    const changed = await must(base, 'POST', '/auth/password', { authorization: `Bearer ${login.token}` }, { currentPassword: oneTimePassword, newPassword: `bench-${runId}-passphrase` });
-    const op = { authorization: `Bearer ${changed.token as string}` };
+    const op = await benchOperator(api, base, runId);
 
     // The sessions, closed with their teams (scheduled on a far day, as office hours require; then moved to today below).
     const org = await must(base, 'POST', '/organisations', op, { name: `Bench org ${runId}`, typeCode: 'local_government' });

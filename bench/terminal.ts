@@ -25,7 +25,8 @@ import { DataSource } from 'typeorm';
 import { ApiModule } from '../apps/api/src/api.module.js';
 import { configureApi } from '../apps/api/src/setup.js';
 import { WorkerModule } from '../apps/worker/src/worker.module.js';
-import { benchSessionWithTeams } from './bench-session.js';
+import { percentile } from './bench-kit.js';
+import { provisionBenchRanges } from './bench-session.js';
 
 const TEAMS = 15;
 const TRAINEES_PER_TEAM = 4;
@@ -33,9 +34,6 @@ const SAMPLES = Number(process.env.BENCH_SAMPLES || 200);
 const runId = randomBytes(3).toString('hex');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 const fmt = (n: number) => `${n.toFixed(2)} ms`;
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
 
@@ -111,19 +109,7 @@ async function main(): Promise<void> {
   const sockets: WebSocket[] = [];
   try {
     const db = api.get(DataSource);
-    const { sessionId, teamIds } = await benchSessionWithTeams(db, TEAMS);
-    const started = performance.now();
-    await api.get(RangeService).provisionSession(sessionId, { templateId: 'terminal-bench', teamIds });
-    for (;;) {
-      const [{ ready, failed }] = await db.query(
-        `SELECT count(*) FILTER (WHERE status = 'ready')::int AS ready, count(*) FILTER (WHERE status = 'failed')::int AS failed FROM ranges WHERE session_id = $1`,
-        [sessionId],
-      );
-      if (failed) throw new Error(`${failed} range(s) failed to provision`);
-      if (ready === TEAMS) break;
-      await sleep(250);
-    }
-    console.log(`${TEAMS} ranges ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    const { sessionId, teamIds } = await provisionBenchRanges(db, api.get(RangeService), 'terminal-bench', TEAMS);
     // The worker is not part of what is measured.
     await worker.close();
     const ranges: Array<{ id: string; team_id: string }> = await db.query(`SELECT id, team_id FROM ranges WHERE session_id = $1 ORDER BY created_at`, [sessionId]);
