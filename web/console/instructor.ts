@@ -3,6 +3,7 @@ import './console.css';
 import { api, ApiError, logout, openStream, session, type StreamEvent } from './api.js';
 import { byId, h, scenarioTime, show, wallTime } from './dom.js';
 import { lang, onLanguageChange, setLanguage, t, translatePage, type TextKey } from './i18n.js';
+import { enterConsole, handleLogin } from './login.js';
 import { openTerminal, type OpenTerminal, type TerminalControl } from './terminal.js';
 
 interface Clock {
@@ -64,30 +65,9 @@ const seconds = (value: number | null | undefined) => (typeof value === 'number'
 
 // ---- login ---------------------------------------------------------------------------------------
 
-async function login(event: Event): Promise<void> {
-  event.preventDefault();
-  try {
-    const issued = await api<{ token: string; mustChangePassword?: boolean }>('POST', '/auth/login', { email: byId<HTMLInputElement>('email').value, password: byId<HTMLInputElement>('password').value });
-    session.set(issued.token);
-    byId<HTMLInputElement>('password').value = '';
-    await start();
-  } catch (err) {
-    byId('login-error').textContent = `${t('login.failed')}: ${err instanceof ApiError ? err.message : (err as Error).message}`;
-  }
-}
-
 async function start(): Promise<void> {
-  let me: { principal: { displayName: string; role: string } };
-  try {
-    me = await api('GET', '/auth/me');
-  } catch {
-    session.clear();
-    return;
-  }
-  show(byId('login'), false);
-  show(byId('main'), true);
-  show(byId('status'), true);
-  show(byId('logout'), true);
+  const me = await enterConsole<{ principal: { displayName: string; role: string } }>();
+  if (!me) return;
   byId('who').textContent = `${me.principal.displayName} (${me.principal.role})`;
   if (me.principal.role === 'operator') {
     // Operators may pick from every session; instructors type (or bookmark) the id of theirs.
@@ -343,7 +323,7 @@ function init(): void {
     byId('lang').textContent = t('lang.switch');
     renderBoard();
   });
-  byId('login-form').addEventListener('submit', (e) => void login(e));
+  handleLogin('/auth/login', { email: 'email', password: 'password' }, 'password', start);
   byId('logout').addEventListener('click', () => void logout());
   byId('session-form').addEventListener('submit', (e) => {
     e.preventDefault();

@@ -3,6 +3,7 @@ import './console.css';
 import { api, ApiError, logout, openStream, session, type StreamEvent } from './api.js';
 import { byId, h, scenarioTime, show, wallTime } from './dom.js';
 import { lang, localized, onLanguageChange, setLanguage, t, translatePage, type TextKey } from './i18n.js';
+import { enterConsole, handleLogin } from './login.js';
 import { openTerminal, type OpenTerminal, type TerminalControl } from './terminal.js';
 
 interface Me {
@@ -69,33 +70,11 @@ function errorText(err: unknown): string {
 
 // ---- login ---------------------------------------------------------------------------------------
 
-async function login(event: Event): Promise<void> {
-  event.preventDefault();
-  const code = byId<HTMLInputElement>('code').value;
-  try {
-    const issued = await api<{ token: string }>('POST', '/auth/trainee-login', { code });
-    session.set(issued.token);
-    byId<HTMLInputElement>('code').value = '';
-    await start();
-  } catch (err) {
-    byId('login-error').textContent = `${t('login.failed')}: ${err instanceof ApiError ? err.message : (err as Error).message}`;
-  }
-}
-
 // ---- loading -------------------------------------------------------------------------------------
 
 async function start(): Promise<void> {
-  let me: Me;
-  try {
-    me = await api<Me>('GET', '/auth/me');
-  } catch {
-    session.clear();
-    return;
-  }
-  show(byId('login'), false);
-  show(byId('main'), true);
-  show(byId('status'), true);
-  show(byId('logout'), true);
+  const me = await enterConsole<Me>();
+  if (!me) return;
   byId('team-name').textContent = me.enrolment?.teamName ?? '-';
   state.rangeId = me.enrolment?.rangeId ?? null;
   if (!state.rangeId) {
@@ -405,7 +384,7 @@ function init(): void {
   byId('lang').textContent = t('lang.switch');
   byId('lang').addEventListener('click', () => setLanguage(lang() === 'ja' ? 'en' : 'ja'));
   onLanguageChange(renderLanguage);
-  byId('login-form').addEventListener('submit', (e) => void login(e));
+  handleLogin('/auth/trainee-login', { code: 'code' }, 'code', start);
   byId('logout').addEventListener('click', () => void logout());
   byId('check-now').addEventListener('click', () => void checkNow());
   byId('report-form').addEventListener('submit', (e) => void submitReport(e));
