@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMinSize, ArrayUnique, IsArray, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsPrefectureCodeList } from '../common/is-prefecture.js';
 import type { CourseView } from '@app/scheduling';
 import { IsName } from '../common/is-name.js';
 import { ApiInstantField, withJst } from '../common/jst-fields.js';
@@ -42,11 +43,7 @@ export class UpdateCourseDto {
 
   @ApiPropertyOptional({ type: [Number] })
   @IsOptional()
-  @IsArray()
-  @ArrayUnique()
-  @IsInt({ each: true })
-  @Min(1, { each: true })
-  @Max(47, { each: true })
+  @IsPrefectureCodeList()
   prefectureCodes?: number[];
 
   @ApiPropertyOptional({ type: [Number] })

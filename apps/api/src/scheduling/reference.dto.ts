@@ -1,8 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayUnique,
-  IsArray,
   IsInt,
   IsNotEmpty,
   IsOptional,
@@ -16,6 +14,7 @@ import type { OrganisationTypeView, OrganisationView, PrefectureView, RegionView
 import { PageMetaDto, PageQueryDto } from './paging.dto.js';
 import { IsName } from '../common/is-name.js';
 import { ApiInstantField, withJst } from '../common/jst-fields.js';
+import { IsPrefectureCode, IsPrefectureCodeList } from '../common/is-prefecture.js';
 
 export class RegionDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
@@ -39,11 +38,7 @@ export class CreateRegionDto {
 
   @ApiPropertyOptional({ type: [Number], description: 'Prefectures moved into this region' })
   @IsOptional()
-  @IsArray()
-  @ArrayUnique()
-  @IsInt({ each: true })
-  @Min(1, { each: true })
-  @Max(47, { each: true })
+  @IsPrefectureCodeList()
   prefectureCodes?: number[];
 }
 
@@ -88,12 +83,12 @@ export class OrganisationPageDto extends PageMetaDto {
 export class CreateOrganisationDto {
   @ApiProperty() @IsName(200) name!: string;
   @ApiProperty({ example: 'local_government' }) @IsString() @IsNotEmpty() typeCode!: string;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(47) prefectureCode?: number;
+  @ApiPropertyOptional() @IsOptional() @IsPrefectureCode() prefectureCode?: number;
 }
 
 export class OrganisationQueryDto extends PageQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() typeCode?: string;
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(47) prefecture?: number;
+  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsPrefectureCode() prefecture?: number;
   @ApiPropertyOptional({ description: 'Part of the name' }) @IsOptional() @IsString() name?: string;
 }
 
@@ -120,7 +115,7 @@ export class VenuePageDto extends PageMetaDto {
 
 export class CreateVenueDto {
   @ApiProperty() @IsName(200) name!: string;
-  @ApiProperty({ example: 13 }) @IsInt() @Min(1) @Max(47) prefectureCode!: number;
+  @ApiProperty({ example: 13 }) @IsPrefectureCode() prefectureCode!: number;
   @ApiProperty({ example: 'Chiyoda' }) @IsName(100) city!: string;
   @ApiProperty({ example: 40 }) @IsInt() @Min(1) @Max(10000) seatCapacity!: number;
   @ApiProperty({ example: 12 }) @IsInt() @Min(1) @Max(10000) rangeHostCapacity!: number;
@@ -130,6 +125,6 @@ export class CreateVenueDto {
 export class UpdateVenueDto extends PartialType(CreateVenueDto) {}
 
 export class VenueQueryDto extends PageQueryDto {
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(47) prefecture?: number;
+  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsPrefectureCode() prefecture?: number;
   @ApiPropertyOptional({ description: 'Region id or code' }) @IsOptional() @IsString() region?: string;
 }

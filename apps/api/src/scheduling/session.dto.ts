@@ -17,6 +17,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { IsPrefectureCode } from '../common/is-prefecture.js';
 import { CALENDAR_RULES, SESSION_STATUSES, type CalendarRule, type EnrollmentView, type SessionView, type TeamView } from '@app/scheduling';
 import type { SessionStatus } from '@app/database';
 import { ApiInstant, IsInstant } from '../common/is-instant.js';
@@ -133,7 +134,7 @@ export class SessionPageDto extends PageMetaDto {
 
 export class SessionQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ example: 'B-1' }) @IsOptional() @IsString() course?: string;
-  @ApiPropertyOptional({ example: 13 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(47) prefecture?: number;
+  @ApiPropertyOptional({ example: 13 }) @IsOptional() @Type(() => Number) @IsPrefectureCode() prefecture?: number;
   @ApiPropertyOptional({ description: 'Region id or code (e.g. tohoku)' }) @IsOptional() @IsString() region?: string;
 
   @ApiPropertyOptional({ example: '2022-01', description: 'JST month of the start' })
