@@ -1,12 +1,9 @@
-import type { INestApplication, INestApplicationContext } from '@nestjs/common';
-import { AppConfig } from '@app/config';
+import type { INestApplication } from '@nestjs/common';
 import { SessionLifecycle, TraineeStream, type TraineeEvent } from '@app/session-day';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { Subscription } from 'rxjs';
-import { removeLabelledObjects } from './support/docker-cleanup.js';
-import { SchedulingClient, startApi } from './support/scheduling-api.js';
-import { useSettings } from './support/settings.js';
-import { createWorkerContext } from './support/test-app.js';
+import { type DayApps, startDayApps } from './support/day-apps.js';
+import type { SchedulingClient } from './support/scheduling-api.js';
 import { waitFor } from './support/waiting.js';
 
 const SETTINGS = { COURSE_TEMPLATES: 'A=online-a', SESSION_TICK_INTERVAL_MS: '500', RANGE_RECONCILE_INTERVAL_MS: '0' };
@@ -15,13 +12,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // Live instructor controls on a real session (Online A's small template, real engine): messages, injects,
 // one team's clock, one team's reset, and what each team's trainee stream carries.
 describe('session day, live: messages and injects reach the right team only; an inject runs once', () => {
+  let apps: DayApps | undefined;
   let api: INestApplication;
-  let worker: INestApplicationContext;
   let client: SchedulingClient;
   let actorName = '';
   let db: DataSource;
-  let config: AppConfig;
-  let restoreSettings = () => {};
   const subscriptions: Subscription[] = [];
   let sessionId: string;
   let teams: Array<{ id: string; name: string }>;
@@ -29,13 +24,8 @@ describe('session day, live: messages and injects reach the right team only; an 
   const streams: Record<string, TraineeEvent[]> = {};
 
   beforeAll(async () => {
-    restoreSettings = useSettings(SETTINGS);
-    worker = await createWorkerContext();
-    const started = await startApi();
-    ({ app: api, api: client } = started);
-    actorName = `operator:${started.operatorId}`;
-    db = api.get(DataSource);
-    config = api.get(AppConfig);
+    apps = await startDayApps(SETTINGS);
+    ({ api, client, actorName, db } = apps);
 
     sessionId = (await client.closedSession('2031-01-14', 27)).id;
     teams = (await client.http().get(`/api/v1/sessions/${sessionId}/teams`).expect(200)).body;
@@ -58,14 +48,11 @@ describe('session day, live: messages and injects reach the right team only; an 
 
   afterAll(async () => {
     for (const s of subscriptions) s.unsubscribe();
-    if (db && sessionId) {
+    if (apps && sessionId) {
       const live: Array<{ id: string }> = await db.query(`SELECT id FROM ranges WHERE session_id = $1 AND status <> 'destroyed'`, [sessionId]);
       for (const { id } of live) await client.http().post(`/api/v1/ranges/${id}/teardown`);
     }
-    await api?.close();
-    await worker?.close();
-    if (config) await removeLabelledObjects(config);
-    restoreSettings();
+    await apps?.close();
   });
 
   it('starting the clock makes the session running; a message to one team and to all reach exactly those streams and timelines', async () => {

@@ -1,13 +1,10 @@
-import type { INestApplication, INestApplicationContext } from '@nestjs/common';
-import { AppConfig } from '@app/config';
+import type { AppConfig } from '@app/config';
 import { CONTAINER_RUNTIME, type ContainerRuntime, labelKeys } from '@app/docker';
 import path from 'node:path';
-import { DataSource } from 'typeorm';
-import { removeLabelledObjects } from './support/docker-cleanup.js';
+import type { DataSource } from 'typeorm';
+import { type DayApps, startDayApps } from './support/day-apps.js';
 import { ROOT } from './support/processes.js';
-import { SchedulingClient, startApi } from './support/scheduling-api.js';
-import { useSettings } from './support/settings.js';
-import { createWorkerContext } from './support/test-app.js';
+import type { SchedulingClient } from './support/scheduling-api.js';
 import { waitFor } from './support/waiting.js';
 
 /**
@@ -37,36 +34,25 @@ interface DayBody {
 
 // The exercise day on the real PostgreSQL, Redis and Docker engine: sessions move by themselves.
 describe('session day: one life cycle from closed to finished, pre-provisioning, capacity, cancel', () => {
-  let api: INestApplication;
-  let worker: INestApplicationContext;
+  let apps: DayApps | undefined;
   let client: SchedulingClient;
   let actorName = '';
   let db: DataSource;
   let engine: ContainerRuntime;
   let config: AppConfig;
-  let restoreSettings = () => {};
   let day = 0;
 
   beforeAll(async () => {
-    restoreSettings = useSettings(SETTINGS);
-    worker = await createWorkerContext();
-    const started = await startApi();
-    ({ app: api, api: client } = started);
-    actorName = `operator:${started.operatorId}`;
-    db = api.get(DataSource);
-    engine = worker.get(CONTAINER_RUNTIME);
-    config = worker.get(AppConfig);
+    apps = await startDayApps(SETTINGS);
+    ({ client, actorName, db, config } = apps);
+    engine = apps.worker.get(CONTAINER_RUNTIME);
   }, 60000);
 
   afterAll(async () => {
-    if (db) {
-      const live: Array<{ id: string }> = await db.query(`SELECT id FROM ranges WHERE status <> 'destroyed' AND template_id = 'session-day-three'`);
-      for (const { id } of live) await client.http().post(`/api/v1/ranges/${id}/teardown`);
-    }
-    await api?.close();
-    await worker?.close();
-    if (config) await removeLabelledObjects(config);
-    restoreSettings();
+    if (!apps) return;
+    const live: Array<{ id: string }> = await db.query(`SELECT id FROM ranges WHERE status <> 'destroyed' AND template_id = 'session-day-three'`);
+    for (const { id } of live) await client.http().post(`/api/v1/ranges/${id}/teardown`);
+    await apps.close();
   });
 
   /** A course A session closed with two teams of three (times as scheduled, far ahead). */
