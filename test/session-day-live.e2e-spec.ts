@@ -161,7 +161,11 @@ describe('session day, live: messages and injects reach the right team only; an 
     expect(streams[t2.id]!.some((e) => e.type === 'extension')).toBe(false);
     const timeline1 = (await client.http().get(`/api/v1/ranges/${rangeOf[t1.id]}/timeline`).expect(200)).body as Array<{ summary: string }>;
     expect(timeline1.some((e) => e.summary.includes(`extra time: 10 min (10 in all); the team's clock ends at ${extended.body.endsAt}`))).toBe(true);
-    expect((await client.http().get(`/api/v1/sessions/${sessionId}/day`).expect(200)).body.extendedTeams).toEqual([{ teamId: t1.id, extraMinutes: 10, endsAt: extended.body.endsAt }]);
+    // The JST wall time beside the instant (issue 13), worked out here: UTC + 9 hours.
+    const endsAtJst = `${new Date(Date.parse(extended.body.endsAt) + 9 * 3600_000).toISOString().slice(0, 19)}+09:00`;
+    expect((await client.http().get(`/api/v1/sessions/${sessionId}/day`).expect(200)).body.extendedTeams).toEqual([
+      { teamId: t1.id, extraMinutes: 10, endsAt: extended.body.endsAt, endsAtJst },
+    ]);
 
     // The day as it is one second after the session's end: team 2's clock stops, team 1 (extended) keeps its own, the session runs on.
     const lifecycle = api.get(SessionLifecycle);
