@@ -324,7 +324,13 @@ describe('access: identity and authorisation (real PostgreSQL and Redis)', () =>
     const old = codes.find((c) => c.traineeId === team2.traineeId)!.code;
     const csv = await api.http().post(`/api/v1/sessions/${team2.sessionId}/access-codes/${team2.traineeId}/reissue?format=csv`).expect(200);
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
-    const fresh = csv.text.trim().split('\r\n')[1]!.split(',')[4]!;
+    // The venue's printout opens right in Excel on a Japanese PC: a BOM, and the expiry in JST beside the instant.
+    expect(csv.text.charCodeAt(0)).toBe(0xfeff);
+    const [header, row] = csv.text.slice(1).trim().split('\r\n');
+    expect(header).toBe('team,trainee,organisation,email,code,expires,expires_jst');
+    const [expires, expiresJst] = row!.split(',').slice(5);
+    expect(expiresJst).toBe(jstWallOf(expires!));
+    const fresh = row!.split(',')[4]!;
     expect(fresh).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/);
     await request(url).post('/api/v1/auth/trainee-login').send({ code: old }).expect(401);
     await asTrainee(trainee2).get('/api/v1/auth/me').expect(401);

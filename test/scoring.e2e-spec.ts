@@ -9,7 +9,7 @@ import type { RangeBlueprint } from '@app/templates';
 import { authed, operatorToken } from './support/access.js';
 import { DataSource } from 'typeorm';
 import { removeLabelledObjects } from './support/docker-cleanup.js';
-import { closedSessionWithTeams } from './support/scheduling-api.js';
+import { closedSessionWithTeams, jstWallOf } from './support/scheduling-api.js';
 import { createApiApp, createWorkerContext } from './support/test-app.js';
 import { waitFor } from './support/waiting.js';
 
@@ -182,6 +182,13 @@ describe('Scenario and scoring (course A at high speed, real engine and queue)',
       const scoreEntries = exportedTeam.timeline.filter((e) => e.kind === 'score');
       expect(scoreEntries).toHaveLength(fromEvents?.n ?? 0);
       expect(scoreEntries.reduce((s, e) => s + e.points, 0)).toBe(team.score);
+    }
+    // Beside each instant, its JST wall time: the export's own, the clock's, each team's last event and timeline entries.
+    expect(exported.body.exportedAtJst).toBe(jstWallOf(exported.body.exportedAt));
+    expect(board.body.clock.updatedAtJst).toBe(jstWallOf(board.body.clock.updatedAt));
+    for (const team of exported.body.teams as Array<{ lastEvent: { at: string; atJst: string } | null; timeline: Array<{ at: string; atJst: string }> }>) {
+      if (team.lastEvent) expect(team.lastEvent.atJst).toBe(jstWallOf(team.lastEvent.at));
+      for (const entry of team.timeline) expect(entry.atJst).toBe(jstWallOf(entry.at));
     }
     const csv = await http().get(`/api/v1/sessions/${sessionId}/export.csv`).expect(200).expect('Content-Type', /text\/csv/);
     expect(csv.headers['content-disposition']).toBe('attachment; filename="scores.csv"');

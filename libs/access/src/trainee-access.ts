@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { csvTable } from '@app/csv';
 import { AuditTrail, TraineeAccessCodeEntity } from '@app/database';
+import { jstLabel, jstWallTime } from '@app/time';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CredentialStore, returnedRows, type IssuedCredential } from './credential-store.js';
 import { AccessConflictError, AccessNotFoundError, NotAuthenticatedError } from './errors.js';
@@ -192,17 +194,20 @@ export class TraineeAccess {
   }
 }
 
-/** The sheet as CSV for printing at the venue (one row per trainee). */
+/**
+ * The sheet as CSV for printing at the venue (one row per trainee), written by the one CSV writer
+ * so it opens right in Excel on a Japanese PC: a BOM, names guarded against formulas, and the
+ * expiry as an ISO instant and as a JST wall time.
+ */
 export function accessCodesCsv(sheet: AccessCodeSheet): string {
-  const cell = (v: string) => (/[",\n\r]/.test(v) || /^[=+\-@]/.test(v) ? `"${v.replace(/^([=+\-@])/, "'$1").replace(/"/g, '""')}"` : v);
-  const lines = [['team', 'trainee', 'organisation', 'email', 'code', 'expires'].join(',')];
-  for (const c of sheet.codes) lines.push([c.teamName, c.traineeName, c.organisation, c.email, c.code, c.expiresAt.toISOString()].map(cell).join(','));
-  return lines.join('\r\n') + '\r\n';
+  return csvTable(
+    ['team', 'trainee', 'organisation', 'email', 'code', 'expires', 'expires_jst'],
+    sheet.codes.map((c) => [c.teamName, c.traineeName, c.organisation, c.email, c.code, c.expiresAt, jstWallTime(c.expiresAt)]),
+  );
 }
 
 /** One e-mail text per trainee (Online A sends codes by mail), separated by a line of dashes. */
 export function accessCodesEmailText(sheet: AccessCodeSheet): string {
-  const jst = (d: Date) => new Date(d.getTime() + 9 * 3600_000).toISOString().replace('T', ' ').slice(0, 16) + ' JST';
   return sheet.codes
     .map((c) =>
       [
@@ -211,10 +216,10 @@ export function accessCodesEmailText(sheet: AccessCodeSheet): string {
         '',
         `${c.traineeName} 様`,
         '',
-        `${sheet.courseName} (${jst(sheet.startsAt)} - ${jst(sheet.endsAt)})`,
+        `${sheet.courseName} (${jstLabel(sheet.startsAt)} - ${jstLabel(sheet.endsAt)})`,
         `Team / チーム: ${c.teamName}`,
         `Access code / アクセスコード: ${c.code}`,
-        `Valid until / 有効期限: ${jst(c.expiresAt)}`,
+        `Valid until / 有効期限: ${jstLabel(c.expiresAt)}`,
         '',
         'Keep this code to yourself; it is yours only. / このコードは本人専用です。',
       ].join('\n'),

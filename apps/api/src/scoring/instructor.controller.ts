@@ -7,6 +7,7 @@ import { LiveEvents } from '@app/queue';
 import { BoardService, CopyDetector, ObjectiveService } from '@app/scoring';
 import { map, type Observable } from 'rxjs';
 import { eventWithJst } from '../common/jst-fields.js';
+import { jstWallTime } from '@app/time';
 import { CopyFlagDto, GradeReportDto, GradeResultDto, NoteDto, ReportDto, SessionBoardDto, TimelineEntryDto } from './scoring.dto.js';
 
 /** What instructors watch and do: the board, timelines, the live stream, grading, notes, exports. */
@@ -88,13 +89,23 @@ export class InstructorController {
   @ApiOperation({ summary: "Export a session's after-action review as JSON" })
   @Get('sessions/:sessionId/export.json')
   @Resources({ session: 'sessionId' })
-  @ApiJsonExampleResponse('After-action review: every team timeline and score', {
+  @ApiJsonExampleResponse('After-action review: the clock, every team with its score, last event and timeline (each instant with its JST wall time beside it)', {
     sessionId: '5f0c7a4e-3b1d-4c8e-9a2f-6d1e8b7c4a90',
+    exportedAt: '2030-11-19T08:05:00.000Z',
+    exportedAtJst: '2030-11-19T17:05:00+09:00',
     teams: [{ teamId: '0b8e2d6c-71f4-4a3e-b5c9-2e6f1a7d8c34', teamName: 'Team 1', score: 350, timeline: [{ at: '2030-11-19T02:10:00.000Z', atJst: '2030-11-19T11:10:00+09:00', scenarioMs: 600000, type: 'answer', ref: 'attacker-address', phase: 'detect', points: 100, summary: 'attacker-address answered' }] }],
   })
   async exportJson(@Param('sessionId', ParseUUIDPipe) sessionId: string) {
     const data = await this.board.exportSession(sessionId);
-    return { ...data, teams: data.teams.map((t) => ({ ...t, timeline: t.timeline.map(TimelineEntryDto.from) })) };
+    // The board's own mapping gives the clock and each team's last event their JST wall times.
+    const { clock, teams } = SessionBoardDto.from(data);
+    return {
+      sessionId,
+      exportedAt: data.exportedAt,
+      exportedAtJst: jstWallTime(data.exportedAt),
+      clock,
+      teams: teams.map((t, i) => ({ ...t, timeline: data.teams[i]!.timeline.map(TimelineEntryDto.from) })),
+    };
   }
 
   @ApiOperation({ summary: "Export a session's after-action review as CSV" })
