@@ -1,13 +1,10 @@
-import type { INestApplication } from '@nestjs/common';
-import { AppConfig, loadConfig } from '@app/config';
-import { APP_LABEL_VALUE, DockerEngine, labelKeys } from '@app/docker';
+import type { AppConfig } from '@app/config';
+import { APP_LABEL_VALUE, type DockerEngine, labelKeys } from '@app/docker';
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { authed, operatorToken } from './support/access.js';
-import { removeLabelledObjects } from './support/docker-cleanup.js';
+import { ApiOnly } from './support/api-only.js';
 import { ROOT } from './support/processes.js';
 import { FIXTURE_TEMPLATES_DIR } from './support/range-app.js';
-import { createApiApp } from './support/test-app.js';
 import { closedSessionWithTeams } from './support/scheduling-api.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -41,35 +38,26 @@ async function startWorker(): Promise<RunningWorker> {
 }
 
 describe('ranges: a worker killed in the middle of provisioning', () => {
-  let api: INestApplication;
+  let app: ApiOnly | undefined;
   let config: AppConfig;
   let engine: DockerEngine;
   const workers: RunningWorker[] = [];
 
-  const savedTemplatesDir = process.env.RANGE_TEMPLATES_DIR;
-
   beforeAll(async () => {
-    process.env.RANGE_TEMPLATES_DIR = FIXTURE_TEMPLATES_DIR;
-    config = loadConfig();
-    engine = DockerEngine.fromConfig(config);
     // The API only: no in-process worker, so the child processes do all the jobs.
-    api = await createApiApp();
+    app = await ApiOnly.start({ RANGE_TEMPLATES_DIR: FIXTURE_TEMPLATES_DIR });
+    ({ config, engine } = app);
   });
 
   afterAll(async () => {
     for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
-    await api?.close();
-    if (savedTemplatesDir === undefined) delete process.env.RANGE_TEMPLATES_DIR;
-    else process.env.RANGE_TEMPLATES_DIR = savedTemplatesDir;
-    await removeLabelledObjects(loadConfig());
-    engine?.close();
+    await app?.close();
   });
 
   it('after a restart there is one complete range, and no leftovers or duplicates', async () => {
     const keys = labelKeys(config.DOCKER_LABEL_NAMESPACE);
     const ours = { [keys.app]: APP_LABEL_VALUE, [keys.instance]: config.INSTANCE_NAME };
-    const token = await operatorToken(api);
-    const http = () => authed(api, token);
+    const http = () => app!.http();
     const first = await startWorker();
     workers.push(first);
 

@@ -1,13 +1,10 @@
-import type { INestApplication } from '@nestjs/common';
-import { type AppConfig, loadConfig } from '@app/config';
-import { APP_LABEL_VALUE, DockerEngine, labelKeys } from '@app/docker';
+import type { AppConfig } from '@app/config';
+import { APP_LABEL_VALUE, type DockerEngine, labelKeys } from '@app/docker';
 import { DataSource } from 'typeorm';
-import { authed, operatorToken } from '../support/access.js';
+import { ApiOnly } from '../support/api-only.js';
 import { BuiltProcess } from '../support/built-processes.js';
-import { removeLabelledObjects } from '../support/docker-cleanup.js';
 import { FIXTURE_TEMPLATES_DIR } from '../support/range-app.js';
 import { closedSessionWithTeams } from '../support/scheduling-api.js';
-import { createApiApp } from '../support/test-app.js';
 import { waitFor } from '../support/waiting.js';
 
 const RANGES = 4;
@@ -20,34 +17,26 @@ const RANGES = 4;
  * one network per segment, one provisioning start.
  */
 describe('faults: SIGTERM to a worker during range jobs', () => {
-  const savedTemplatesDir = process.env.RANGE_TEMPLATES_DIR;
-  let api: INestApplication;
+  let app: ApiOnly | undefined;
   let config: AppConfig;
   let engine: DockerEngine;
   const workers: BuiltProcess[] = [];
 
   beforeAll(async () => {
-    process.env.RANGE_TEMPLATES_DIR = FIXTURE_TEMPLATES_DIR;
-    config = loadConfig();
-    engine = DockerEngine.fromConfig(config);
     // The API only: the two worker processes do every job.
-    api = await createApiApp();
+    app = await ApiOnly.start({ RANGE_TEMPLATES_DIR: FIXTURE_TEMPLATES_DIR });
+    ({ config, engine } = app);
   });
 
   afterAll(async () => {
     await Promise.all(workers.map((w) => w.stop('SIGKILL')));
-    await api?.close();
-    if (savedTemplatesDir === undefined) delete process.env.RANGE_TEMPLATES_DIR;
-    else process.env.RANGE_TEMPLATES_DIR = savedTemplatesDir;
-    await removeLabelledObjects(loadConfig());
-    engine?.close();
+    await app?.close();
   });
 
   it('the stopped worker finishes its job and exits cleanly; the other one provisions the rest, each range once', async () => {
     const keys = labelKeys(config.DOCKER_LABEL_NAMESPACE);
     const ours = { [keys.app]: APP_LABEL_VALUE, [keys.instance]: config.INSTANCE_NAME };
-    const token = await operatorToken(api);
-    const http = () => authed(api, token);
+    const http = () => app!.http();
     const env = { RANGE_TEMPLATES_DIR: FIXTURE_TEMPLATES_DIR, WORKER_CONCURRENCY: '1' };
     workers.push(BuiltProcess.start('worker', env), BuiltProcess.start('worker', env));
     await Promise.all(workers.map((w) => w.waitForLog('worker ready', 45000)));
@@ -93,7 +82,7 @@ describe('faults: SIGTERM to a worker during range jobs', () => {
     );
     const networks = await engine.listNetworks(ours);
     expect(networks.map((n) => [n.labels[keys.range], n.labels[keys.network]]).sort()).toEqual(rangeIds.flatMap((id) => [[id, 'dmz'], [id, 'office']]).sort());
-    const starts: Array<{ range_id: string; n: number }> = await api
+    const starts: Array<{ range_id: string; n: number }> = await app!.api
       .get(DataSource)
       .query(`SELECT range_id, count(*)::int AS n FROM range_events WHERE range_id = ANY($1) AND kind = 'provision.started' GROUP BY range_id`, [rangeIds]);
     expect(starts.map((s) => s.n)).toEqual(rangeIds.map(() => 1));
