@@ -1,8 +1,7 @@
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { loadConfig } from '@app/config';
-import { JobName, LiveEvents, QueueName, type LiveEvent } from '@app/queue';
-import { getQueueToken } from '@nestjs/bullmq';
-import type { Job, Queue } from 'bullmq';
+import { bullConnection, hostQueueName, JobName, LiveEvents, QueueName, type LiveEvent } from '@app/queue';
+import { type Job, Queue } from 'bullmq';
 import { RangeScenarios, ScenarioClockService } from '@app/scenario';
 import { EvaluationService, ObjectiveService } from '@app/scoring';
 import type { RangeBlueprint } from '@app/templates';
@@ -323,14 +322,16 @@ describe('Scenario and scoring (course A at high speed, real engine and queue)',
       const speed = 10;
       await http().post(clock).send({ action: 'start', speed }).expect(200);
       await waitFor('the first step', async () => (await runsOf(rangeId)).length >= 1, 30000, 100);
-      const scoringQueue = worker.get<Queue>(getQueueToken(QueueName.Scoring));
+      // The range's jobs are on the queues of the range host that holds it.
+      const [{ host_name: host }] = await db.query(`SELECT host_name FROM ranges WHERE id = $1`, [rangeId]);
+      const scoringQueue = new Queue(hostQueueName(QueueName.Scoring, host), bullConnection(loadConfig()));
       // Scoring follows the clock: its repeatable evaluation of the range runs while the clock runs, and only then.
       expect(await scoringQueue.getJobScheduler(`evaluate.${rangeId}`)).toMatchObject({ every: 1000 });
       const paused = await http().post(clock).send({ action: 'pause' }).expect(200);
       expect(paused.body.state).toBe('paused');
       expect(await scoringQueue.getJobScheduler(`evaluate.${rangeId}`)).toBeUndefined();
       // A step already running when the clock paused may still finish: wait until none is active.
-      const scenarioQueue = worker.get<Queue>(getQueueToken(QueueName.Scenario));
+      const scenarioQueue = new Queue(hostQueueName(QueueName.Scenario, host), bullConnection(loadConfig()));
       await waitFor('in-flight steps to finish', async () => {
         const active: Job[] = await scenarioQueue.getActive();
         return !active.some((job) => job.name === JobName.RunAttackStep && job.data.rangeId === rangeId);
@@ -345,6 +346,7 @@ describe('Scenario and scoring (course A at high speed, real engine and queue)',
       await http().post(clock).send({ action: 'resume' }).expect(200);
       expect(await scoringQueue.getJobScheduler(`evaluate.${rangeId}`)).toMatchObject({ every: 1000 });
       await waitFor('every step after resume', async () => (await runsOf(rangeId)).length === steps.length, 60000, 200);
+      await Promise.all([scoringQueue.close(), scenarioQueue.close()]);
     }, 120000);
 
     it('while paused, scoring is frozen: answers, hints and reports refused, holds neither completed nor reset; a trainee cannot resume', async () => {

@@ -9,10 +9,11 @@ import { ScenarioJobs, ScenarioModule } from '@app/scenario';
 import { ScoringJobs, ScoringModule } from '@app/scoring';
 import { SessionDayJobs, SessionDayModule } from '@app/session-day';
 import { TelemetryModule } from '@app/telemetry';
+import { HostQueueWorkers } from './host-queues.js';
 import { PROCESSORS } from './processors.js';
 
 @Module({
   imports: [ConfigModule, DatabaseModule, QueueModule, DockerModule, DiscoveryModule, RangesModule, ScenarioModule, ScoringModule, SessionDayModule, TelemetryModule.forProcess('worker')],
-  providers: [JobDispatcher, RangeHostHeartbeat, RangeImageJobs, RangeJobs, ScenarioJobs, ScoringJobs, SessionDayJobs, ...PROCESSORS],
+  providers: [JobDispatcher, RangeHostHeartbeat, RangeImageJobs, RangeJobs, ScenarioJobs, ScoringJobs, SessionDayJobs, ...PROCESSORS, HostQueueWorkers],
 })
 export class WorkerModule {}

@@ -40,7 +40,8 @@ export interface JobKeys {
 
 /** The domain ids a repeatable job's scheduler id is derived from, per job name. */
 export interface SchedulerKeys {
-  [JobName.ReconcileRanges]: Record<string, never>;
+  /** host: the range host whose queue it repeats on (each worker reconciles its own); the shared queue when absent (earlier versions). */
+  [JobName.ReconcileRanges]: { host?: string };
   [JobName.ReconcileScenario]: Record<string, never>;
   /** Evaluation of one range's check objectives while its clock runs. */
   [JobName.EvaluateRange]: { rangeId: string };

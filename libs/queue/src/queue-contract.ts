@@ -168,3 +168,33 @@ export function queuesOf(name: JobName): QueueName[] {
 }
 
 export const ALL_QUEUES: QueueName[] = Object.values(QueueName);
+
+/**
+ * Range hosts. A job that touches one range's containers runs on the worker of the host that holds
+ * the range: it is sent to that host's own copy of its queue, named `<queue>@<host>` (`ranges@host-a`,
+ * `scenario@host-a`, `scoring@host-a`). The shared queues (`ranges`, `scenario`, ...) keep every other
+ * job (a session's flow parent and teardown, the sessions tick, images, the scenario reconciler) and
+ * the jobs of a range of no host (made before hosts), and every worker takes them. Each worker takes
+ * its own host's queues besides. The names are persisted: derived here only.
+ */
+export const HOST_QUEUES = [QueueName.Ranges, QueueName.Scenario, QueueName.Scoring] as const;
+
+/** The queue of one host (the shared queue for no host). */
+export function hostQueueName(queue: QueueName, host: string | null): string {
+  return host ? `${queue}@${host}` : queue;
+}
+
+/** Jobs sent to their range's host (their key names the range), or, for the reconcile, to the host its key names. */
+const HOST_ROUTED: ReadonlySet<JobName> = new Set([
+  JobName.ProvisionRange,
+  JobName.ResetRange,
+  JobName.TeardownRange,
+  JobName.ReconcileRanges,
+  JobName.RunAttackStep,
+  JobName.InjectAttackStep,
+  JobName.EvaluateRange,
+]);
+
+export function isHostRouted(name: JobName): boolean {
+  return HOST_ROUTED.has(name);
+}

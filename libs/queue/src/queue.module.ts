@@ -1,7 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '@app/config';
-import { bullConnection } from './bull-connection.js';
+import { bullConnection, queueDefaults } from './bull-connection.js';
 import { FLOW_PRODUCER, JobQueue } from './job-queue.js';
 import { LiveEvents } from './live-events.js';
 import { ALL_QUEUES } from './queue-contract.js';
@@ -19,10 +19,7 @@ import { RedisClient } from './redis-client.js';
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
         ...bullConnection(config),
-        defaultJobOptions: {
-          removeOnComplete: { count: config.QUEUE_KEEP_COMPLETED, age: config.QUEUE_KEEP_COMPLETED_SECONDS },
-          removeOnFail: { count: config.QUEUE_KEEP_FAILED },
-        },
+        defaultJobOptions: queueDefaults(config),
       }),
     }),
     BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),

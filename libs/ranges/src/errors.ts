@@ -42,3 +42,9 @@ export class RangeQuotaExceededError extends ConflictError {
     );
   }
 }
+
+/** No range host of that name has registered. */
+export class RangeHostNotFoundError extends NotFoundError {}
+
+/** The host cannot be evacuated now: it is up (its worker would keep serving its ranges), or no other host is up to take them. */
+export class RangeHostStateError extends ConflictError {}

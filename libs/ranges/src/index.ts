@@ -1,13 +1,15 @@
 export { RangesModule } from './ranges.module.js';
 export {
   InvalidRangeRequestError,
+  RangeHostNotFoundError,
+  RangeHostStateError,
   RangeNotFoundError,
   RangeQuotaExceededError,
   RangeSetConflictError,
   RangeStatusError,
   RangeTargetNotFoundError,
 } from './errors.js';
-export { RangeService, type ProvisionSessionInput, type RangeNodeView, type RangeView, type SessionRangesView, type TraineeRangeNodeView, type TraineeRangeView } from './range.service.js';
+export { RangeService, type HostEvacuation, type ProvisionSessionInput, type RangeNodeView, type RangeView, type SessionRangesView, type TraineeRangeNodeView, type TraineeRangeView } from './range.service.js';
 export { RangeLifecycle, RangeCancelledError } from './range-lifecycle.js';
 export { RangeProvisioner, NetworkRemovalError, PermanentProvisionError, type ProvisionObserver, type NodeProgress } from './range-provisioner.js';
 export { RangeReconciler, type ReconcileReport } from './range-reconciler.js';

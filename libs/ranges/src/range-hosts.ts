@@ -1,7 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { AppConfig, rangeHostName } from '@app/config';
 import { RangeEntity, RangeHostEntity, type RangeHostState } from '@app/database';
-import { LiveEvents } from '@app/queue';
+import { JobQueue, LiveEvents } from '@app/queue';
 import { DataSource, type EntityManager } from 'typeorm';
 import { RangeEventLog } from './range-event-log.js';
 
@@ -44,7 +44,7 @@ const FRESH = `last_heartbeat_at >= now() - (heartbeat_ms * missed_heartbeats) *
  * Placement of new ranges reads it too. PostgreSQL's clock judges every time, never a process's.
  */
 @Injectable()
-export class RangeHosts {
+export class RangeHosts implements OnModuleInit {
   private readonly logger = new Logger(RangeHosts.name);
 
   constructor(
@@ -52,7 +52,13 @@ export class RangeHosts {
     private readonly events: RangeEventLog,
     private readonly live: LiveEvents,
     private readonly config: AppConfig,
+    private readonly jobs: JobQueue,
   ) {}
+
+  /** Every job of a range goes to the queue of the host it is placed on: this lookup tells the queue which. */
+  onModuleInit(): void {
+    this.jobs.routeRangesBy((rangeId) => this.hostOf(rangeId));
+  }
 
   /** The host a worker of this process's configuration serves. */
   get ownName(): string {
@@ -167,14 +173,14 @@ export class RangeHosts {
    * A host for each of `count` new ranges of `containersEach` containers: the up host with the most
    * free containers each time, so a request spreads over the hosts by free capacity. With no host
    * up (none registered yet, e.g. the API started first), this process's own host name: its worker
-   * takes the jobs when it starts. Run inside the request's transaction, under the host quota lock.
+   * takes the jobs when it starts (upOnly: none then). Run inside the request's transaction, under the host quota lock.
    */
-  async place(manager: EntityManager, count: number, containersEach: number, exclude: string[] = []): Promise<string[]> {
+  async place(manager: EntityManager, count: number, containersEach: number, exclude: string[] = [], upOnly = false): Promise<string[]> {
     const hosts = (await manager.query(
       `SELECT name, capacity_containers FROM range_hosts WHERE state = 'up' AND ${FRESH} AND NOT (name = ANY($1)) ORDER BY name`,
       [exclude],
     )) as Array<{ name: string; capacity_containers: number }>;
-    if (hosts.length === 0) return Array.from({ length: count }, () => this.ownName);
+    if (hosts.length === 0) return upOnly ? [] : Array.from({ length: count }, () => this.ownName);
     const used = (await manager.query(
       `SELECT host_name, COALESCE(sum(CASE WHEN blueprint IS NULL THEN $1 ELSE jsonb_array_length(blueprint->'nodes') END), 0)::int AS containers
        FROM ranges WHERE status <> 'destroyed' AND host_name = ANY($2) GROUP BY host_name`,

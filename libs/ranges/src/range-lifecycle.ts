@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AppConfig, rangeHostName } from '@app/config';
 import { RangeEntity, RangeNodeEntity, type RangeStatus, SessionRangeSetEntity } from '@app/database';
 import { isPermanentError } from '@app/errors';
 import { JobName, JobQueue } from '@app/queue';
@@ -49,7 +50,19 @@ export class RangeLifecycle {
     private readonly events: RangeEventLog,
     private readonly locks: RangeLocks,
     private readonly jobs: JobQueue,
+    private readonly config: AppConfig,
   ) {}
+
+  /**
+   * Whether the range is placed on another host than this worker's: a job of it that reached this
+   * worker anyway (sent to its old host's queue before an operator moved it) does nothing here.
+   */
+  private elsewhere(range: Pick<RangeEntity, 'id' | 'hostName'>): boolean {
+    const here = rangeHostName(this.config);
+    if (range.hostName === null || range.hostName === here) return false;
+    this.logger.warn(`range ${range.id} is on host ${range.hostName}, not ${here}: its job does nothing here`);
+    return true;
+  }
 
   private ranges() {
     return this.dataSource.getRepository(RangeEntity);
@@ -119,7 +132,7 @@ export class RangeLifecycle {
     return this.locks.withLock(rangeId, async () => {
       const range = await this.ranges().findOne({ where: { id: rangeId } });
       if (!range) throw new UnrecoverableError(`range ${rangeId} does not exist`);
-      if (STOPPED.includes(range.status) || range.status === 'ready' || range.status === 'resetting') {
+      if (STOPPED.includes(range.status) || range.status === 'ready' || range.status === 'resetting' || this.elsewhere(range)) {
         return { status: range.status };
       }
       const started = Date.now();
@@ -158,7 +171,7 @@ export class RangeLifecycle {
     return this.locks.withLock(rangeId, async () => {
       const range = await this.ranges().findOne({ where: { id: rangeId } });
       if (!range) throw new UnrecoverableError(`range ${rangeId} does not exist`);
-      if (range.status !== 'resetting') return { status: range.status };
+      if (range.status !== 'resetting' || this.elsewhere(range)) return { status: range.status };
       if (!range.blueprint) throw new UnrecoverableError(`range ${rangeId} has never been provisioned`);
       const started = Date.now();
       await this.events.append(rangeId, 'reset.started', 'reset to T0 started');
@@ -198,6 +211,7 @@ export class RangeLifecycle {
     const before = await this.ranges().findOne({ where: { id: rangeId } });
     if (!before) throw new UnrecoverableError(`range ${rangeId} does not exist`);
     if (before.status === 'destroyed') return { status: 'destroyed' };
+    if (this.elsewhere(before)) return { status: before.status };
     if (before.status !== 'tearing_down') await this.setStatus(rangeId, 'tearing_down');
     return this.locks.withLock(rangeId, async () => {
       const range = (await this.ranges().findOne({ where: { id: rangeId } }))!;
@@ -272,9 +286,13 @@ export class RangeLifecycle {
 
   /** Tears down every live range of a session, in parallel. */
   async teardownSession(sessionId: string): Promise<{ ranges: number }> {
-    const live = await this.ranges().find({ where: { sessionId, status: Not('destroyed') }, select: { id: true } });
+    const all = await this.ranges().find({ where: { sessionId, status: Not('destroyed') }, select: { id: true, hostName: true } });
     await this.dataSource.getRepository(SessionRangeSetEntity).update({ sessionId }, { status: 'tearing_down' });
-    if (live.length) await this.ranges().update({ id: In(live.map((r) => r.id)) }, { status: 'tearing_down' });
+    if (all.length) await this.ranges().update({ id: In(all.map((r) => r.id)) }, { status: 'tearing_down' });
+    // This worker's host's ranges are torn down here; another host's by a job on that host's queue.
+    const here = rangeHostName(this.config);
+    const live = all.filter((r) => r.hostName === null || r.hostName === here);
+    for (const r of all.filter((x) => !live.includes(x))) await this.jobs.add(JobName.TeardownRange, { v: 1, rangeId: r.id }, { rangeId: r.id });
     // At most 8 at a time: the engine is the bottleneck, and each holds a database connection.
     const results: PromiseSettledResult<unknown>[] = [];
     for (let i = 0; i < live.length; i += 8) {
@@ -283,6 +301,6 @@ export class RangeLifecycle {
     await this.refreshSessionSet(sessionId);
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed.length) throw new Error(`${failed.length} range(s) not torn down: ${failed.map((f) => (f.reason as Error).message).join('; ')}`);
-    return { ranges: live.length };
+    return { ranges: all.length };
   }
 }

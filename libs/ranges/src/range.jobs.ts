@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { AppConfig } from '@app/config';
+import { AppConfig, rangeHostName } from '@app/config';
 import { JobHandler, JobName, JobQueue, type RangeJobData, type ReconcileRangesJobData, type SessionRangesJobData } from '@app/queue';
 import type { Job } from 'bullmq';
 import { type AttemptInfo, RangeLifecycle } from './range-lifecycle.js';
@@ -22,11 +22,14 @@ export class RangeJobs implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // Each host reconciles itself, on its own queue; the shared schedule of earlier versions goes.
+    const host = rangeHostName(this.config);
+    await this.jobs.unschedule(JobName.ReconcileRanges, {});
     if (this.config.RANGE_RECONCILE_INTERVAL_MS > 0) {
-      await this.jobs.keepScheduled(JobName.ReconcileRanges, {}, { v: 1 }, this.config.RANGE_RECONCILE_INTERVAL_MS);
-      this.logger.log(`range reconciler every ${this.config.RANGE_RECONCILE_INTERVAL_MS} ms`);
+      await this.jobs.keepScheduled(JobName.ReconcileRanges, { host }, { v: 1 }, this.config.RANGE_RECONCILE_INTERVAL_MS);
+      this.logger.log(`range reconciler of host ${host} every ${this.config.RANGE_RECONCILE_INTERVAL_MS} ms`);
     } else {
-      await this.jobs.unschedule(JobName.ReconcileRanges, {});
+      await this.jobs.unschedule(JobName.ReconcileRanges, { host });
     }
   }
 

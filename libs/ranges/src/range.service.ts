@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig, rangeHostName } from '@app/config';
-import { RangeEntity, RangeEventEntity, RangeNodeEntity, type RangeStatus, SessionRangeSetEntity } from '@app/database';
+import { RangeEntity, RangeEventEntity, RangeHostEntity, RangeNodeEntity, type RangeStatus, SessionRangeSetEntity } from '@app/database';
 import { joinFieldErrors, type FieldError } from '@app/errors';
 import { JobName, JobQueue } from '@app/queue';
 import { SessionTeamsReader } from '@app/scheduling';
@@ -9,6 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { DataSource, type EntityManager, In, Not } from 'typeorm';
 import {
   InvalidRangeRequestError,
+  RangeHostNotFoundError,
+  RangeHostStateError,
   RangeNotFoundError,
   RangeQuotaExceededError,
   RangeSetConflictError,
@@ -85,6 +87,17 @@ export interface SessionRangesView {
 }
 
 const DEFAULT_LEAD_MINUTES = 30;
+
+/** What evacuating a down host did: each range moved (and provisioned again on its new host), and the ones left. */
+export interface HostEvacuation {
+  host: string;
+  moved: Array<{ rangeId: string; to: string }>;
+  /** Ranges being torn down stay (their teardown finishes when the host is back; its reconciler removes what is left). */
+  left: Array<{ rangeId: string; status: RangeStatus }>;
+}
+
+/** Statuses of a range that an evacuation provisions again elsewhere. */
+const MOVABLE: RangeStatus[] = ['pending', 'provisioning', 'ready', 'degraded', 'failed', 'resetting'];
 
 /** Range use cases of the API: create a session's ranges, read them, retry, reset, tear down. */
 @Injectable()
@@ -314,6 +327,53 @@ export class RangeService {
     await this.events.append(rangeId, 'teardown.force-requested', 'an operator forced the cleanup');
     await this.jobs.add(JobName.TeardownRange, { v: 1, rangeId }, { rangeId });
     return this.get(rangeId);
+  }
+
+  /**
+   * An operator moves every live range of a down host to the up hosts (placed as new ranges are) and
+   * provisions each again there from its stored blueprint: same variables, subnets (the pool is shared)
+   * and addresses, so its answers and scores stay valid. Its delayed attack steps and its evaluation
+   * schedule move with it. 404 for an unknown host; 409 when it is up or no other host is up.
+   */
+  async evacuateHost(name: string): Promise<HostEvacuation> {
+    const { moved, left } = await this.dataSource.transaction(async (manager) => {
+      // One placement at a time host-wide, as for requests (the same lock as the host quota).
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('range-host-quota', 0))`);
+      await this.hosts.sweep();
+      const host = await manager.findOne(RangeHostEntity, { where: { name }, lock: { mode: 'pessimistic_write' } });
+      if (!host) throw new RangeHostNotFoundError(`range host ${name} is not registered`);
+      if (host.state !== 'down') throw new RangeHostStateError(`range host ${name} is up: only a down host is evacuated (its worker serves its ranges)`);
+      const ranges = await manager.find(RangeEntity, { where: { hostName: name, status: Not('destroyed') }, lock: { mode: 'pessimistic_write' }, order: { createdAt: 'ASC' } });
+      const movable = ranges.filter((r) => MOVABLE.includes(r.status));
+      const moved: HostEvacuation['moved'] = [];
+      for (const range of movable) {
+        const containers = (range.blueprint as RangeBlueprint | null)?.nodes.length ?? 1;
+        const [to] = await this.hosts.place(manager, 1, containers, [name], true);
+        if (!to) throw new RangeHostStateError(`no other range host is up to take the ranges of ${name}`);
+        await manager.update(
+          RangeEntity,
+          { id: range.id },
+          { hostName: to, status: 'pending', failureReason: null, readyAt: null, provisionGeneration: range.provisionGeneration + 1 },
+        );
+        await manager.update(RangeNodeEntity, { rangeId: range.id }, { state: 'pending', containerId: null, health: 'unknown', lastError: null });
+        await this.events.append(range.id, 'range.relocated', `host ${name} is down: provisioned again on host ${to}`, { from: name, to, was: range.status }, manager);
+        moved.push({ rangeId: range.id, to });
+        range.provisionGeneration += 1;
+      }
+      const left = ranges.filter((r) => !MOVABLE.includes(r.status)).map((r) => ({ rangeId: r.id, status: r.status }));
+      return { moved: moved.map((m) => ({ ...m, generation: movable.find((r) => r.id === m.rangeId)!.provisionGeneration })), left };
+    });
+    for (const m of moved) {
+      await this.jobs.moveRangeJobs(m.rangeId, name, m.to);
+      // A range of a session not yet due is provisioned at the session's time, as it would have been.
+      const [due] = (await this.dataSource.query(
+        `SELECT s.provision_at FROM session_range_sets s JOIN ranges r ON r.session_id = s.session_id WHERE r.id = $1`,
+        [m.rangeId],
+      )) as Array<{ provision_at: Date | null }>;
+      const delay = Math.max(0, (due?.provision_at?.getTime() ?? 0) - Date.now());
+      await this.jobs.add(JobName.ProvisionRange, { v: 1, rangeId: m.rangeId }, { rangeId: m.rangeId, generation: m.generation }, { delay });
+    }
+    return { host: name, moved: moved.map(({ rangeId, to }) => ({ rangeId, to })), left };
   }
 
   private async transition(

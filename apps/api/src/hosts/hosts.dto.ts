@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { RangeHostView } from '@app/ranges';
+import type { HostEvacuation, RangeHostView } from '@app/ranges';
 import { ApiInstantField, withJst } from '../common/jst-fields.js';
 
 /** One range host (a worker's Docker engine) as its heartbeats show it. */
@@ -30,5 +30,28 @@ export class RangeHostDto {
       stateChangedAt: view.stateChangedAt.toISOString(),
       registeredAt: view.registeredAt.toISOString(),
     });
+  }
+}
+
+export class MovedRangeDto {
+  @ApiProperty({ format: 'uuid' }) rangeId!: string;
+  @ApiProperty({ example: 'host-b', description: 'The up host it is provisioned on again' }) to!: string;
+}
+
+export class LeftRangeDto {
+  @ApiProperty({ format: 'uuid' }) rangeId!: string;
+  @ApiProperty({ example: 'tearing_down' }) status!: string;
+}
+
+/** What an evacuation did. */
+export class HostEvacuationDto {
+  @ApiProperty({ example: 'host-a' }) host!: string;
+  @ApiProperty({ type: [MovedRangeDto], description: 'Ranges moved: each is pending on its new host and provisioned again from its blueprint (same variables and addresses)' })
+  moved!: MovedRangeDto[];
+  @ApiProperty({ type: [LeftRangeDto], description: 'Ranges left on the down host (being torn down)' })
+  left!: LeftRangeDto[];
+
+  static from(e: HostEvacuation): HostEvacuationDto {
+    return { host: e.host, moved: e.moved.map((m) => ({ ...m })), left: e.left.map((l) => ({ ...l })) };
   }
 }
