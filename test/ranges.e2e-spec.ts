@@ -119,7 +119,9 @@ describe('ranges: provisioning isolated team ranges on the real engine', () => {
     const summary = await templates.describe('fixture-two-net');
     const allSubnets = [...Object.values(range1.subnets), ...Object.values(range2.subnets)];
     expect(new Set(allSubnets).size).toBe(4);
-    for (const subnet of allSubnets) expect(subnet).toMatch(/^10\.210\.\d+\.\d+\/26$/);
+    // From this run's pool (the second e2e slot has its own, 10.230.0.0/16): its /16 prefix, /26 each.
+    const pool = config.RANGE_SUBNET_POOL.split('.').slice(0, 2).join('\\.');
+    for (const subnet of allSubnets) expect(subnet).toMatch(new RegExp(`^${pool}\\.\\d+\\.\\d+/26$`));
     for (const r of [range1, range2]) {
       expect(r.templateHash).toBe(summary.hash);
       expect(r.nodes.map((n) => [n.name, n.state, n.container])).toEqual([
