@@ -31,10 +31,20 @@ describe('Fair scores: an idle team scores 0 and a defending team the maximum, o
   let db: DataSource;
   const http = () => app.http();
 
+  // Every template's two ranges are requested at once, before any attack plays: each test then
+  // waits only for its own (already ready, past the first), and no provisioning competes with a play
+  // at 60x once the first has started.
+  const teams: Record<string, Promise<RangeBody[]>> = {};
+
   beforeAll(async () => {
     app = await RangeTestApp.start();
     db = app.worker.get(DataSource);
-  });
+    for (const templateId of SHIPPED) {
+      teams[templateId] = app.provisionTeams(templateId, 2, 300000);
+      teams[templateId].catch(() => undefined); // awaited (and reported) by the template's own test
+    }
+    await Promise.allSettled(Object.values(teams));
+  }, 330000);
 
   afterAll(async () => {
     await app?.close();
@@ -120,7 +130,7 @@ describe('Fair scores: an idle team scores 0 and a defending team the maximum, o
     (blueprint.variables.attacker_ip !== undefined && line.includes(`relay from ${blueprint.variables.attacker_ip}:`));
 
   it.each(SHIPPED)('%s: an idle and a defending team of one session, the whole attack at 60x', async (templateId) => {
-    const [idle, defended] = await app.provisionTeams(templateId, 2, 240000);
+    const [idle, defended] = await teams[templateId]!;
     const [{ session_id: sessionId, blueprint }] = await db.query(`SELECT session_id, blueprint FROM ranges WHERE id = $1`, [defended!.id]);
     const { attack, objectives } = (blueprint as RangeBlueprint).scenario!;
     const template = (await http().get(`/api/v1/templates/${templateId}`).expect(200)).body as { maxScore: number };

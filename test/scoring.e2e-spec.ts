@@ -13,11 +13,11 @@ import { createApiApp, createWorkerContext } from './support/test-app.js';
 import { waitFor } from './support/waiting.js';
 
 /**
- * Course A at 30x on the real engine and queue: two teams, one defended by a
+ * Course A at 60x on the real engine and queue: two teams, one defended by a
  * script that does what trainees are expected to do, one left alone. Then an
  * Online A range on its own clock for pause/resume and the answer rules.
  */
-const SPEED = 30;
+const SPEED = 60;
 const PATCH_CGI = ['sh', '-c', `sed -i 's/^eval .*/case "$host" in *[!0-9.]*) echo rejected ;; *) ping -c 1 -W 1 "$host" ;; esac/' /run/app/ping.sh`];
 
 describe('Scenario and scoring (course A at high speed, real engine and queue)', () => {
@@ -31,6 +31,8 @@ describe('Scenario and scoring (course A at high speed, real engine and queue)',
   let token: string;
   const http = () => authed(api, token);
   let ranges: Record<string, { id: string; blueprint: RangeBlueprint }>;
+  let onlineSession: string;
+  let onlineTeam: string;
 
   const runsOf = async (rangeId: string): Promise<Array<{ step_id: string; status: string }>> =>
     db.query(`SELECT step_id, status FROM attack_runs WHERE range_id = $1 ORDER BY scenario_ms`, [rangeId]);
@@ -44,6 +46,9 @@ describe('Scenario and scoring (course A at high speed, real engine and queue)',
     db = api.get(DataSource);
     ({ sessionId, teamIds: [defended, idle] } = await closedSessionWithTeams(http, 2));
     await http().post(`/api/v1/sessions/${sessionId}/ranges`).send({ templateId: 'course-a', teamIds: [defended, idle] }).expect(202);
+    // The Online A range of the last tests is provisioned meanwhile (its own session and clock).
+    ({ sessionId: onlineSession, teamIds: [onlineTeam] } = await closedSessionWithTeams(http, 1));
+    await http().post(`/api/v1/sessions/${onlineSession}/ranges`).send({ templateId: 'online-a', teamIds: [onlineTeam] }).expect(202);
     await waitFor('both course A ranges ready', async () => {
       const res = await http().get(`/api/v1/sessions/${sessionId}/ranges`);
       const all = res.body.ranges as Array<{ status: string }>;
@@ -86,10 +91,14 @@ describe('Scenario and scoring (course A at high speed, real engine and queue)',
     expect(started.body).toMatchObject({ state: 'running', speed: SPEED });
 
     // The defenders act as soon as the implant is in: fix the CGI, kill and delete the implant, clear cron, restore the page.
+    // At 60x the next step is 3 s away, less than four execs take on a busy host: the instructor pauses the clock
+    // meanwhile (scenario time stands still, so scores and time bonuses are what they would be at any speed).
     await waitFor('the implant step', async () => (await runsOf(team.id)).some((r) => r.step_id === 'implant'), 60000, 100);
+    await http().post(`/api/v1/sessions/${sessionId}/scenario`).send({ action: 'pause' }).expect(200);
     for (const argv of [PATCH_CGI, ['crontab', '-r'], ['pkill', '-f', v.implant_name!], ['sh', '-c', 'rm -rf /tmp/.cache && cp /srv/www/index.html /run/www/index.html']]) {
       await exec(team.id, 'web', argv);
     }
+    await http().post(`/api/v1/sessions/${sessionId}/scenario`).send({ action: 'resume' }).expect(200);
     const answers: Record<string, string> = {
       'attacker-address': v.attacker_ip!,
       'c2-domain': v.c2_domain!.toUpperCase(),
@@ -300,14 +309,12 @@ describe('Scenario and scoring (course A at high speed, real engine and queue)',
   });
 
   describe('Online A on its own clock', () => {
-    let onlineSession: string;
     let trainee: string;
     let rangeId: string;
     let blueprint: RangeBlueprint;
 
     beforeAll(async () => {
-      ({ sessionId: onlineSession, teamIds: [trainee] } = await closedSessionWithTeams(http, 1));
-      await http().post(`/api/v1/sessions/${onlineSession}/ranges`).send({ templateId: 'online-a', teamIds: [trainee] }).expect(202);
+      trainee = onlineTeam;
       await waitFor('the online A range ready', async () => {
         const res = await http().get(`/api/v1/sessions/${onlineSession}/ranges`);
         return res.body.ranges?.[0]?.status === 'ready' ? true : undefined;
@@ -317,10 +324,10 @@ describe('Scenario and scoring (course A at high speed, real engine and queue)',
 
     it('pause stops the attack steps and resume continues them', async () => {
       const clock = `/api/v1/sessions/${onlineSession}/ranges/${rangeId}/scenario`;
-      // Slow enough that the pause lands before the last step: at 30x it is due 11 s after the first,
-      // too close on a busy host now that attack steps run on time instead of behind evaluations.
-      const speed = 10;
-      await http().post(clock).send({ action: 'start', speed }).expect(200);
+      // Slow enough that the pause lands before the last step (due 33 s after the first at 10x; at 30x
+      // 11 s was too close on a busy host); once paused the clock goes to 60x, so the wait for "nothing
+      // runs while paused" and the rest of the scenario after the resume take seconds, not minutes.
+      await http().post(clock).send({ action: 'start', speed: 10 }).expect(200);
       await waitFor('the first step', async () => (await runsOf(rangeId)).length >= 1, 30000, 100);
       // The range's jobs are on the queues of the range host that holds it.
       const [{ host_name: host }] = await db.query(`SELECT host_name FROM ranges WHERE id = $1`, [rangeId]);
@@ -339,12 +346,16 @@ describe('Scenario and scoring (course A at high speed, real engine and queue)',
       const ranWhenPaused = (await runsOf(rangeId)).length;
       const steps = blueprint.scenario!.attack;
       expect(ranWhenPaused).toBeLessThan(steps.length);
+      const speed = 60;
+      const faster = await http().post(clock).send({ action: 'speed', speed }).expect(200);
+      expect(faster.body).toMatchObject({ state: 'paused', speed, scenarioMs: paused.body.scenarioMs });
       // Longer than the whole remaining scenario would take at this speed: nothing may run meanwhile.
       const remainingMs = (steps[steps.length - 1]!.offsetSeconds * 1000 - paused.body.scenarioMs) / speed + 1500;
       await new Promise((r) => setTimeout(r, remainingMs));
       expect((await runsOf(rangeId)).length).toBe(ranWhenPaused);
       await http().post(clock).send({ action: 'resume' }).expect(200);
-      expect(await scoringQueue.getJobScheduler(`evaluate.${rangeId}`)).toMatchObject({ every: 1000 });
+      // Re-timed to the new speed: every 30 scenario s is 500 ms at 60x, sooner than the 1 s configured for slower clocks.
+      expect(await scoringQueue.getJobScheduler(`evaluate.${rangeId}`)).toMatchObject({ every: 500 });
       await waitFor('every step after resume', async () => (await runsOf(rangeId)).length === steps.length, 60000, 200);
       await Promise.all([scoringQueue.close(), scenarioQueue.close()]);
     }, 120000);
@@ -378,7 +389,7 @@ describe('Scenario and scoring (course A at high speed, real engine and queue)',
       ).rejects.toMatchObject({ kind: 'forbidden' });
 
       // The defender removes the cron backdoor during the pause: the probe holds from the paused scenario time on,
-      // and however long the pause lasts (longer here than the 30 s hold takes at this speed) it completes nothing.
+      // and however long the pause lasts (longer here than the 30 s hold takes at 60x) it completes nothing.
       await exec(rangeId, 'web', ['crontab', '-r']);
       await evaluation.evaluate(rangeId);
       expect(await holdOf()).toEqual({ holds: true, ms: pausedAtMs });
@@ -393,7 +404,7 @@ describe('Scenario and scoring (course A at high speed, real engine and queue)',
       await waitFor('the backdoor-removed hold to complete', async () => Boolean(await metEvent()), 30000, 200);
       expect(Number((await metEvent())!.scenario_ms)).toBeGreaterThanOrEqual(pausedAtMs + 30_000);
       expect((await holdOf()).ms).toBe(pausedAtMs);
-    }, 60000);
+    }, 90000);
 
     it('penalises wrong answers and holds the attempt limit', async () => {
       const url = `/api/v1/ranges/${rangeId}/objectives/attacker-address/answers`;
