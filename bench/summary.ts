@@ -49,8 +49,12 @@ async function main(): Promise<void> {
   );
   if (results.length === 0) {
     console.log(`(no bench results in ${dir})`);
+    process.exitCode = 1;
     return;
   }
+  // A bench of `npm run bench` that failed (or was not run) is named, not silently left out.
+  const missing = ORDER.filter((b) => !results.some((r) => r.bench === b));
+  if (missing.length) console.log(`No result from: ${missing.join(', ')} (failed or not run; see its output above)\n`);
   console.log('| bench | run size | what | value | against |');
   console.log('|---|---|---|---:|---|');
   for (const r of results) {
