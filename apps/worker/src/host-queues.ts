@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig, rangeHostName } from '@app/config';
 import { bullConnection, HOST_QUEUES, hostQueueName, JobDispatcher } from '@app/queue';
 import { JobTelemetry } from '@app/telemetry';
@@ -10,7 +10,7 @@ import { Worker } from 'bullmq';
  * configuration; settings as the shared queues' processors (processors.ts), jobs to the same handlers.
  */
 @Injectable()
-export class HostQueueWorkers implements OnApplicationBootstrap, OnApplicationShutdown {
+export class HostQueueWorkers implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Worker');
   private workers: Worker[] = [];
 
@@ -37,8 +37,8 @@ export class HostQueueWorkers implements OnApplicationBootstrap, OnApplicationSh
     this.logger.log(`serving range host ${host}: ${this.workers.map((w) => w.name).join(', ')}`);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    // Active jobs finish first (as the shared queues' workers do on close).
+  /** Stops taking jobs and lets the active ones finish before any module shuts down (the database stays open meanwhile). */
+  async beforeApplicationShutdown(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.close()));
     this.workers = [];
   }
