@@ -92,7 +92,7 @@ const DEFAULT_LEAD_MINUTES = 30;
 export interface HostEvacuation {
   host: string;
   moved: Array<{ rangeId: string; to: string }>;
-  /** Ranges being torn down stay (their teardown finishes when the host is back; its reconciler removes what is left). */
+  /** Ranges being torn down (or failed by an unfinished teardown) stay: their teardown finishes when the host is back. */
   left: Array<{ rangeId: string; status: RangeStatus }>;
 }
 
@@ -344,7 +344,8 @@ export class RangeService {
       if (!host) throw new RangeHostNotFoundError(`range host ${name} is not registered`);
       if (host.state !== 'down') throw new RangeHostStateError(`range host ${name} is up: only a down host is evacuated (its worker serves its ranges)`);
       const ranges = await manager.find(RangeEntity, { where: { hostName: name, status: Not('destroyed') }, lock: { mode: 'pessimistic_write' }, order: { createdAt: 'ASC' } });
-      const movable = ranges.filter((r) => MOVABLE.includes(r.status));
+      // A range failed by an unfinished teardown (its attempts counted) is on its way out: it stays.
+      const movable = ranges.filter((r) => MOVABLE.includes(r.status) && !(r.status === 'failed' && r.teardownAttempts > 0));
       const moved: HostEvacuation['moved'] = [];
       for (const range of movable) {
         const containers = (range.blueprint as RangeBlueprint | null)?.nodes.length ?? 1;
@@ -360,7 +361,7 @@ export class RangeService {
         moved.push({ rangeId: range.id, to });
         range.provisionGeneration += 1;
       }
-      const left = ranges.filter((r) => !MOVABLE.includes(r.status)).map((r) => ({ rangeId: r.id, status: r.status }));
+      const left = ranges.filter((r) => !movable.includes(r)).map((r) => ({ rangeId: r.id, status: r.status }));
       return { moved: moved.map((m) => ({ ...m, generation: movable.find((r) => r.id === m.rangeId)!.provisionGeneration })), left };
     });
     for (const m of moved) {
