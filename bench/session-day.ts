@@ -143,7 +143,9 @@ async function main(): Promise<void> {
     let peakContainers = 0;
     let peakUsedMb = 0;
     let peakLimitMb = 0;
-    let memoryShown = true;
+    // Shown once any running container's cgroup could be read (a container only created, or already
+    // removed, has none: that is no reason to drop the figure for the whole day).
+    let memoryShown = false;
     const loaded: number[] = [];
     let sampling = true;
     const sampler = (async () => {
@@ -151,10 +153,12 @@ async function main(): Promise<void> {
         const containers = await engine.listContainers({ [keys.instance]: config.INSTANCE_NAME }).catch(() => []);
         peakContainers = Math.max(peakContainers, containers.length);
         let used = 0;
-        for (const c of containers) {
+        for (const c of containers.filter((x) => x.state === 'running')) {
           const bytes = cgroupMemory(c.id);
-          if (bytes === null) memoryShown = false;
-          else used += bytes;
+          if (bytes !== null) {
+            memoryShown = true;
+            used += bytes;
+          }
         }
         peakUsedMb = Math.max(peakUsedMb, used / 2 ** 20);
         const [{ mb }] = await db.query(
