@@ -146,6 +146,9 @@ describe('two range hosts: built workers on two engines', () => {
       second: (await docker2.listContainers({ [keys.range]: rangeId })).length,
     });
     for (const [rangeId, host] of placed) expect(await where(rangeId)).toEqual(host === first ? { first: 1, second: 0 } : { first: 0, second: 1 });
+    // Operators see each host's own queues in /metrics.
+    const metrics = (await http().get('/metrics').expect(200)).text;
+    for (const host of [first, second]) expect(metrics).toMatch(new RegExp(`cyder_queue_jobs\\{[^}]*queue="ranges@${host}"`));
 
     // The second host is lost: its worker killed, its engine stopped.
     const lost = [...placed].filter(([, h]) => h === second).map(([id]) => id);

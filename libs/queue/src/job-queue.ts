@@ -13,7 +13,7 @@ import {
   schedulerOptions,
   type SchedulerKeys,
 } from './job-options.js';
-import { ALL_QUEUES, hostQueueName, isHostRouted, JOB_QUEUE, type JobDataOf, type JobName, QueueName, queuesOf } from './queue-contract.js';
+import { ALL_QUEUES, HOST_QUEUES, hostQueueName, isHostRouted, JOB_QUEUE, type JobDataOf, type JobName, QueueName, queuesOf } from './queue-contract.js';
 
 export const FLOW_PRODUCER = 'cyder-flows';
 
@@ -231,12 +231,13 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
     return moved;
   }
 
-  /** How many jobs each shared queue holds in each state (for the operators' metrics). */
-  async depths(): Promise<Record<QueueName, Record<QueueDepthState, number>>> {
+  /** How many jobs each shared queue, and each of these range hosts' own queues, holds in each state (for the operators' metrics). */
+  async depths(hosts: string[] = []): Promise<Record<string, Record<QueueDepthState, number>>> {
+    const names = [...ALL_QUEUES, ...hosts.flatMap((host) => HOST_QUEUES.map((q) => hostQueueName(q, host)))];
     const entries = await Promise.all(
-      ALL_QUEUES.map(async (name) => [name, (await this.queues[name].getJobCounts(...QUEUE_DEPTH_STATES)) as Record<QueueDepthState, number>] as const),
+      names.map(async (name) => [name, (await this.named(name).getJobCounts(...QUEUE_DEPTH_STATES)) as Record<QueueDepthState, number>] as const),
     );
-    return Object.fromEntries(entries) as Record<QueueName, Record<QueueDepthState, number>>;
+    return Object.fromEntries(entries);
   }
 
   /** Waits until the job completes (its return value) or fails (rejects); rejects after timeoutMs. */

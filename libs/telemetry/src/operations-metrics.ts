@@ -66,7 +66,12 @@ export class OperationsMetrics {
 
   private async readQueues(): Promise<void> {
     this.queueJobs.reset();
-    const depths = await this.jobs.depths();
+    // Each registered range host's own queues too (ranges@<host>, ...): their depths are per host.
+    const hosts = await this.dataSource.query(`SELECT name FROM range_hosts ORDER BY name`).then(
+      (rows: Array<{ name: string }>) => rows.map((r) => r.name),
+      () => [] as string[],
+    );
+    const depths = await this.jobs.depths(hosts);
     for (const [queue, states] of Object.entries(depths)) {
       for (const [state, count] of Object.entries(states)) this.queueJobs.set({ queue, state }, count);
     }
