@@ -89,4 +89,39 @@ describe('faults: SIGTERM to a worker during range jobs', () => {
 
     expect(await other.stop('SIGTERM')).toEqual({ code: 0, signal: null });
   }, 150000);
+
+  it('a job that outlasts SHUTDOWN_TIMEOUT_MS is left to the next worker, which completes it once', async () => {
+    const keys = labelKeys(config.DOCKER_LABEL_NAMESPACE);
+    const http = () => app!.http();
+    // The shutdown bound is far shorter than the job: the worker exits 1 with the job still active.
+    const hasty = BuiltProcess.start('worker', { RANGE_TEMPLATES_DIR: FIXTURE_TEMPLATES_DIR, WORKER_CONCURRENCY: '1', SHUTDOWN_TIMEOUT_MS: '200' });
+    workers.push(hasty);
+    await hasty.waitForLog('worker ready', 45000);
+    const { sessionId, teamIds } = await closedSessionWithTeams(http, 1);
+    const created = await http().post(`/api/v1/sessions/${sessionId}/ranges`).send({ templateId: 'fixture-slow', teamIds }).expect(202);
+    const rangeId = created.body.ranges[0].id as string;
+    await hasty.waitForLog(`range ${rangeId} provision.started`, 30000);
+    hasty.child.kill('SIGTERM');
+    expect(await hasty.exited).toEqual({ code: 1, signal: null });
+    expect(hasty.text()).toContain('shutdown bound reached');
+    expect(hasty.text()).not.toContain(`range ${rangeId} provision.ready`);
+
+    // The next worker takes the job over once its lock lapses (stalled) and finishes the range.
+    const next = BuiltProcess.start('worker', { RANGE_TEMPLATES_DIR: FIXTURE_TEMPLATES_DIR, WORKER_CONCURRENCY: '1' });
+    workers.push(next);
+    await waitFor('the range ready', async () => {
+      const { status, failureReason } = (await http().get(`/api/v1/ranges/${rangeId}`).expect(200)).body as { status: string; failureReason: string | null };
+      if (status === 'failed') throw new Error(`provisioning failed: ${failureReason}\n${next.text().slice(-3000)}`);
+      return status === 'ready';
+    }, 90000, 300);
+    expect(next.text()).toContain(`range ${rangeId} provision.ready`);
+    const selector = { [keys.app]: APP_LABEL_VALUE, [keys.instance]: config.INSTANCE_NAME, [keys.range]: rangeId };
+    expect((await engine.listContainers(selector)).map((c) => [c.labels[keys.node], c.state]).sort()).toEqual([
+      ['attacker', 'running'],
+      ['web', 'running'],
+      ['workstation', 'running'],
+    ]);
+    expect((await engine.listNetworks(selector)).map((n) => n.labels[keys.network]).sort()).toEqual(['dmz', 'office']);
+    expect(await next.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+  }, 150000);
 });
