@@ -16,3 +16,22 @@ export const API_LANE = [
   'scheduling',
   'scheduling-plan',
 ];
+
+// The engine lane's first suites, in this order: the ones that do not hang on wall-clock timing
+// (provisioning, templates, images, direct attack-step play, terminals), run while the API lane
+// still takes its share of the CPU. The scenario clocks at 60x, the router's 100 connections, the
+// session day's ticks and the fault suites follow (test/e2e-sequencer.js), in name order.
+export const ENGINE_FIRST = [
+  'ranges',
+  'templates',
+  'range-images',
+  'docker-runtime',
+  'range-requests',
+  'range-teardown',
+  'queue',
+  'ranges-crash',
+  'range-scenarios',
+  'range-dns',
+  'trainee-walk',
+  'terminal',
+];

@@ -14,6 +14,7 @@ export default {
   testMatch: ['**/*.e2e-spec.ts'],
   ...(lane === 'api' ? { testMatch: API_LANE.map((name) => `**/test/${name}.e2e-spec.ts`) } : {}),
   ...(lane === 'engine' ? { testPathIgnorePatterns: ['/node_modules/', ...apiSuites] } : {}),
+  testSequencer: '<rootDir>/test/e2e-sequencer.js',
   globalSetup: '<rootDir>/test/support/global-setup.js',
   globalTeardown: '<rootDir>/test/support/global-teardown.js',
   testTimeout: 120000,
